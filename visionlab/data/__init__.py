@@ -1,0 +1,1 @@
+"""Datasets: image loading, folder layouts, splits, transforms and the synthetic game world."""

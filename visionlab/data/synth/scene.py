@@ -1,0 +1,321 @@
+"""Render one procedural 2D platformer scene with its class mask and character instance map."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import props
+from .canvas import Canvas, Op, character_label, split_labels
+from .layout import Box, Layout, Plan, overlap, plan_extra, plan_main, plan_water
+from .palette import (BUILDING, ITEM, PLATFORM, SYNTH_CLASSES, TERRAIN, VEGETATION, WATER, Theme,
+                      make_theme)
+from .props import terrain_line
+from .sprites import KINDS, place
+
+MAX_OCCLUDED = 0.3  # the main character is never hidden more than this
+MAX_CHARACTERS = 32
+
+
+@dataclass(frozen=True)
+class SceneSpec:
+    """What to render; everything else is drawn from the seed."""
+
+    width: int = 256  # image width in px
+    height: int = 256  # image height in px
+    n_characters: int = 1  # characters per scene; the first is the "main" one
+    kind: str | None = None  # "dragon" | "robot" forces the main character's kind; None picks at random
+    occlusion: bool = True  # allow a foreground object to hide part (<= 30%) of the main character
+    distractors: bool = True  # add collectible items, and crates/blobs that look like character parts
+
+    def __post_init__(self) -> None:
+        if self.width < 16 or self.height < 16:
+            raise ValueError(f"scene size {self.width}x{self.height} is too small; use at least 16x16")
+        if not 1 <= self.n_characters <= MAX_CHARACTERS:
+            raise ValueError(f"n_characters={self.n_characters} must be between 1 and {MAX_CHARACTERS}")
+        if self.kind is not None and self.kind not in KINDS:
+            raise ValueError(f"kind={self.kind!r} is not valid; use one of {KINDS} or None")
+
+
+@dataclass
+class Character:
+    """One character as it appears in the rendered scene."""
+
+    instance_id: int  # value of its pixels in ``Scene.instances`` (1..K)
+    kind: str  # "dragon" | "robot"
+    bbox: tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive) of the visible pixels
+    main: bool  # True only for the first character (the classification label)
+    facing: str  # "left" | "right"
+    occluded_fraction: float  # share of its silhouette hidden by objects in front of it
+
+
+@dataclass
+class Scene:
+    """A rendered scene: image, per-pixel labels and a description of what is where."""
+
+    image: np.ndarray  # (H, W, 3) uint8 RGB
+    mask: np.ndarray  # (H, W) uint8 class ids into SYNTH_CLASSES
+    instances: np.ndarray  # (H, W) uint16, 0 = no character, else the character's instance id
+    characters: list[Character]  # main character first
+    meta: dict  # seed, theme, time_of_day and geometry (terrain polyline, rects), JSON-friendly
+
+
+# --------------------------------------------------------------------------- environment
+
+
+def _draw_sky(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout: Layout) -> None:
+    W, H = layout.width, layout.height
+    horizon = float(layout.line[:, 1].min())
+    if theme.time_of_day == "night":
+        canvas.draw(props.star_ops(rng, min(150, W * H // 700), W, horizon))
+    x, y, r = rng.uniform(0.1, 0.9) * W, rng.uniform(0.08, 0.3) * horizon, rng.uniform(0.04, 0.08) * H
+    if theme.time_of_day == "night":
+        canvas.draw(props.moon_ops(x, y, r))
+    else:
+        canvas.draw(props.sun_ops(x, y, r * (1.5 if theme.time_of_day == "dusk" else 1.0),
+                                  theme.sky_bottom, theme.time_of_day))
+    cloud = {"day": (248, 248, 252), "dusk": (250, 196, 176), "night": (70, 76, 110)}[theme.time_of_day]
+    for _ in range(int(rng.integers(0, 4))):
+        cx, cy = rng.uniform(0, W), rng.uniform(0.05, 0.45) * horizon
+        canvas.draw(props.cloud_ops(rng, cx, cy, rng.uniform(0.15, 0.3) * W, cloud))
+
+
+def _draw_buildings(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout: Layout) -> None:
+    """Buildings go behind the terrain, their base sunk below the ground line."""
+    W, H = layout.width, layout.height
+    if rng.random() >= 0.6:
+        return
+    for _ in range(int(rng.integers(1, 4))):
+        w = rng.uniform(0.12, 0.24) * W
+        x0 = layout.free_x(rng, w, layout.water_spans())
+        if x0 is None:
+            continue
+        high, low = layout.ground_range(x0, x0 + w)
+        top = high - rng.uniform(0.15, 0.4) * H
+        style = "house" if rng.random() < 0.5 else "tower"
+        canvas.draw(props.building_ops(rng, (x0, top, x0 + w, low + 0.03 * H), style, theme), BUILDING)
+        layout.buildings.append((x0, top, x0 + w, low))
+
+
+def _draw_ground(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout: Layout, keep_clear: Box) -> None:
+    """Terrain, pools (water class, lava in the lava biome) and floating platforms."""
+    W, H = layout.width, layout.height
+    canvas.draw(props.terrain_ops(rng, layout.line, theme, W, H), TERRAIN)
+    for box in layout.water:
+        canvas.draw(props.water_ops(box, theme), WATER)
+    highest = float(layout.line[:, 1].min())
+    for _ in range(int(rng.integers(0, 3))):
+        w, h = rng.uniform(0.12, 0.3) * W, rng.uniform(0.035, 0.06) * H
+        x0, y0 = rng.uniform(0, W - w), rng.uniform(0.2, 0.75) * highest
+        box = (x0, y0, x0 + w, y0 + h)
+        if overlap(box, keep_clear) == 0:  # platforms behind the main character would read as props
+            layout.platforms.append(box)
+    for box in layout.platforms:
+        canvas.draw(props.platform_ops(box, theme), PLATFORM)
+
+
+def _draw_plants(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout: Layout) -> None:
+    W, H = layout.width, layout.height
+    for _ in range(int(rng.integers(0, 5))):
+        h = rng.uniform(0.18, 0.45) * H
+        x0 = layout.free_x(rng, 0.5 * h, layout.water_spans())
+        if x0 is None:
+            continue
+        x = x0 + 0.25 * h
+        ground = layout.ground(x)
+        canvas.draw(props.tree_ops(rng, x, ground, h, theme), VEGETATION)
+        layout.vegetation.append((x0, ground - h, x0 + 0.5 * h, ground))
+    for _ in range(int(rng.integers(0, 4))):
+        r = rng.uniform(0.025, 0.06) * H
+        x0 = layout.free_x(rng, 2.6 * r, layout.water_spans())
+        if x0 is None:
+            continue
+        ground = layout.ground(x0 + 1.3 * r) + 0.1 * r
+        canvas.draw(props.bush_ops(rng, x0 + 1.3 * r, ground, r, theme.pick(rng, "leaves")), VEGETATION)
+        layout.vegetation.append((x0, ground - 2.1 * r, x0 + 2.6 * r, ground))
+
+
+def _draw_distractors(rng: np.random.Generator, canvas: Canvas, layout: Layout, keep_clear: Box) -> None:
+    """Crates (platform class) and boulders (terrain class) in the colours characters wear."""
+    H = layout.height
+    avoid = layout.water_spans() + [(keep_clear[0], keep_clear[2])]
+    for _ in range(int(rng.integers(0, 4))):
+        size = rng.uniform(0.05, 0.12) * H
+        x0 = layout.free_x(rng, size, avoid)
+        if x0 is None:
+            continue
+        ground = layout.ground_range(x0, x0 + size)[1]
+        if rng.random() < 0.5:
+            box = (x0, ground - size, x0 + size, ground)
+            canvas.draw(props.crate_ops(rng, box), PLATFORM)
+            layout.platforms.append(box)  # crates can be stood on
+            layout.distractors.append(("crate", "platform", box))
+        else:
+            rx, ry = size * 0.6, size * rng.uniform(0.35, 0.55)
+            canvas.draw(props.blob_ops(rng, x0 + size / 2, ground, rx, ry), TERRAIN)
+            layout.distractors.append(("blob", "terrain", (x0 + size / 2 - rx, ground - 1.85 * ry, x0 + size / 2 + rx, ground)))
+
+
+def _draw_items(rng: np.random.Generator, canvas: Canvas, layout: Layout, keep_clear: Box) -> None:
+    """Rows of coins, gems or hearts floating above the ground."""
+    W, H = layout.width, layout.height
+    for _ in range(int(rng.integers(0, 3))):
+        kind = props.ITEM_KINDS[int(rng.integers(len(props.ITEM_KINDS)))]
+        r = rng.uniform(0.02, 0.035) * H
+        x = rng.uniform(0, W)
+        y = layout.ground(x) - rng.uniform(0.08, 0.35) * H
+        for k in range(int(rng.integers(1, 6))):
+            cx = x + 3 * r * k
+            box = (cx - r, y - r, cx + r, y + r)
+            if box[2] > W or box[1] < 0 or overlap(box, keep_clear) > 0:
+                continue
+            canvas.draw(props.item_ops(rng, kind, cx, y, r), ITEM)
+            layout.items.append((kind, box))
+
+
+# --------------------------------------------------------------------------- characters, occlusion
+
+
+def _draw_characters(canvas: Canvas, plans: list[Plan]) -> dict[int, int]:
+    """Draw back to front; return each character's full silhouette area (canvas px)."""
+    full = {}
+    for plan in plans:
+        label = character_label(plan.instance_id)
+        canvas.draw(place(plan.posed, plan.scale, plan.x, plan.y), label)
+        full[plan.instance_id] = int(np.count_nonzero(np.asarray(canvas.label) == label))
+    return full
+
+
+def _occluder(rng: np.random.Generator, kind: str, main: Plan, theme: Theme, layout: Layout,
+              size: float) -> tuple[list[Op], int, str, Box]:
+    """A foreground bush, platform slab or building edge ("wall") over one side of the main character.
+
+    Returns:
+        The ops, their class id, the occluder type and its box.
+    """
+    x0, y0, x1, y1 = main.box
+    bw, bh = x1 - x0, y1 - y0
+    left = rng.random() < 0.5
+    if kind == "bush":
+        r = 0.2 * bh * size
+        cx = x0 + 0.2 * bw if left else x1 - 0.2 * bw
+        ops = props.bush_ops(rng, cx, main.y + 0.03 * bh, r, theme.pick(rng, "leaves"))
+        return ops, VEGETATION, "bush", (cx - 2.1 * r, main.y - 2.1 * r, cx + 2.1 * r, main.y)
+    if kind == "slab":
+        t, yc = 0.12 * bh * size, y0 + bh * rng.uniform(0.45, 0.8)
+        reach, inner = bw * rng.uniform(0.2, 0.5), bw * 0.45 * size
+        xa, xb = (x0 - reach, x0 + inner) if left else (x1 - inner, x1 + reach)
+        box = (max(0.0, xa), yc - t / 2, min(float(layout.width), xb), yc + t / 2)
+        return props.platform_ops(box, theme), PLATFORM, "slab", box
+    inner = 0.3 * bw * size
+    xa, xb = (x0 - 0.2 * bw, x0 + inner) if left else (x1 - inner, x1 + 0.2 * bw)
+    top = max(0.0, y0 - 0.15 * bh)
+    box = (xa, top, xb, layout.ground_range(xa, xb)[1] + 0.03 * layout.height)
+    return props.building_ops(rng, box, "tower", theme), BUILDING, "wall", box
+
+
+def _add_occluder(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout: Layout,
+                  plans: list[Plan], full: dict[int, int]) -> None:
+    """Draw one occluder in front, shrinking it until the main character stays >= 70% visible
+    and every extra character keeps at least 40% of what was visible."""
+    main = plans[0]
+    # A bush needs the ground (or a platform) under the character's feet.
+    kinds = ("bush", "slab", "wall") if main.support != "air" else ("slab", "wall")
+    kind = kinds[int(rng.integers(len(kinds)))]
+    size = rng.uniform(0.6, 1.2)
+    labels = canvas.labels()
+    for _ in range(4):
+        ops, cls, name, box = _occluder(rng, kind, main, theme, layout, size)
+        cover = canvas.footprint(ops)
+        ok = True
+        for plan in plans:
+            own = labels == character_label(plan.instance_id)
+            now, hidden = int(own.sum()), int((own & cover).sum())
+            if plan is main:
+                ok &= full[plan.instance_id] - now + hidden <= MAX_OCCLUDED * full[plan.instance_id]
+            else:
+                ok &= now - hidden >= 0.4 * now
+        if ok:
+            canvas.draw(ops, cls)
+            layout.occluders.append((name, SYNTH_CLASSES[cls], box))
+            {VEGETATION: layout.vegetation, PLATFORM: layout.platforms, BUILDING: layout.buildings}[cls].append(box)
+            return
+        size *= 0.6
+
+
+# --------------------------------------------------------------------------- render
+
+
+def _characters(plans: list[Plan], instances: np.ndarray, visible: np.ndarray,
+                full: dict[int, int]) -> tuple[list[Character], list[Plan], np.ndarray]:
+    """Describe the characters from the final instance map.
+
+    A character with no pixel left (an extra fully behind the main one: rare, tiny scenes) is
+    dropped and the remaining ids renumbered so they stay 1..K.
+    """
+    kept = [p for p in sorted(plans, key=lambda p: p.instance_id) if np.any(instances == p.instance_id)]
+    lut = np.zeros(len(plans) + 1, dtype=np.uint16)
+    characters = []
+    for new_id, plan in enumerate(kept, start=1):
+        lut[plan.instance_id] = new_id
+        ys, xs = np.nonzero(instances == plan.instance_id)
+        seen = visible[character_label(plan.instance_id)] / max(1, full[plan.instance_id])
+        characters.append(Character(
+            instance_id=new_id, kind=plan.kind,
+            bbox=(int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1),
+            main=plan.instance_id == 1, facing=plan.facing,
+            occluded_fraction=round(max(0.0, 1.0 - float(seen)), 4)))
+    for new_id, plan in enumerate(kept, start=1):
+        plan.instance_id = new_id
+    return characters, kept, lut[instances]
+
+
+def render_scene(seed: int, spec: SceneSpec = SceneSpec()) -> Scene:
+    """Render one scene; the same (seed, spec) always gives identical arrays.
+
+    Args:
+        seed: Seed of the scene's private ``np.random.default_rng``.
+        spec: Size, number of characters, forced main kind, occlusion and distractor switches.
+
+    Returns:
+        The scene: image, class mask, instance map, characters (main first) and meta.
+    """
+    rng = np.random.default_rng(seed)
+    W, H = spec.width, spec.height
+    theme = make_theme(rng)
+    drawn_kind = KINDS[int(rng.integers(len(KINDS)))]  # drawn even when forced: theme stays kind-independent
+    layout = Layout(W, H, terrain_line(rng, W, H))
+    main = plan_main(rng, spec.kind or drawn_kind, layout)
+    plan_water(rng, layout, main.box)
+    plans = [main]
+    for instance_id in range(2, spec.n_characters + 1):
+        kind = KINDS[int(rng.integers(len(KINDS)))]
+        plans.append(plan_extra(rng, instance_id, kind, layout, plans))
+
+    canvas = Canvas(W, H, theme.sky_top, theme.sky_bottom)
+    _draw_sky(rng, canvas, theme, layout)
+    _draw_buildings(rng, canvas, theme, layout)
+    _draw_ground(rng, canvas, theme, layout, main.box)
+    _draw_plants(rng, canvas, theme, layout)
+    if spec.distractors:
+        _draw_distractors(rng, canvas, layout, main.box)
+        _draw_items(rng, canvas, layout, main.box)
+    full = _draw_characters(canvas, plans[1:] + [main])  # main last: nothing but the occluder hides it
+    if spec.occlusion and rng.random() < 0.6:
+        _add_occluder(rng, canvas, theme, layout, plans, full)
+
+    visible = np.bincount(np.asarray(canvas.label).ravel(), minlength=256)
+    image, label = canvas.finish()
+    mask, instances = split_labels(label)
+    characters, plans, instances = _characters(plans, instances, visible, full)
+    meta = {"seed": int(seed), "theme": theme.biome, "time_of_day": theme.time_of_day, **layout.meta(),
+            "characters": [p.info() for p in plans]}
+    return Scene(image=image, mask=mask, instances=instances, characters=characters, meta=meta)
+
+
+def render_many(seeds: Iterable[int], spec: SceneSpec = SceneSpec()) -> Iterator[Scene]:
+    """Lazily render one scene per seed (see :func:`render_scene`)."""
+    for seed in seeds:
+        yield render_scene(seed, spec)

@@ -1,0 +1,60 @@
+"""Training augmentation (the manual's, configurable) and evaluation preprocessing (from weights)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torchvision.transforms import InterpolationMode
+from torchvision.transforms import v2 as T
+
+from visionlab.models.weights import Preprocess
+
+
+@dataclass(frozen=True)
+class AugmentConfig:
+    """The lab manual's training augmentation; set a field to 0 / False to disable that step."""
+
+    crop_scale_min: float = 0.08  # RandomResizedCrop lower area bound (torchvision's default)
+    hflip: bool = True  # random horizontal flip with p=0.5
+    color_jitter: float = 0.2  # brightness, contrast and saturation jitter strength
+    rotation: float = 15.0  # max rotation in degrees
+
+
+def _interp(name: str) -> InterpolationMode:
+    return InterpolationMode(name)
+
+
+def train_transform(aug: AugmentConfig, pre: Preprocess) -> T.Compose:
+    """Augmentation for PIL images or uint8 tensors, ending in a normalized float tensor (C, H, W)."""
+    steps: list[torch.nn.Module] = [T.ToImage()]
+    steps.append(
+        T.RandomResizedCrop(pre.crop_size, scale=(aug.crop_scale_min, 1.0), interpolation=_interp(pre.interpolation), antialias=True)
+    )
+    if aug.hflip:
+        steps.append(T.RandomHorizontalFlip())
+    if aug.color_jitter > 0:
+        j = aug.color_jitter
+        steps.append(T.ColorJitter(brightness=j, contrast=j, saturation=j))
+    if aug.rotation > 0:
+        steps.append(T.RandomRotation(aug.rotation))
+    steps += [T.ToDtype(torch.float32, scale=True), T.Normalize(pre.mean, pre.std)]
+    return T.Compose(steps)
+
+
+def eval_transform(pre: Preprocess) -> T.Compose:
+    """Resize, centre crop and normalize exactly as the weights entry prescribes."""
+    return T.Compose(
+        [
+            T.ToImage(),
+            T.Resize(pre.resize_size, interpolation=_interp(pre.interpolation), antialias=True),
+            T.CenterCrop(pre.crop_size),
+            T.ToDtype(torch.float32, scale=True),
+            T.Normalize(pre.mean, pre.std),
+        ]
+    )
+
+
+def decode_transform(pre: Preprocess) -> T.Compose:
+    """What is cached when images are decoded once: uint8 resized to the eval resize size."""
+    return T.Compose([T.ToImage(), T.Resize(pre.resize_size, interpolation=_interp(pre.interpolation), antialias=True)])

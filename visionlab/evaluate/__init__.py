@@ -1,0 +1,1 @@
+"""Evaluation: metrics, plots and the evaluation report of a run."""

@@ -1,0 +1,110 @@
+"""The transfer-learning surface shared by every classifier: features, head, freezing, CAM layer."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import torch
+from torch import nn
+
+from visionlab.models.weights import WeightsEntry
+
+
+class Classifier(nn.Module):
+    """A pretrained (or random) backbone that yields pooled features, and the manual's head.
+
+    Args:
+        arch: Registry name of the backbone.
+        backbone: Module mapping ``(B, 3, H, W)`` images to ``(B, F)`` pooled features.
+        num_features: ``F``.
+        num_classes: Outputs of the head.
+        blocks: Backbone stages from input to output; ``finetune`` unfreezes the last ones.
+        cam_layer: Dotted name (relative to this module) of the layer CAMs hook by default.
+        dropout: Dropout before the linear layer (the manual uses 0.3).
+        weights: The weights entry the backbone was initialised from, if any.
+    """
+
+    def __init__(
+        self,
+        arch: str,
+        backbone: nn.Module,
+        num_features: int,
+        num_classes: int,
+        blocks: Sequence[nn.Module],
+        cam_layer: str,
+        dropout: float = 0.3,
+        weights: WeightsEntry | None = None,
+    ) -> None:
+        super().__init__()
+        self.arch = arch
+        self.backbone = backbone
+        self.num_features = num_features
+        self.dropout = dropout
+        self.head = self._make_head(num_classes)
+        self._blocks = list(blocks)
+        self.cam_layer = cam_layer
+        self.weights = weights
+        self._frozen_blocks: list[nn.Module] = []
+
+    def _make_head(self, num_classes: int) -> nn.Sequential:
+        return nn.Sequential(nn.Dropout(self.dropout), nn.Linear(self.num_features, num_classes))
+
+    @property
+    def num_classes(self) -> int:
+        return self.head[-1].out_features
+
+    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
+        """``(B, 3, H, W)`` -> pooled features ``(B, F)``."""
+        return self.backbone(x)
+
+    def forward_head(self, features: torch.Tensor) -> torch.Tensor:
+        """``(B, F)`` -> logits ``(B, num_classes)``."""
+        return self.head(features)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.forward_head(self.forward_features(x))
+
+    def reset_head(self, num_classes: int) -> None:
+        """Replace the head with a freshly initialised one for ``num_classes`` outputs."""
+        device = self.head[-1].weight.device
+        self.head = self._make_head(num_classes).to(device)
+
+    def blocks(self) -> list[nn.Module]:
+        """Backbone stages from input to output."""
+        return list(self._blocks)
+
+    def freeze_backbone(self, keep_top: int = 0) -> None:
+        """Freeze all backbone stages except the last ``keep_top`` ones.
+
+        Frozen stages get ``requires_grad=False`` and their BatchNorm layers stay in eval mode
+        (running statistics fixed) even when the model is switched to ``train()``.
+        """
+        for p in self.backbone.parameters():
+            p.requires_grad_(False)
+        trainable = self._blocks[len(self._blocks) - keep_top :] if keep_top > 0 else []
+        for block in trainable:
+            for p in block.parameters():
+                p.requires_grad_(True)
+        trainable_ids = {id(m) for b in trainable for m in b.modules()}
+        self._frozen_blocks = [m for m in self.backbone.modules() if id(m) not in trainable_ids]
+        self.train(self.training)
+
+    def unfreeze_backbone(self) -> None:
+        """Make every backbone parameter trainable again."""
+        for p in self.backbone.parameters():
+            p.requires_grad_(True)
+        self._frozen_blocks = []
+        self.train(self.training)
+
+    def train(self, mode: bool = True) -> "Classifier":
+        super().train(mode)
+        for m in self._frozen_blocks:
+            if isinstance(m, nn.modules.batchnorm._BatchNorm):
+                m.eval()
+        return self
+
+    def head_parameters(self) -> list[nn.Parameter]:
+        return list(self.head.parameters())
+
+    def backbone_trainable_parameters(self) -> list[nn.Parameter]:
+        return [p for p in self.backbone.parameters() if p.requires_grad]

@@ -1,0 +1,135 @@
+"""``visionlab predict``: files or folders in, a table of labels and confidences out."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import warnings
+from pathlib import Path
+
+
+from torch.utils.data import DataLoader, Dataset
+
+from visionlab import runs
+from visionlab.data.images import is_image_path, load_rgb
+from visionlab.data.transforms import eval_transform
+from visionlab.errors import ConfigError, DatasetError, UnreadableImageError
+from visionlab.train.checkpoint import load_classifier
+from visionlab.train.loop import predict_logits
+from visionlab.utils.device import resolve_amp, resolve_device
+from visionlab.utils.files import atomic_write, write_json
+
+
+def expand_paths(paths: list[str | Path]) -> list[Path]:
+    """Files as given, folders searched recursively for images, in sorted order.
+
+    Raises:
+        DatasetError: A path does not exist, or nothing to predict on was found.
+    """
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and is_image_path(f))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise DatasetError(f"{p} does not exist; pass image files or folders")
+    if not out:
+        raise DatasetError(f"no images found in {', '.join(map(str, paths))}")
+    return out
+
+
+class _Images(Dataset):
+    def __init__(self, paths: list[Path], transform) -> None:
+        self.paths, self.transform = paths, transform
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __getitem__(self, i: int):
+        return self.transform(load_rgb(self.paths[i])), -1, i
+
+
+def _readable(paths: list[Path]) -> list[Path]:
+    good, bad = [], []
+    for p in paths:
+        try:
+            load_rgb(p)
+            good.append(p)
+        except UnreadableImageError as exc:
+            bad.append(str(exc))
+    if bad:
+        warnings.warn(f"skipping {len(bad)} unreadable file(s):\n  " + "\n  ".join(bad), stacklevel=3)
+    if not good:
+        raise DatasetError("none of the given files is a readable image")
+    return good
+
+
+def predict_paths(run: str | Path, paths: list[str | Path], top_k: int = 3, batch_size: int = 32, device: str = "auto") -> list[dict]:
+    """Classify images with a run's best checkpoint.
+
+    Returns:
+        One row per readable image: ``path``, ``label``, ``confidence``, ``top_k`` (list of
+        ``[label, probability]``).
+
+    Example:
+        >>> predict_paths("runs/r1", ["cat.jpg"])[0]["label"]  # doctest: +SKIP
+        'cat'
+    """
+    run = runs.require_run(run)
+    model, meta = load_classifier(run / runs.BEST if (run / runs.BEST).is_file() else run / runs.LAST)
+    files = _readable(expand_paths(paths))
+    dev = resolve_device(device)
+    model.to(dev)
+    loader = DataLoader(_Images(files, eval_transform(meta["preprocess"])), batch_size=batch_size)
+    logits, _, idx = predict_logits(model, loader, dev, resolve_amp("auto", dev), channels_last=False)
+    probs = logits.softmax(1)
+    k = min(top_k, probs.shape[1])
+    top_p, top_i = probs.topk(k, dim=1)
+    classes = meta["classes"]
+    return [
+        {
+            "path": str(files[int(i)]),
+            "label": classes[int(top_i[r, 0])],
+            "confidence": float(top_p[r, 0]),
+            "top_k": [[classes[int(c)], float(p)] for p, c in zip(top_p[r], top_i[r])],
+        }
+        for r, i in enumerate(idx)
+    ]
+
+
+def rows_to_csv(rows: list[dict]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["path", "label", "confidence", "top_k"])
+    for r in rows:
+        w.writerow([r["path"], r["label"], f"{r['confidence']:.6f}", ";".join(f"{c}:{p:.4f}" for c, p in r["top_k"])])
+    return buf.getvalue()
+
+
+def write_predictions(rows: list[dict], out: str | Path) -> Path:
+    """Write rows as CSV or JSON, chosen by the extension of ``out``.
+
+    Raises:
+        ConfigError: The extension is neither .csv nor .json.
+    """
+    out = Path(out)
+    if out.suffix.lower() == ".json":
+        return write_json(out, rows)
+    if out.suffix.lower() == ".csv":
+        text = rows_to_csv(rows)
+        return atomic_write(out, lambda p: p.write_text(text, encoding="utf-8"))
+    raise ConfigError(f"--out must end in .csv or .json; got {out.name}")
+
+
+def format_table(rows: list[dict]) -> str:
+    """A plain-text table for the terminal."""
+    width = max(len(r["path"]) for r in rows)
+    lines = [f"{'path':<{width}}  {'label':<12} {'conf':>6}  top-k"]
+    for r in rows:
+        top = ", ".join(f"{c} {p:.3f}" for c, p in r["top_k"])
+        lines.append(f"{r['path']:<{width}}  {r['label']:<12} {r['confidence']:>6.3f}  {top}")
+    return "\n".join(lines)
+
+

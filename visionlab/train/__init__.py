@@ -1,0 +1,1 @@
+"""Training: configuration, run folders, checkpoints, the loops, and the classification driver."""

@@ -1,0 +1,133 @@
+"""Frozen transfer learning on cached features.
+
+With a frozen backbone (BatchNorm statistics fixed) the backbone's output for a given input
+never changes, so running it every epoch, as the manual's loop does, repeats the same work.
+We run it once per image (or per augmented view), keep the pooled features (in RAM, or on
+disk past a size limit) and train only the head on them.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, Dataset, Subset
+
+from visionlab.models import Classifier
+from visionlab.train.distributed import DistContext, gather_rows
+from visionlab.train.loop import StepStats
+from visionlab.utils.device import autocast
+from visionlab.utils.progress import progress
+
+
+class FeatureStore:
+    """A ``(N, F)`` float32 matrix in RAM, or memory-mapped from ``folder`` when large."""
+
+    def __init__(self, n: int, dim: int, max_ram_mb: int, folder: Path | None, name: str) -> None:
+        nbytes = n * dim * 4
+        self.path: Path | None = None
+        if nbytes > max_ram_mb * 2**20:
+            folder = folder or Path(tempfile.mkdtemp(prefix="visionlab-features-"))
+            folder.mkdir(parents=True, exist_ok=True)
+            self.path = folder / f"{name}.npy"
+            self.array = np.lib.format.open_memmap(self.path, mode="w+", dtype=np.float32, shape=(n, dim))
+        else:
+            self.array = np.empty((n, dim), dtype=np.float32)
+
+    def write(self, rows: np.ndarray, at: np.ndarray) -> None:
+        self.array[at] = rows
+
+    def tensor(self, idx: np.ndarray | None = None) -> torch.Tensor:
+        rows = self.array if idx is None else self.array[idx]
+        return torch.from_numpy(np.ascontiguousarray(rows))
+
+
+@torch.inference_mode()
+def extract_features(
+    model: Classifier,
+    dataset: Dataset,
+    *,
+    batch_size: int,
+    device: torch.device,
+    amp: torch.dtype | None,
+    channels_last: bool,
+    workers: int = 0,
+    max_ram_mb: int = 2048,
+    cache_dir: Path | None = None,
+    name: str = "features",
+    ctx: DistContext = DistContext(),
+    quiet: bool = True,
+) -> FeatureStore:
+    """Run ``model.forward_features`` once over ``dataset`` (items ``(x, y, index)``).
+
+    Under torchrun each rank computes a strided shard and the rows are gathered on all ranks.
+    The caller's train/eval mode is restored.
+    """
+    n = len(dataset)
+    shard = Subset(dataset, list(range(ctx.rank, n, ctx.world_size))) if ctx.enabled else dataset
+    loader = DataLoader(shard, batch_size=batch_size, shuffle=False, num_workers=workers, persistent_workers=False)
+    was_training = model.training
+    model.eval()
+    store = FeatureStore(n, model.num_features, max_ram_mb, cache_dir, name)
+    got_idx, got_rows = [], []
+    try:
+        for x, _, idx in progress(loader, f"features ({name})", quiet):
+            x = x.to(device)
+            if channels_last:
+                x = x.contiguous(memory_format=torch.channels_last)
+            with autocast(device, amp):
+                f = model.forward_features(x)  # (B, F)
+            rows = f.float().cpu()
+            if ctx.enabled:
+                got_idx.append(idx)
+                got_rows.append(rows)
+            else:
+                store.write(rows.numpy(), idx.numpy())
+    finally:
+        model.train(was_training)
+    if ctx.enabled:
+        full = gather_rows(torch.cat(got_idx), torch.cat(got_rows), n, ctx)
+        store.write(full.numpy(), np.arange(n))
+    return store
+
+
+def train_head_epoch(
+    head: nn.Module, feats: FeatureStore, labels: torch.Tensor, view_rows: np.ndarray, optimizer: torch.optim.Optimizer,
+    batch_size: int, generator: torch.Generator,
+) -> StepStats:
+    """One epoch of the head on cached features.
+
+    Args:
+        view_rows: For each training image, the row of ``feats`` to use this epoch (N,).
+        labels: Labels of the training images (N,).
+    """
+    head.train()
+    criterion = nn.CrossEntropyLoss()
+    stats = StepStats()
+    order = torch.randperm(len(view_rows), generator=generator)
+    for start in range(0, len(order), batch_size):
+        batch = order[start : start + batch_size].numpy()
+        x = feats.tensor(view_rows[batch])  # (B, F)
+        y = labels[batch]
+        logits = head(x)
+        loss = criterion(logits, y)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        stats.add(loss.detach(), logits.detach(), y)
+    return stats
+
+
+@torch.no_grad()
+def head_logits(head: nn.Module, feats: FeatureStore, batch_size: int = 4096) -> torch.Tensor:
+    """Logits ``(N, K)`` of the head over all stored features; restores the head's mode."""
+    was_training = head.training
+    head.eval()
+    try:
+        n = feats.array.shape[0]
+        return torch.cat([head(feats.tensor(np.arange(s, min(s + batch_size, n)))) for s in range(0, n, batch_size)])
+    finally:
+        head.train(was_training)

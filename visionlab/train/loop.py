@@ -1,0 +1,92 @@
+"""Plain training and evaluation loops over image batches (finetune and full modes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+
+from visionlab.utils.device import autocast
+from visionlab.utils.progress import progress
+
+
+@dataclass
+class StepStats:
+    """Running loss and accuracy sums."""
+
+    loss_sum: float = 0.0
+    correct: int = 0
+    count: int = 0
+
+    def add(self, loss: torch.Tensor, logits: torch.Tensor, y: torch.Tensor) -> None:
+        n = y.numel()
+        self.loss_sum += float(loss) * n
+        self.correct += int((logits.argmax(1) == y).sum())
+        self.count += n
+
+    @property
+    def loss(self) -> float:
+        return self.loss_sum / max(self.count, 1)
+
+    @property
+    def acc(self) -> float:
+        return self.correct / max(self.count, 1)
+
+
+def _to_device(x: torch.Tensor, device: torch.device, channels_last: bool) -> torch.Tensor:
+    x = x.to(device, non_blocking=True)
+    return x.contiguous(memory_format=torch.channels_last) if channels_last else x
+
+
+def train_one_epoch(
+    model: nn.Module,
+    loader: DataLoader,
+    optimizer: torch.optim.Optimizer,
+    device: torch.device,
+    amp: torch.dtype | None,
+    channels_last: bool,
+    quiet: bool = True,
+    desc: str = "train",
+) -> StepStats:
+    """One pass over ``loader`` with cross-entropy; the model is left in train mode."""
+    model.train()
+    stats = StepStats()
+    criterion = nn.CrossEntropyLoss()
+    # fp16 needs loss scaling against underflow; bf16 and fp32 do not.
+    scaler = torch.amp.GradScaler(device.type, enabled=amp is torch.float16)
+    for x, y, _ in progress(loader, desc, quiet):
+        x, y = _to_device(x, device, channels_last), y.to(device)
+        with autocast(device, amp):
+            logits = model(x)  # (B, K)
+            loss = criterion(logits.float(), y)
+        optimizer.zero_grad(set_to_none=True)
+        scaler.scale(loss).backward()
+        scaler.step(optimizer)
+        scaler.update()
+        stats.add(loss.detach(), logits.detach(), y)
+    return stats
+
+
+@torch.no_grad()
+def predict_logits(
+    model: nn.Module, loader: DataLoader, device: torch.device, amp: torch.dtype | None, channels_last: bool, quiet: bool = True, desc: str = "eval"
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Logits ``(N, K)`` (fp32), labels ``(N,)`` and dataset indices ``(N,)`` in loader order.
+
+    The model's train/eval mode is restored afterwards.
+    """
+    was_training = model.training
+    model.eval()
+    logits, labels, indices = [], [], []
+    try:
+        for x, y, idx in progress(loader, desc, quiet):
+            with autocast(device, amp):
+                out = model(_to_device(x, device, channels_last))
+            logits.append(out.float().cpu())
+            labels.append(torch.as_tensor(y))
+            indices.append(torch.as_tensor(idx))
+    finally:
+        model.train(was_training)
+    return torch.cat(logits), torch.cat(labels), torch.cat(indices)

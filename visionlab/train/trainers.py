@@ -1,0 +1,198 @@
+"""The two ways a classification epoch runs: on cached features (frozen) or on images."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+import torch
+from torch.nn.parallel import DistributedDataParallel
+from torch.utils.data import DataLoader
+
+from visionlab.data.dataset import DecodedCacheDataset, ImageListDataset
+from visionlab.data.transforms import decode_transform, eval_transform, train_transform
+from visionlab.train.distributed import all_reduce_sum, make_sampler
+from visionlab.train.features import FeatureStore, extract_features, head_logits, train_head_epoch
+from visionlab.train.loop import predict_logits, train_one_epoch
+
+if TYPE_CHECKING:
+    from visionlab.train.classify import Setup
+
+
+class Trainer(Protocol):
+    def run_epoch(self, epoch: int) -> dict: ...
+    def probabilities(self, split: str) -> tuple[np.ndarray, np.ndarray]: ...
+    def state_dict(self) -> dict: ...
+    def load_state(self, state: dict) -> None: ...
+
+
+def make_optimizer(groups: list[dict], weight_decay: float) -> torch.optim.Adam:
+    return torch.optim.Adam(groups, weight_decay=weight_decay)
+
+
+def make_scheduler(opt: torch.optim.Optimizer, kind: str, epochs: int, step_size: int, gamma: float):
+    """Per-epoch LR schedule: the manual's StepLR, cosine annealing, or constant."""
+    if kind == "step":
+        return torch.optim.lr_scheduler.StepLR(opt, step_size=step_size, gamma=gamma)
+    if kind == "cosine":
+        return torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs)
+    return torch.optim.lr_scheduler.LambdaLR(opt, lambda _: 1.0)
+
+
+def _epoch_seed(seed: int, epoch: int) -> int:
+    # One seed per epoch, so a resumed run draws the same dropout masks and orders.
+    return seed * 100_003 + epoch
+
+
+class _Base:
+    def __init__(self, s: "Setup") -> None:
+        self.s = s
+        self.cfg = s.cfg
+
+    def _finish_setup(self, groups: list[dict]) -> None:
+        self.optimizer = make_optimizer(groups, self.cfg.weight_decay)
+        self.scheduler = make_scheduler(self.optimizer, self.cfg.scheduler, self.cfg.epochs, self.cfg.step_size, self.cfg.gamma)
+
+    def state_dict(self) -> dict:
+        return {"optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict()}
+
+    def load_state(self, state: dict) -> None:
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.scheduler.load_state_dict(state["scheduler"])
+
+
+class FrozenTrainer(_Base):
+    """Backbone frozen (BatchNorm included); the head trains on features computed once."""
+
+    def __init__(self, s: "Setup") -> None:
+        super().__init__(s)
+        s.model.freeze_backbone()
+        self.views = self.cfg.feature_views
+        self._extract_all()
+        self._finish_setup([{"params": s.model.head_parameters(), "lr": self.cfg.lr}])
+
+    def _extract(self, split: str, transform, repeat: int = 1, name: str | None = None) -> FeatureStore:
+        items = self.s.splits[split]
+        ds = ImageListDataset(items, transform)
+        if repeat > 1:
+            ds = torch.utils.data.ConcatDataset([ds] * repeat)
+            ds = _Reindexed(ds)
+        cfg = self.cfg
+        return extract_features(
+            self.s.model, ds, batch_size=max(cfg.batch_size, 64), device=self.s.device, amp=self.s.amp,
+            channels_last=cfg.channels_last, workers=cfg.workers, max_ram_mb=cfg.feature_cache_mb,
+            cache_dir=self.s.run / "cache", name=name or split, ctx=self.s.ctx, quiet=cfg.quiet,
+        )
+
+    def _extract_all(self) -> None:
+        torch.manual_seed(_epoch_seed(self.cfg.seed, -1))  # augmented views are reproducible
+        pre = self.s.preprocess
+        self.train_feats = self._extract("train", eval_transform(pre))
+        if self.views > 1:
+            aug = self._extract("train", train_transform(self.cfg.augment, pre), repeat=self.views - 1, name="train_aug")
+            self.train_feats = _stack(self.train_feats, aug)
+        self.eval_feats = {k: self._extract(k, eval_transform(pre)) for k in self.s.splits if k != "train"}
+        self.labels = {k: torch.tensor(v.labels, dtype=torch.long) for k, v in self.s.splits.items()}
+
+    def run_epoch(self, epoch: int) -> dict:
+        t0 = time.perf_counter()
+        torch.manual_seed(_epoch_seed(self.cfg.seed, epoch))
+        gen = torch.Generator().manual_seed(_epoch_seed(self.cfg.seed, epoch))
+        n = len(self.labels["train"])
+        view = epoch % self.views
+        rows = np.arange(n) + view * n  # (N,) this epoch's view of every training image
+        lr = self.optimizer.param_groups[0]["lr"]
+        stats = train_head_epoch(self.s.model.head, self.train_feats, self.labels["train"], rows, self.optimizer, self.cfg.batch_size, gen)
+        self.scheduler.step()
+        logits = head_logits(self.s.model.head, self.eval_feats["val"])
+        val_loss = float(torch.nn.functional.cross_entropy(logits, self.labels["val"]))
+        val_acc = float((logits.argmax(1) == self.labels["val"]).float().mean())
+        return {"train_loss": stats.loss, "train_acc": stats.acc, "val_loss": val_loss, "val_acc": val_acc, "lr": lr, "seconds": time.perf_counter() - t0}
+
+    def probabilities(self, split: str) -> tuple[np.ndarray, np.ndarray]:
+        logits = head_logits(self.s.model.head, self.eval_feats[split])
+        return logits.softmax(1).numpy(), self.labels[split].numpy()
+
+
+class _Reindexed(torch.utils.data.Dataset):
+    """Give items of a ConcatDataset their global index (extract_features writes rows by index)."""
+
+    def __init__(self, ds: torch.utils.data.Dataset) -> None:
+        self.ds = ds
+
+    def __len__(self) -> int:
+        return len(self.ds)
+
+    def __getitem__(self, i: int):
+        x, y, _ = self.ds[i]
+        return x, y, i
+
+
+def _stack(a: FeatureStore, b: FeatureStore) -> FeatureStore:
+    a.array = np.concatenate([np.asarray(a.array), np.asarray(b.array)])
+    return a
+
+
+class LoopTrainer(_Base):
+    """finetune (head first, then the top of the backbone at a lower LR) and full training."""
+
+    def __init__(self, s: "Setup") -> None:
+        super().__init__(s)
+        cfg, model = self.cfg, s.model
+        if cfg.channels_last:
+            model.to(memory_format=torch.channels_last)
+        pre = s.preprocess
+        decode = decode_transform(pre)
+        self.datasets = {
+            k: DecodedCacheDataset(v, decode, train_transform(cfg.augment, pre) if k == "train" else eval_transform(pre))
+            for k, v in s.splits.items()
+        }
+        for ds in self.datasets.values():
+            ds.fill()  # decode once, before workers fork, so they share the cache
+        if cfg.mode == "full":
+            model.unfreeze_backbone()
+            groups = [{"params": list(model.parameters()), "lr": cfg.lr}]
+        else:
+            model.freeze_backbone(keep_top=cfg.unfreeze_top)
+            top = model.backbone_trainable_parameters()
+            groups = [{"params": model.head_parameters(), "lr": cfg.lr}, {"params": top, "lr": cfg.lr * cfg.backbone_lr_factor}]
+            model.freeze_backbone()  # head only until head_epochs are done
+        self.net = DistributedDataParallel(model, find_unused_parameters=True) if s.ctx.enabled else model
+        self._finish_setup(groups)
+
+    def _loader(self, split: str, shuffle: bool, epoch: int = 0) -> DataLoader:
+        ds = self.datasets[split]
+        sampler = make_sampler(ds, self.s.ctx, shuffle, self.cfg.seed)
+        if sampler is not None:
+            sampler.set_epoch(epoch)
+        gen = torch.Generator().manual_seed(_epoch_seed(self.cfg.seed, epoch))
+        return DataLoader(
+            ds, batch_size=self.cfg.batch_size, shuffle=shuffle and sampler is None, sampler=sampler,
+            num_workers=self.cfg.workers, generator=gen, drop_last=False,
+        )
+
+    def run_epoch(self, epoch: int) -> dict:
+        t0 = time.perf_counter()
+        cfg, model = self.cfg, self.s.model
+        if cfg.mode == "finetune":
+            model.freeze_backbone(keep_top=cfg.unfreeze_top if epoch >= cfg.head_epochs else 0)
+        torch.manual_seed(_epoch_seed(cfg.seed, epoch))
+        lr = self.optimizer.param_groups[0]["lr"]
+        stats = train_one_epoch(self.net, self._loader("train", True, epoch), self.optimizer, self.s.device, self.s.amp, cfg.channels_last, cfg.quiet, f"epoch {epoch + 1}")
+        self.scheduler.step()
+        train_loss, train_correct, train_n = all_reduce_sum([stats.loss_sum, stats.correct, stats.count], self.s.ctx)
+        logits, labels = self._logits("val")
+        val_loss = float(torch.nn.functional.cross_entropy(logits, labels))
+        val_acc = float((logits.argmax(1) == labels).float().mean())
+        return {"train_loss": train_loss / train_n, "train_acc": train_correct / train_n, "val_loss": val_loss, "val_acc": val_acc, "lr": lr, "seconds": time.perf_counter() - t0}
+
+    def _logits(self, split: str) -> tuple[torch.Tensor, torch.Tensor]:
+        # Evaluation runs on the full split in every rank: small next to training, and exact.
+        loader = DataLoader(self.datasets[split], batch_size=max(self.cfg.batch_size, 64), num_workers=self.cfg.workers)
+        logits, labels, _ = predict_logits(self.s.model, loader, self.s.device, self.s.amp, self.cfg.channels_last, self.cfg.quiet, split)
+        return logits, labels
+
+    def probabilities(self, split: str) -> tuple[np.ndarray, np.ndarray]:
+        logits, labels = self._logits(split)
+        return logits.softmax(1).numpy(), labels.numpy()

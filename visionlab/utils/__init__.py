@@ -1,0 +1,1 @@
+"""Small shared helpers: devices and precision, progress, atomic files, run folders."""
