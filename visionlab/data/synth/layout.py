@@ -22,6 +22,7 @@ SUPPORTS = ("ground", "platform", "air")
 _SUPPORT_P = (0.55, 0.25, 0.2)
 _PLATFORM_GAP = 0.11  # platform top must be this far (x image height) above the ground
 _AIR_GAP = 0.06
+_SAMPLES = np.linspace(0.0, 1.0, 8)  # where ground_range probes the terrain line
 
 
 def rounded(values) -> list:
@@ -57,7 +58,7 @@ class Layout:
 
     def ground_range(self, x0: float, x1: float) -> tuple[float, float]:
         """(highest, lowest) terrain top y over [x0, x1]."""
-        ys = np.interp(np.linspace(x0, x1, 8), self.line[:, 0], self.line[:, 1])
+        ys = np.interp(x0 + (x1 - x0) * _SAMPLES, self.line[:, 0], self.line[:, 1])
         return float(ys.min()), float(ys.max())
 
     def free_x(self, rng: np.random.Generator, w: float, avoid: list[tuple[float, float]],

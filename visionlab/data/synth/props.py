@@ -76,13 +76,13 @@ def terrain_ops(rng: np.random.Generator, line: np.ndarray, theme: Theme, width:
     cap_h = 0.035 * height
     cap = np.concatenate([line, (line + (0, cap_h))[::-1]])
     ops = [Op("poly", body, theme.colors["ground"]), Op("poly", cap, theme.colors["cap"])]
-    for _ in range(int(rng.integers(4, 12))):
-        x = rng.uniform(0, width)
-        top = float(np.interp(x, line[:, 0], line[:, 1])) + 2 * cap_h
-        if top >= height - 2:
-            continue
-        y, r = rng.uniform(top, height), rng.uniform(0.006, 0.018) * height
-        ops.append(Op("ellipse", (x - 1.6 * r, y - r, x + 1.6 * r, y + r), theme.colors["speck"]))
+    n = int(rng.integers(4, 12))
+    xs, fy, rs = rng.uniform(0, width, n), rng.random(n), rng.uniform(0.006, 0.018, n) * height
+    tops = np.interp(xs, line[:, 0], line[:, 1]) + 2 * cap_h
+    ys = tops + fy * (height - tops)
+    for x, y, r, top in zip(xs, ys, rs, tops):
+        if top < height - 2:
+            ops.append(Op("ellipse", (x - 1.6 * r, y - r, x + 1.6 * r, y + r), theme.colors["speck"]))
     return ops
 
 

@@ -4,7 +4,8 @@ A sprite is a list of polygon parts in *unit* coordinates: facing right, feet at
 y pointing down, about one unit tall. Posing (facing, tilt) and placing (scale, position) turn it
 into drawing ops. Dragons are built from curves (ellipses, tapered limbs, scalloped wings);
 robots from boxes (rectangles, square head, straight antenna), so the kind is a matter of shape.
-Both kinds take their colours from the same :class:`CharacterPalette` pool.
+Both kinds take their colours from the same :class:`CharacterPalette` pool, and both keep dark
+(near-black) parts small, so the mean colour of a character says little about its kind.
 """
 
 from __future__ import annotations
@@ -147,6 +148,9 @@ def _dragon_legs(color: Color, dx: float, step: float) -> list[Part]:
     ]
 
 
+_TAIL_T = np.linspace(0.0, 1.0, 9)
+
+
 def dragon_sprite(rng: np.random.Generator, p: CharacterPalette) -> Sprite:
     """Build a dragon: body, neck, head with eye and horns, tail, wings, legs."""
     wing = math.radians(rng.uniform(-20.0, 115.0))  # >90 deg: wings folded down
@@ -157,7 +161,7 @@ def dragon_sprite(rng: np.random.Generator, p: CharacterPalette) -> Sprite:
     rx, ry = rng.uniform(0.25, 0.3), rng.uniform(0.15, 0.19)
     step = rng.uniform(-0.04, 0.04)
 
-    t = np.linspace(0.0, 1.0, 9)
+    t = _TAIL_T
     tail_line = np.stack([-0.18 - 0.5 * t, -0.36 + 0.1 * t + curl * np.sin(math.pi * t) - 0.14 * t**3], 1)
     tip = tail_line[-1]
     parts = [Part(_wing(0.02, -0.5, wing + 0.3), shade(p.secondary, 0.75))]
@@ -184,7 +188,7 @@ def _robot_base(p: CharacterPalette, treads: bool, airborne: bool) -> list[Part]
     if treads:
         belt = np.array([(-0.22, -0.2), (0.22, -0.2), (0.28, -0.14), (0.28, -0.05), (0.22, 0.0),
                          (-0.22, 0.0), (-0.28, -0.05), (-0.28, -0.14)])
-        parts.append(Part(belt, shade(p.secondary, 0.6)))
+        parts.append(Part(belt, shade(p.secondary, 0.75)))
         for x in (-0.17, 0.0, 0.17):
             parts.append(Part(ellipse(x, -0.1, 0.065, 0.065), shade(p.secondary, 0.9)))
             parts.append(Part(ellipse(x, -0.1, 0.02, 0.02, 10), _DARK, True))
@@ -216,15 +220,16 @@ def _robot_head(rng: np.random.Generator, p: CharacterPalette, top: float) -> li
     hw, hh = rng.uniform(0.22, 0.3), rng.uniform(0.18, 0.22)
     x0, y1 = -hw / 2 + 0.03, top - 0.04
     y0 = y1 - hh
-    parts = [Part(rect(-0.04, y1 - 0.01, 0.04, top + 0.01), _DARK)]
+    metal = shade(p.primary, 0.6)  # rods and frames: darker than the body, not black (see module doc)
+    parts = [Part(rect(-0.04, y1 - 0.01, 0.04, top + 0.01), metal)]
     n_ant = 1 + int(rng.random() < 0.3)
     for k in range(n_ant):
         ax = x0 + hw * (0.5 if n_ant == 1 else 0.25 + 0.5 * k)
         tip = y0 - rng.uniform(0.08, 0.14)
-        parts.append(Part(rect(ax - 0.012, tip, ax + 0.012, y0 + 0.01), _DARK))
+        parts.append(Part(rect(ax - 0.012, tip, ax + 0.012, y0 + 0.01), metal))
         parts.append(Part(ellipse(ax, tip, 0.035, 0.035, 10), p.accent))
     parts.append(Part(rect(x0, y0, x0 + hw, y1), p.primary))
-    parts.append(Part(rect(x0 + hw * 0.3, y0 + hh * 0.22, x0 + hw + 0.01, y0 + hh * 0.62), _DARK))
+    parts.append(Part(rect(x0 + hw * 0.3, y0 + hh * 0.22, x0 + hw + 0.01, y0 + hh * 0.62), metal))
     parts.append(Part(rect(x0 + hw * 0.36, y0 + hh * 0.32, x0 + hw - 0.015, y0 + hh * 0.52), p.accent))
     parts.append(Part(rect(x0 - 0.03, y0 + hh * 0.35, x0 + 0.01, y0 + hh * 0.7), p.secondary, True))
     for k in range(3):
@@ -248,7 +253,7 @@ def robot_sprite(rng: np.random.Generator, p: CharacterPalette, airborne: bool =
     for k in range(3):
         lx = -tw / 2 + 0.08 + 0.07 * k
         parts.append(Part(rect(lx, top + 0.09, lx + 0.04, top + 0.13), p.accent, True))
-    parts.append(Part(rect(-tw / 2, bottom - 0.05, tw / 2, bottom), shade(p.primary, 0.6)))
+    parts.append(Part(rect(-tw / 2, bottom - 0.05, tw / 2, bottom), shade(p.primary, 0.75)))
     parts += _robot_head(rng, p, top)
     parts += _robot_arm(p, -tw / 2 - 0.01, top + 0.06, arms[1], bends[1], far=False)
     pose = {"locomotion": "treads" if treads else "legs",
@@ -290,7 +295,9 @@ def pose(sprite: Sprite, facing: str, tilt_deg: float) -> Posed:
         pts = pts * (-1.0, 1.0)
     pts = rotate(pts, math.radians(tilt_deg), 0.0, -0.5)
     bounds = (*pts.min(axis=0).tolist(), *pts.max(axis=0).tolist())
-    return Posed(sprite, np.split(pts, np.cumsum(sizes)[:-1]), tuple(bounds))  # type: ignore[arg-type]
+    ends = np.cumsum(sizes).tolist()
+    points = [pts[a:b] for a, b in zip([0] + ends[:-1], ends)]
+    return Posed(sprite, points, tuple(bounds))  # type: ignore[arg-type]
 
 
 def place(posed: Posed, scale: float, x: float, y: float) -> list[Op]:

@@ -58,8 +58,10 @@ def _atomic_write(path: Path, data: bytes) -> None:
             tmp.unlink()
 
 
-def _json_bytes(obj: dict) -> bytes:
-    return (json.dumps(obj, indent=2) + "\n").encode("utf-8")
+def _json_bytes(obj: dict, indent: int | None = 2) -> bytes:
+    # Annotations are written compact: indenting forces json's slow pure-Python encoder.
+    separators = (",", ":") if indent is None else None
+    return (json.dumps(obj, indent=indent, separators=separators) + "\n").encode("utf-8")
 
 
 def _check_folder(out: Path, params: dict) -> None:
@@ -96,7 +98,7 @@ def _write_scene(out: Path, stem: str, scene: Scene, ext: str) -> None:
     height, width = scene.mask.shape
     annotation = {**paths, "label": kind, "width": width, "height": height, "seed": scene.meta["seed"],
                   "characters": [asdict(c) for c in scene.characters], "meta": scene.meta}
-    _atomic_write(out / "annotations" / f"{stem}.json", _json_bytes(annotation))
+    _atomic_write(out / "annotations" / f"{stem}.json", _json_bytes(annotation, indent=None))
 
 
 def write_dataset(out: str | Path, n: int, seed: int = 0, spec: SceneSpec = SceneSpec(), *,

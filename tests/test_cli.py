@@ -1,0 +1,75 @@
+"""The command line: help texts, bad input, and the whole flow on a small game-world set."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from visionlab.cli import build_parser, main
+
+
+def test_every_command_documents_its_options_and_defaults(capsys) -> None:
+    for argv, expected in [
+        (["--help"], ["data", "train", "eval", "predict"]),
+        (["data", "synth", "--help"], ["--n", "--seed", "default: 400"]),
+        (["train", "classify", "--help"], ["--backbone", "--mode", "--epochs", "--batch-size", "--lr", "--img-size", "--seed", "default: resnet18", "default: frozen", "--resume"]),
+        (["eval", "--help"], ["--data", "--split", "default: val"]),
+        (["predict", "--help"], ["--out", "--top-k"]),
+    ]:
+        with pytest.raises(SystemExit) as info:
+            build_parser().parse_args(argv)
+        assert info.value.code == 0
+        text = " ".join(capsys.readouterr().out.split())  # help text wraps lines
+        for word in expected:
+            assert word in text, (argv, word)
+
+
+def test_bad_input_gives_a_message_and_exit_code_2(tmp_path: Path, capsys) -> None:
+    assert main(["train", "classify", str(tmp_path / "missing"), "--out", str(tmp_path / "r"), "--backbone", "tiny_cnn"]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["eval", str(tmp_path)]) == 2
+    assert "not a visionlab run folder" in capsys.readouterr().err
+    assert main(["train", "classify", str(tmp_path), "--out", str(tmp_path / "r"), "--epochs", "0"]) == 2
+    assert "--epochs must be at least 1" in capsys.readouterr().err
+
+
+def test_unknown_backbone_lists_choices(blobs_dir: Path, tmp_path: Path, capsys) -> None:
+    assert main(["train", "classify", str(blobs_dir), "--out", str(tmp_path / "r"), "--backbone", "resnet19"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown classifier 'resnet19'" in err and "efficientnet_lite0" in err
+    assert not (tmp_path / "r").exists()  # nothing half-made
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "visionlab", *args], capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.slow
+def test_end_to_end_game_world_with_bundled_lite0(tmp_path: Path) -> None:
+    data = tmp_path / "гра з пробілами"  # Cyrillic letters and spaces in every path below
+    r = _cli("data", "synth", str(data), "--n", "120", "--seed", "1", "--size", "160", "160")
+    assert r.returncode == 0, r.stderr
+    run = tmp_path / "run"
+    r = _cli("train", "classify", str(data / "classify"), "--out", str(run), "--backbone", "efficientnet_lite0",
+             "--mode", "frozen", "--epochs", "8", "--lr", "3e-3", "--scheduler", "cosine", "--img-size", "160", "--quiet")
+    assert r.returncode == 0, r.stderr
+    assert "accuracy" in r.stdout
+    r = _cli("train", "classify", str(data / "classify"), "--out", str(run), "--backbone", "efficientnet_lite0")
+    assert r.returncode == 2 and "already holds a run" in r.stderr
+    r = _cli("eval", str(run), "--split", "val")
+    assert r.returncode == 0, r.stderr
+    m = json.loads((run / "metrics.json").read_text())
+    assert m["split"] == "val" and m["n_images"] == 24
+    assert m["accuracy"] >= 0.75  # 96 training scenes, 8 epochs: well above chance (0.5)
+    out = tmp_path / "pred.csv"
+    r = _cli("predict", str(run), str(data / "classify" / "robot"), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == 60 and {row["label"] for row in rows} <= {"dragon", "robot"}
+    robots = sum(row["label"] == "robot" for row in rows)
+    assert robots >= 45  # mostly right on the robot folder (training images included)
