@@ -134,3 +134,26 @@ def test_multiclass_with_test_split_and_eval(tmp_path: Path) -> None:
 def test_early_stopping(blobs_dir: Path, tmp_path: Path) -> None:
     run = train_classifier(tiny_cfg(blobs_dir, tmp_path / "run", epochs=30, patience=2, lr=1e-6))
     assert len(history(run)) < 30
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["full", "frozen"])
+def test_torchrun_two_processes(blobs_dir: Path, tmp_path: Path, mode: str) -> None:
+    """Two ranks on gloo: a sampler per rank, one set of files written by rank 0."""
+    import subprocess
+    import sys
+
+    torchrun = Path(sys.executable).with_name("torchrun")
+    out = tmp_path / "run"
+    r = subprocess.run(
+        [str(torchrun), "--standalone", "--nproc_per_node=2", "-m", "visionlab", "train", "classify", str(blobs_dir),
+         "--out", str(out), "--backbone", "tiny_cnn", "--weights", "none", "--mode", mode, "--epochs", "2",
+         "--img-size", "32", "--lr", "0.03", "--quiet"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert r.stdout.count("run folder:") == 1  # only rank 0 reports
+    assert len(history(out)) == 2
+    cfg = json.loads((out / "config.json").read_text())
+    assert cfg["world_size"] == 2
+    assert json.loads((out / "metrics.json").read_text())["n_images"] == 10

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -134,7 +135,8 @@ def _cmd_train_classify(args) -> None:
     from visionlab.train.classify import train_classifier
 
     run = train_classifier(config_from_args(args), resume=args.resume)
-    _print_run_summary(run)
+    if os.environ.get("RANK", "0") == "0":  # under torchrun only rank 0 reports
+        _print_run_summary(run)
 
 
 def _print_run_summary(run: Path) -> None:

@@ -41,8 +41,8 @@ def library_versions() -> dict[str, str]:
     }
 
 
-def prepare_new_run(out: str | Path) -> Path:
-    """Create ``out`` for a new run, refusing to reuse a folder with content.
+def check_new_run(out: str | Path) -> None:
+    """Refuse a folder that already holds a run or other files, without touching it.
 
     Raises:
         RunFolderError: ``out`` already holds a run or other files.
@@ -55,6 +55,12 @@ def prepare_new_run(out: str | Path) -> Path:
         )
     if out.exists() and any(out.iterdir()):
         raise RunFolderError(f"{out} is not empty; choose a new or empty folder for --out (nothing was touched)")
+
+
+def prepare_new_run(out: str | Path) -> Path:
+    """Create ``out`` (with ``plots/``) for a new run after :func:`check_new_run`."""
+    out = Path(out)
+    check_new_run(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "plots").mkdir(exist_ok=True)
     return out

@@ -62,6 +62,7 @@ def _prepare(cfg: ClassifyConfig, resume: bool) -> tuple[ClassifyConfig, Path, d
         cfg = replace(ClassifyConfig.from_dict(saved["config"]), **keep)
         return cfg, out, load_split(out / runs.SPLIT)
     cfg.validate()
+    runs.check_new_run(out)  # before any work, and on every rank
     splits = load_classification_splits(cfg.data, cfg.val_fraction, cfg.seed)
     return cfg, out, splits
 
@@ -186,5 +187,6 @@ def train_classifier(cfg: ClassifyConfig, *, resume: bool = False, on_epoch_end:
     barrier(s.ctx)
     if s.ctx.is_main:
         _final_evaluation(trainer, s)
+    barrier(s.ctx)
     return s.run
 

@@ -157,8 +157,9 @@ class LoopTrainer(_Base):
             model.freeze_backbone(keep_top=cfg.unfreeze_top)
             top = model.backbone_trainable_parameters()
             groups = [{"params": model.head_parameters(), "lr": cfg.lr}, {"params": top, "lr": cfg.lr * cfg.backbone_lr_factor}]
-            model.freeze_backbone()  # head only until head_epochs are done
-        self.net = DistributedDataParallel(model, find_unused_parameters=True) if s.ctx.enabled else model
+        # DDP syncs the parameters that require grad when it is built, so it is built with the
+        # top stages trainable; during the head-only epochs they are simply unused.
+        self.net = DistributedDataParallel(model, find_unused_parameters=cfg.mode == "finetune") if s.ctx.enabled else model
         self._finish_setup(groups)
 
     def _loader(self, split: str, shuffle: bool, epoch: int = 0) -> DataLoader:

@@ -110,7 +110,7 @@ def _draw_ground(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout:
         w, h = rng.uniform(0.12, 0.3) * W, rng.uniform(0.035, 0.06) * H
         x0, y0 = rng.uniform(0, W - w), rng.uniform(0.2, 0.75) * highest
         box = (x0, y0, x0 + w, y0 + h)
-        if overlap(box, keep_clear) == 0:  # platforms behind the main character would read as props
+        if overlap(box, keep_clear) == 0:  # keep the main silhouette against open background
             layout.platforms.append(box)
     for box in layout.platforms:
         canvas.draw(props.platform_ops(box, theme), PLATFORM)
