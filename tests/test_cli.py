@@ -73,3 +73,33 @@ def test_end_to_end_game_world_with_bundled_lite0(tmp_path: Path) -> None:
     assert len(rows) == 60 and {row["label"] for row in rows} <= {"dragon", "robot"}
     robots = sum(row["label"] == "robot" for row in rows)
     assert robots >= 45  # mostly right on the robot folder (training images included)
+
+
+def test_ctrl_c_during_training_prints_the_resume_command(monkeypatch, tmp_path: Path, capsys) -> None:
+    import visionlab.train.classify as tc
+
+    def interrupted(cfg, resume=False):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(tc, "train_classifier", interrupted)
+    code = main(["train", "classify", str(tmp_path), "--out", str(tmp_path / "run")])
+    assert code == 130
+    err = capsys.readouterr().err
+    assert "--resume" in err and str(tmp_path / "run") in err
+
+
+def test_predict_skips_unreadable_files_with_a_warning(blobs_dir: Path, tmp_path: Path) -> None:
+    from conftest import make_blob_dataset  # noqa: F401  (fixture module)
+    from visionlab.predict import predict_paths, write_predictions
+    from visionlab.train.classify import train_classifier
+    from visionlab.train.config import ClassifyConfig
+
+    run = train_classifier(ClassifyConfig(data=str(blobs_dir), out=str(tmp_path / "run"), backbone="tiny_cnn", weights="none",
+                                          img_size=32, epochs=1, quiet=True))
+    (blobs_dir / "red" / "broken.png").write_bytes(b"nope")
+    with pytest.warns(UserWarning, match="broken.png"):
+        rows = predict_paths(run, [blobs_dir / "red"])
+    assert len(rows) == 24 and all(0.0 <= r["confidence"] <= 1.0 for r in rows)
+    assert write_predictions(rows, tmp_path / "p.json").is_file()
+    with pytest.raises(Exception, match=r"\.csv or \.json"):
+        write_predictions(rows, tmp_path / "p.txt")

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from conftest import make_shapes_dataset
+from test_images import _png_header_only
 from visionlab.data.folders import load_classification_splits, load_split, save_split, stratified_split
 from visionlab.errors import DatasetError
 
@@ -77,10 +78,13 @@ def test_bad_files_are_skipped_with_a_listing_and_never_deleted(shapes_dir: Path
     for name, data in bad.items():
         (shapes_dir / "disc" / name).write_bytes(data)
     Image.new("RGB", (1, 1)).save(shapes_dir / "square" / "tiny.png")
+    good = (shapes_dir / "square" / "000.png").read_bytes()
+    (shapes_dir / "square" / "truncated.png").write_bytes(good[: len(good) // 2])
+    (shapes_dir / "square" / "bomb.png").write_bytes(_png_header_only(30000, 30000))
     with pytest.warns(UserWarning) as rec:
         splits = load_classification_splits(shapes_dir)
     message = str(rec[0].message)
-    for name in [*bad, "tiny.png"]:
+    for name in [*bad, "tiny.png", "truncated.png", "bomb.png"]:
         assert name in message
     assert sum(len(s) for s in splits.values()) == 40
     for name in bad:

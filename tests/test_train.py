@@ -157,3 +157,20 @@ def test_torchrun_two_processes(blobs_dir: Path, tmp_path: Path, mode: str) -> N
     cfg = json.loads((out / "config.json").read_text())
     assert cfg["world_size"] == 2
     assert json.loads((out / "metrics.json").read_text())["n_images"] == 10
+
+
+def test_augmented_feature_views(blobs_dir: Path, tmp_path: Path) -> None:
+    """feature_views=3: one clean and two augmented cached views; epochs cycle through them."""
+    run = train_classifier(tiny_cfg(blobs_dir, tmp_path / "run", feature_views=3, epochs=6))
+    rows = history(run)
+    assert len(rows) == 6
+    assert json.loads((run / "metrics.json").read_text())["accuracy"] >= 0.8
+
+
+def test_feature_cache_spills_to_disk(blobs_dir: Path, tmp_path: Path) -> None:
+    from visionlab.train.features import FeatureStore
+
+    store = FeatureStore(1000, 300, max_ram_mb=1, folder=tmp_path / "cache", name="train")
+    assert store.path is not None and store.path.is_file()
+    small = FeatureStore(10, 8, max_ram_mb=1, folder=tmp_path / "cache", name="val")
+    assert small.path is None

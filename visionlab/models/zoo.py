@@ -33,13 +33,17 @@ def _resnet(arch: str, net: tvm.ResNet, num_classes: int, dropout: float) -> Cla
     return Classifier(arch, net, num_features, num_classes, blocks, f"backbone.layer4.{last}", dropout)
 
 
+def _features_net(arch: str, net: nn.Module, num_features: int, num_classes: int, dropout: float) -> Classifier:
+    """torchvision nets shaped ``features`` -> pool -> ``classifier``: drop the classifier."""
+    net.classifier = nn.Identity()
+    blocks = list(net.features)
+    return Classifier(arch, net, num_features, num_classes, blocks, f"backbone.features.{len(blocks) - 1}", dropout)
+
+
 @register_classifier("mobilenet_v2", (torchvision_entry(tvm.MobileNet_V2_Weights.IMAGENET1K_V2),), "MobileNetV2")
 def mobilenet_v2(num_classes: int, dropout: float = 0.3) -> Classifier:
     net = tvm.mobilenet_v2(weights=None)
-    num_features = net.classifier[-1].in_features
-    net.classifier = nn.Identity()
-    blocks = list(net.features)
-    return Classifier("mobilenet_v2", net, num_features, num_classes, blocks, f"backbone.features.{len(blocks) - 1}", dropout)
+    return _features_net("mobilenet_v2", net, net.classifier[-1].in_features, num_classes, dropout)
 
 
 @register_classifier(
@@ -49,19 +53,13 @@ def mobilenet_v3_large(num_classes: int, dropout: float = 0.3) -> Classifier:
     net = tvm.mobilenet_v3_large(weights=None)
     # The pretrained classifier's hidden Linear(960, 1280) belongs to the ImageNet task; the
     # manual's head (dropout + linear) sits directly on the 960 pooled features.
-    num_features = net.classifier[0].in_features
-    net.classifier = nn.Identity()
-    blocks = list(net.features)
-    return Classifier("mobilenet_v3_large", net, num_features, num_classes, blocks, f"backbone.features.{len(blocks) - 1}", dropout)
+    return _features_net("mobilenet_v3_large", net, net.classifier[0].in_features, num_classes, dropout)
 
 
 @register_classifier("efficientnet_b0", (torchvision_entry(tvm.EfficientNet_B0_Weights.IMAGENET1K_V1),), "EfficientNet-B0")
 def efficientnet_b0(num_classes: int, dropout: float = 0.3) -> Classifier:
     net = tvm.efficientnet_b0(weights=None)
-    num_features = net.classifier[-1].in_features
-    net.classifier = nn.Identity()
-    blocks = list(net.features)
-    return Classifier("efficientnet_b0", net, num_features, num_classes, blocks, f"backbone.features.{len(blocks) - 1}", dropout)
+    return _features_net("efficientnet_b0", net, net.classifier[-1].in_features, num_classes, dropout)
 
 
 # The PyPI file uses the efficientnet-pytorch naming scheme (_conv_stem, _blocks.N, ...); its

@@ -8,7 +8,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
-from visionlab.utils.device import autocast
+from visionlab.utils.device import autocast, fp32_grouped_convs
 from visionlab.utils.progress import progress
 
 
@@ -56,16 +56,17 @@ def train_one_epoch(
     criterion = nn.CrossEntropyLoss()
     # fp16 needs loss scaling against underflow; bf16 and fp32 do not.
     scaler = torch.amp.GradScaler(device.type, enabled=amp is torch.float16)
-    for x, y, _ in progress(loader, desc, quiet):
-        x, y = _to_device(x, device, channels_last), y.to(device)
-        with autocast(device, amp):
-            logits = model(x)  # (B, K)
-            loss = criterion(logits.float(), y)
-        optimizer.zero_grad(set_to_none=True)
-        scaler.scale(loss).backward()
-        scaler.step(optimizer)
-        scaler.update()
-        stats.add(loss.detach(), logits.detach(), y)
+    with fp32_grouped_convs(model, enabled=device.type == "cpu" and amp is torch.bfloat16):
+        for x, y, _ in progress(loader, desc, quiet):
+            x, y = _to_device(x, device, channels_last), y.to(device)
+            with autocast(device, amp):
+                logits = model(x)  # (B, K)
+                loss = criterion(logits.float(), y)
+            optimizer.zero_grad(set_to_none=True)
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
+            stats.add(loss.detach(), logits.detach(), y)
     return stats
 
 

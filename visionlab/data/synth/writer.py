@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
+
+from visionlab.utils.files import atomic_write
 
 from .palette import IGNORE_INDEX, SYNTH_CLASSES, SYNTH_COLORS
 from .scene import Scene, SceneSpec, render_scene
@@ -47,15 +48,8 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder, so readers never see half a file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    """Readers never see half a file (see :func:`visionlab.utils.files.atomic_write`)."""
+    atomic_write(path, lambda tmp: tmp.write_bytes(data))
 
 
 def _json_bytes(obj: dict, indent: int | None = 2) -> bytes:
