@@ -85,7 +85,7 @@ def _add_demo(sub) -> None:
     p = sub.add_parser("demo", help="the main job: game-world data, a frozen EfficientNet-Lite0, evaluation, predictions", formatter_class=Formatter)
     p.add_argument("out", nargs="?", default="runs/demo", help="folder for the data and the run")
     p.add_argument("--n", type=int, default=400, help="game-world scenes to render")
-    p.add_argument("--epochs", type=int, default=10, help="training epochs")
+    p.add_argument("--epochs", type=int, default=30, help="training epochs (cheap: the head trains on cached features)")
     p.add_argument("--seed", type=int, default=0, help="seed for data and training")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=_cmd_demo)
