@@ -6,6 +6,7 @@ import csv
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from safetensors.torch import load_file
@@ -161,9 +162,10 @@ def test_torchrun_two_processes(blobs_dir: Path, tmp_path: Path, mode: str) -> N
 
 def test_augmented_feature_views(blobs_dir: Path, tmp_path: Path) -> None:
     """feature_views=3: one clean and two augmented cached views; epochs cycle through them."""
-    run = train_classifier(tiny_cfg(blobs_dir, tmp_path / "run", feature_views=3, epochs=6))
+    run = train_classifier(tiny_cfg(blobs_dir, tmp_path / "run", feature_views=3, epochs=6, feature_cache_mb=0))
     rows = history(run)
     assert len(rows) == 6
+    assert (run / "cache").is_dir() and not any((run / "cache").iterdir())  # disk cache used, then removed
     assert json.loads((run / "metrics.json").read_text())["accuracy"] >= 0.8
 
 
@@ -171,6 +173,11 @@ def test_feature_cache_spills_to_disk(blobs_dir: Path, tmp_path: Path) -> None:
     from visionlab.train.features import FeatureStore
 
     store = FeatureStore(1000, 300, max_ram_mb=1, folder=tmp_path / "cache", name="train")
-    assert store.path is not None and store.path.is_file()
+    path = store.path
+    assert path is not None and path.is_file()
+    store.write(np.ones((2, 300), np.float32), np.array([3, 7]))
+    assert store.tensor(np.array([7])).sum() == 300
+    store.close()
+    assert not path.exists()
     small = FeatureStore(10, 8, max_ram_mb=1, folder=tmp_path / "cache", name="val")
     assert small.path is None

@@ -188,5 +188,6 @@ def train_classifier(cfg: ClassifyConfig, *, resume: bool = False, on_epoch_end:
     if s.ctx.is_main:
         _final_evaluation(trainer, s)
     barrier(s.ctx)
+    trainer.close()
     return s.run
 

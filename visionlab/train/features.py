@@ -37,6 +37,13 @@ class FeatureStore:
         else:
             self.array = np.empty((n, dim), dtype=np.float32)
 
+    def close(self) -> None:
+        """Delete the on-disk file, if any; the store is unusable afterwards."""
+        if self.path is not None:
+            del self.array
+            self.path.unlink(missing_ok=True)
+            self.path = None
+
     def write(self, rows: np.ndarray, at: np.ndarray) -> None:
         self.array[at] = rows
 

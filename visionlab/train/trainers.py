@@ -25,6 +25,7 @@ class Trainer(Protocol):
     def probabilities(self, split: str) -> tuple[np.ndarray, np.ndarray]: ...
     def state_dict(self) -> dict: ...
     def load_state(self, state: dict) -> None: ...
+    def close(self) -> None: ...
 
 
 def make_optimizer(groups: list[dict], weight_decay: float) -> torch.optim.Adam:
@@ -57,6 +58,9 @@ class _Base:
     def state_dict(self) -> dict:
         return {"optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict()}
 
+    def close(self) -> None:
+        """Release what the trainer holds on disk; nothing by default."""
+
     def load_state(self, state: dict) -> None:
         self.optimizer.load_state_dict(state["optimizer"])
         self.scheduler.load_state_dict(state["scheduler"])
@@ -72,27 +76,24 @@ class FrozenTrainer(_Base):
         self._extract_all()
         self._finish_setup([{"params": s.model.head_parameters(), "lr": self.cfg.lr}])
 
-    def _extract(self, split: str, transform, repeat: int = 1, name: str | None = None) -> FeatureStore:
+    def _extract(self, split: str, transforms: list) -> FeatureStore:
+        """Features of every image of ``split`` under each transform: row ``v * N + i``."""
         items = self.s.splits[split]
-        ds = ImageListDataset(items, transform)
-        if repeat > 1:
-            ds = torch.utils.data.ConcatDataset([ds] * repeat)
-            ds = _Reindexed(ds)
+        parts = [ImageListDataset(items, t) for t in transforms]
+        ds = parts[0] if len(parts) == 1 else _Reindexed(torch.utils.data.ConcatDataset(parts))
         cfg = self.cfg
         return extract_features(
             self.s.model, ds, batch_size=max(cfg.batch_size, 64), device=self.s.device, amp=self.s.amp,
             channels_last=cfg.channels_last, workers=cfg.workers, max_ram_mb=cfg.feature_cache_mb,
-            cache_dir=self.s.run / "cache", name=name or split, ctx=self.s.ctx, quiet=cfg.quiet,
+            cache_dir=self.s.run / "cache", name=split, ctx=self.s.ctx, quiet=cfg.quiet,
         )
 
     def _extract_all(self) -> None:
         torch.manual_seed(_epoch_seed(self.cfg.seed, -1))  # augmented views are reproducible
         pre = self.s.preprocess
-        self.train_feats = self._extract("train", eval_transform(pre))
-        if self.views > 1:
-            aug = self._extract("train", train_transform(self.cfg.augment, pre), repeat=self.views - 1, name="train_aug")
-            self.train_feats = _stack(self.train_feats, aug)
-        self.eval_feats = {k: self._extract(k, eval_transform(pre)) for k in self.s.splits if k != "train"}
+        augmented = [train_transform(self.cfg.augment, pre)] * (self.views - 1)
+        self.train_feats = self._extract("train", [eval_transform(pre), *augmented])
+        self.eval_feats = {k: self._extract(k, [eval_transform(pre)]) for k in self.s.splits if k != "train"}
         self.labels = {k: torch.tensor(v.labels, dtype=torch.long) for k, v in self.s.splits.items()}
 
     def run_epoch(self, epoch: int) -> dict:
@@ -114,6 +115,11 @@ class FrozenTrainer(_Base):
         logits = head_logits(self.s.model.head, self.eval_feats[split])
         return logits.softmax(1).numpy(), self.labels[split].numpy()
 
+    def close(self) -> None:
+        """Remove on-disk feature caches (they are recomputed on resume)."""
+        for store in [self.train_feats, *self.eval_feats.values()]:
+            store.close()
+
 
 class _Reindexed(torch.utils.data.Dataset):
     """Give items of a ConcatDataset their global index (extract_features writes rows by index)."""
@@ -127,11 +133,6 @@ class _Reindexed(torch.utils.data.Dataset):
     def __getitem__(self, i: int):
         x, y, _ = self.ds[i]
         return x, y, i
-
-
-def _stack(a: FeatureStore, b: FeatureStore) -> FeatureStore:
-    a.array = np.concatenate([np.asarray(a.array), np.asarray(b.array)])
-    return a
 
 
 class LoopTrainer(_Base):
