@@ -7,8 +7,12 @@ import os
 import sys
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from visionlab.errors import VisionLabError
+
+if TYPE_CHECKING:
+    from visionlab.train.config import ClassifyConfig
 
 Formatter = argparse.ArgumentDefaultsHelpFormatter
 

@@ -183,7 +183,7 @@ def save_split(path: Path, splits: dict[str, ImageList]) -> None:
     payload = {
         "root": str(first.root.resolve()),
         "classes": first.classes,
-        "splits": {name: [[p, l] for p, l in zip(s.paths, s.labels)] for name, s in splits.items()},
+        "splits": {name: [[p, lab] for p, lab in zip(s.paths, s.labels)] for name, s in splits.items()},
     }
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -195,7 +195,7 @@ def load_split(path: Path, root: Path | None = None) -> dict[str, ImageList]:
     payload = json.loads(path.read_text(encoding="utf-8"))
     base = Path(root) if root is not None else Path(payload["root"])
     return {
-        name: ImageList(base, payload["classes"], [p for p, _ in rows], [int(l) for _, l in rows])
+        name: ImageList(base, payload["classes"], [p for p, _ in rows], [int(lab) for _, lab in rows])
         for name, rows in payload["splits"].items()
     }
 
@@ -228,7 +228,7 @@ def load_classification_splits(root: str | Path, val_fraction: float = 0.2, seed
         train_idx, val_idx = stratified_split(splits["train"].labels, val_fraction, seed)
         splits["train"], splits["val"] = splits["train"].subset(train_idx), splits["train"].subset(val_idx)
     # Pre-split parts live in different folders; store paths relative to the dataset root.
-    for name, part in splits.items():
+    for part in splits.values():
         prefix = part.root.relative_to(root).as_posix()
         part.paths = [p if prefix == "." else f"{prefix}/{p}" for p in part.paths]
         part.root = root

@@ -50,7 +50,7 @@ def star_ops(rng: np.random.Generator, n: int, width: int, bottom: float) -> lis
 def cloud_ops(rng: np.random.Generator, cx: float, cy: float, w: float, color: Color) -> list[Op]:
     """A cloud of overlapping ellipses, ``w`` px wide."""
     ops = [Op("ellipse", (cx - w / 2, cy - w * 0.1, cx + w / 2, cy + w * 0.14), color)]
-    for k in range(int(rng.integers(2, 5))):
+    for _ in range(int(rng.integers(2, 5))):
         x, r = cx + rng.uniform(-0.3, 0.3) * w, rng.uniform(0.12, 0.22) * w
         ops.append(Op("ellipse", (x - r, cy - r * 1.2, x + r, cy + r * 0.6), color))
     return ops

@@ -117,7 +117,7 @@ def _draw_ground(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout:
 
 
 def _draw_plants(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout: Layout) -> None:
-    W, H = layout.width, layout.height
+    H = layout.height
     for _ in range(int(rng.integers(0, 5))):
         h = rng.uniform(0.18, 0.45) * H
         x0 = layout.free_x(rng, 0.5 * h, layout.water_spans())
