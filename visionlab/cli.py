@@ -85,6 +85,29 @@ def _add_predict(sub) -> None:
     p.set_defaults(func=_cmd_predict)
 
 
+def _add_explain(sub) -> None:
+    from visionlab.explain.cam import METHODS
+
+    p = sub.add_parser("explain", help="class activation maps with measures of where the model looks", formatter_class=Formatter,
+                       description="Heatmaps (original, heatmap, overlay), per-class galleries and CAM measures for a run's classifier.")
+    p.add_argument("run", help="training run folder")
+    p.add_argument("paths", nargs="+", help="image files and/or folders (class sub-folders give the true labels)")
+    p.add_argument("--method", default="gradcam", choices=list(METHODS), help="CAM method (pytorch-grad-cam)")
+    p.add_argument("--target-class", default=None, help="explain this class for every image (default: the predicted class)")
+    p.add_argument("--layer", default=None, help="target layer name (default: the backbone's last convolutional block)")
+    p.add_argument("--masks", default=None, help="folder of object masks <stem>.png, non-zero = object (game-world masks are found by themselves)")
+    p.add_argument("--out", default=None, help="output folder (default: RUN/explain/METHOD)")
+    p.add_argument("--batch-size", type=int, default=32, help="images per batch")
+    p.set_defaults(func=_cmd_explain)
+
+
+def _cmd_explain(args) -> None:
+    from visionlab.explain.stage import ExplainOptions, explain_images, format_summary
+
+    opts = ExplainOptions(method=args.method, target_class=args.target_class, layer=args.layer, masks=args.masks, batch_size=args.batch_size)
+    print(format_summary(explain_images(args.run, args.paths, args.out, opts)))
+
+
 def _add_demo(sub) -> None:
     p = sub.add_parser("demo", help="the main job: game-world data, a frozen EfficientNet-Lite0, evaluation, predictions", formatter_class=Formatter)
     p.add_argument("out", nargs="?", default="runs/demo", help="folder for the data and the run")
@@ -104,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_train(train)
     _add_eval(sub)
     _add_predict(sub)
+    _add_explain(sub)
     models = sub.add_parser("models", help="list registered classifiers and their weights", formatter_class=Formatter)
     models.set_defaults(func=_cmd_models)
     _add_demo(sub)

@@ -1,4 +1,4 @@
-"""The main job on the embedded offline default: game world -> classifier -> evaluation -> predictions."""
+"""The main job on the embedded offline default: game world -> classifier -> evaluation -> predictions -> CAMs."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 from visionlab.data.synth import SceneSpec, write_dataset
 from visionlab.evaluate.classify import evaluate_run
+from visionlab.explain.stage import explain_images, format_summary
 from visionlab.predict import format_table, predict_paths, write_predictions
 from visionlab.train.classify import train_classifier
 from visionlab.train.config import ClassifyConfig
@@ -31,7 +32,7 @@ DEMO_LR = 3e-3
 
 
 def run_demo(out: Path, n: int = 400, epochs: int = DEMO_EPOCHS, seed: int = 0, quiet: bool = False) -> Path:
-    """Render the game world, train EfficientNet-Lite0 (frozen), evaluate and predict.
+    """Render the game world, train EfficientNet-Lite0 (frozen), evaluate, predict and explain.
 
     Returns:
         The classification run folder.
@@ -39,28 +40,32 @@ def run_demo(out: Path, n: int = 400, epochs: int = DEMO_EPOCHS, seed: int = 0, 
     t0 = time.perf_counter()
     data = out / "data"
     info = write_dataset(data, n, seed=seed, spec=SceneSpec())
-    print(f"[1/4] game world: {info['n']} scenes in {data} ({time.perf_counter() - t0:.1f}s)", flush=True)
+    print(f"[1/5] game world: {info['n']} scenes in {data} ({time.perf_counter() - t0:.1f}s)", flush=True)
     run = _free_run_dir(out / "classify")
     cfg = ClassifyConfig(
         data=str(data / "classify"), out=str(run), backbone="efficientnet_lite0", mode="frozen",
         epochs=epochs, lr=DEMO_LR, scheduler="cosine", seed=seed, quiet=quiet,
     )
     train_classifier(cfg)
-    print(f"[2/4] trained efficientnet_lite0 (frozen) in {run} ({time.perf_counter() - t0:.1f}s)", flush=True)
+    print(f"[2/5] trained efficientnet_lite0 (frozen) in {run} ({time.perf_counter() - t0:.1f}s)", flush=True)
     m = evaluate_run(run, split="val")
     auc = "n/a" if m["roc_auc"] is None else f"{m['roc_auc']:.4f}"
-    print(f"[3/4] validation: accuracy {m['accuracy']:.4f}, F1 macro {m['f1_macro']:.4f}, ROC AUC {auc} on {m['n_images']} images", flush=True)
+    print(f"[3/5] validation: accuracy {m['accuracy']:.4f}, F1 macro {m['f1_macro']:.4f}, ROC AUC {auc} on {m['n_images']} images", flush=True)
     split = read_json(run / "split.json")
     sample = [Path(split["root"]) / p for p, _ in split["splits"]["val"][:6]]
     rows = predict_paths(run, sample)
     write_predictions(rows, run / "predictions_sample.csv")
-    print("[4/4] predictions on a few validation images:\n" + format_table(rows))
+    print("[4/5] predictions on a few validation images:\n" + format_table(rows))
+    val_images = [Path(split["root"]) / p for p, _ in split["splits"]["val"]]
+    cam = explain_images(run, val_images)
+    print(f"[5/5] Grad-CAM on the validation split ({time.perf_counter() - t0:.1f}s):\n" + format_summary(cam))
     print(f"\ndone in {time.perf_counter() - t0:.1f}s. Where things are:")
     for label, path in [
         ("data (classification)", data / "classify"), ("data (segmentation)", data / "segment"), ("run", run),
         ("metrics", run / "metrics.json"), ("training curves", run / "plots" / "curves.png"),
         ("confusion matrix", run / "plots" / "confusion_val.png"), ("ROC", run / "plots" / "roc_val.png"),
         ("history", run / "history.csv"), ("predictions", run / "predictions_sample.csv"),
+        ("Grad-CAM galleries", run / "explain" / "gradcam"),
     ]:
         print(f"  {label:<22} {path}")
     return run

@@ -1,0 +1,60 @@
+"""Pictures of explanations: the manual's three panels per image, and per-class galleries (Pillow)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from matplotlib import colormaps
+from PIL import Image, ImageDraw
+
+from visionlab.utils.files import atomic_write
+
+_JET = colormaps["jet"]
+
+
+def heatmap_rgb(cam: np.ndarray) -> np.ndarray:
+    """``(H, W)`` in [0, 1] -> ``(H, W, 3)`` uint8 jet colours."""
+    return (_JET(np.clip(cam, 0, 1))[..., :3] * 255).astype(np.uint8)
+
+
+def overlay(image: np.ndarray, cam: np.ndarray, alpha: float = 0.5) -> np.ndarray:
+    """Blend the jet heatmap over an RGB image of the same size."""
+    return (image.astype(np.float32) * (1 - alpha) + heatmap_rgb(cam).astype(np.float32) * alpha).astype(np.uint8)
+
+
+def _caption(panel: Image.Image, text: str, color: tuple[int, int, int] = (255, 255, 255)) -> Image.Image:
+    out = Image.new("RGB", (panel.width, panel.height + 18), (30, 30, 30))
+    out.paste(panel, (0, 18))
+    ImageDraw.Draw(out).text((4, 3), text, fill=color)
+    return out
+
+
+def three_panels(image: np.ndarray, cam: np.ndarray, title: str, correct: bool | None) -> Image.Image:
+    """Original | heatmap | overlay with the prediction, as one image."""
+    colour = (255, 255, 255) if correct is None else ((120, 230, 120) if correct else (255, 110, 110))
+    panels = [
+        _caption(Image.fromarray(image), "image"),
+        _caption(Image.fromarray(heatmap_rgb(cam)), "heatmap"),
+        _caption(Image.fromarray(overlay(image, cam)), title, colour),
+    ]
+    out = Image.new("RGB", (sum(p.width for p in panels), panels[0].height))
+    x = 0
+    for p in panels:
+        out.paste(p, (x, 0))
+        x += p.width
+    return out
+
+
+def gallery(tiles: list[Image.Image], cols: int = 4) -> Image.Image:
+    """Tiles of equal size on a grid."""
+    w, h = tiles[0].size
+    rows = (len(tiles) + cols - 1) // cols
+    out = Image.new("RGB", (w * min(cols, len(tiles)), h * rows), (30, 30, 30))
+    for i, t in enumerate(tiles):
+        out.paste(t, ((i % cols) * w, (i // cols) * h))
+    return out
+
+
+def save_png(img: Image.Image, path: Path) -> Path:
+    return atomic_write(path, lambda p: img.save(p, format="PNG"))

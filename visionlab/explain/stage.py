@@ -1,0 +1,213 @@
+"""``visionlab explain``: heatmaps, galleries and CAM measures for a run's classifier."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torchvision.transforms import InterpolationMode
+from torchvision.transforms import v2 as T
+
+from visionlab import runs
+from visionlab.data.images import load_rgb
+from visionlab.data.transforms import eval_transform
+from visionlab.errors import UnknownNameError
+from visionlab.explain.cam import Explainer
+from visionlab.explain.figures import gallery, save_png, three_panels
+from visionlab.explain.measures import mask_measures, perturbation_confidences, summarize
+from visionlab.models.weights import Preprocess
+from visionlab.predict import _readable, expand_paths
+from visionlab.train.checkpoint import load_classifier
+from visionlab.utils.device import resolve_amp
+from visionlab.utils.files import atomic_write, read_json, write_json
+
+SYNTH_OBJECT_CLASS = "character"
+MASK_KEYS = ["energy_in_mask", "pointing_hit", "iou", "area_share"]
+PERTURB_KEYS = ["conf_original", "conf_keep_top", "conf_remove_top"]
+
+
+@dataclass
+class ExplainOptions:
+    """Settings of one ``explain`` call (saved to ``cam_metrics.json``)."""
+
+    method: str = "gradcam"  # one of visionlab.explain.METHODS
+    target_class: str | None = None  # explain this class for every image; None: the predicted one
+    layer: str | None = None  # target layer; None: the registry's default for the backbone
+    masks: str | None = None  # folder of object masks named like the images (non-zero = object)
+    batch_size: int = 32
+    gallery_size: int = 8  # images per class gallery
+
+
+def _crop_like(pre: Preprocess) -> T.Compose:
+    """The geometric part of the eval transform, for masks and display images (nearest for masks)."""
+    return T.Compose([T.Resize(pre.resize_size, interpolation=InterpolationMode.NEAREST), T.CenterCrop(pre.crop_size)])
+
+
+def find_mask(path: Path, masks_dir: Path | None) -> np.ndarray | None:
+    """Boolean object mask for an image: ``masks_dir/<stem>.png`` (non-zero), or the game world's own."""
+    if masks_dir is not None:
+        candidate = masks_dir / f"{path.stem}.png"
+        return (np.asarray(load_rgb(candidate).convert("L")) > 0) if candidate.is_file() else None
+    for parent in path.parents:
+        if (parent / "synth.json").is_file():
+            mask_file = parent / "segment" / "masks" / f"{path.stem}.png"
+            if not mask_file.is_file():
+                return None
+            classes = read_json(parent / "segment" / "classes.json")["classes"]
+            from PIL import Image
+
+            return np.asarray(Image.open(mask_file)) == classes.index(SYNTH_OBJECT_CLASS)
+    return None
+
+
+def _true_label(path: Path, classes: list[str]) -> str | None:
+    return path.parent.name if path.parent.name in classes else None
+
+
+def _prepare_batch(files: list[Path], pre: Preprocess, masks_dir: Path | None):
+    tf, geo = eval_transform(pre), _crop_like(pre)
+    images = [load_rgb(f) for f in files]
+    x = torch.stack([tf(im) for im in images])  # (B, 3, S, S)
+    shown = [np.asarray(geo(im)) for im in images]  # (S, S, 3) uint8, aligned with x
+    masks = []
+    for f in files:
+        m = find_mask(f, masks_dir)
+        masks.append(None if m is None else np.asarray(geo(torch.from_numpy(m)[None]))[0].astype(bool))
+    return x, shown, masks
+
+
+def _target_index(name: str | None, classes: list[str]) -> int | None:
+    if name is None:
+        return None
+    if name not in classes:
+        raise UnknownNameError(f"the model does not know class {name!r}; its classes are: {', '.join(classes)}")
+    return classes.index(name)
+
+
+def explain_images(run: str | Path, paths: list[str | Path], out: str | Path | None = None, opts: ExplainOptions = ExplainOptions()) -> dict:
+    """Explain images with a run's best classifier and measure the explanations.
+
+    Writes to ``out`` (default ``RUN/explain/<method>``): ``images/<stem>.png`` (original,
+    heatmap, overlay), ``heatmaps/<stem>.npy`` (float16, input resolution), per-class
+    ``gallery_<class>.png``, ``per_image.csv`` and ``cam_metrics.json``; adds the summary to
+    ``RUN/metrics.json`` under ``cam`` when that file exists.
+
+    Returns:
+        The summary (overall and per class) with the heatmap's native resolution.
+
+    Raises:
+        UnknownNameError: Unknown method, layer or target class (with the valid choices).
+    """
+    run = runs.require_run(run)
+    model, meta = load_classifier(run / runs.BEST if (run / runs.BEST).is_file() else run / runs.LAST)
+    classes, pre = meta["classes"], meta["preprocess"]
+    target = _target_index(opts.target_class, classes)
+    out = Path(out) if out is not None else run / "explain" / opts.method
+    files = _readable(expand_paths(paths))
+    masks_dir = Path(opts.masks) if opts.masks else None
+    amp = resolve_amp("auto", torch.device("cpu"))
+    rows: list[dict] = []
+    with Explainer(model, opts.method, opts.layer) as ex:
+        native = ex.feature_map_size(torch.zeros(1, 3, pre.crop_size, pre.crop_size))
+        for start in range(0, len(files), opts.batch_size):
+            chunk = files[start : start + opts.batch_size]
+            x, shown, masks = _prepare_batch(chunk, pre, masks_dir)
+            cams, probs = ex(x, None if target is None else [target] * len(chunk))  # None: predicted class
+            targets = probs.argmax(1) if target is None else np.full(len(chunk), target)
+            conf = perturbation_confidences(model, x, cams, targets, amp)
+            conf["original"] = probs[np.arange(len(chunk)), targets]
+            for i, f in enumerate(chunk):
+                row = _row(f, classes, probs[i], targets[i], cams[i], masks[i], {k: float(v[i]) for k, v in conf.items()})
+                rows.append(row)
+                _save_one(out, f, shown[i], cams[i], row)
+    return _write_summary(run, out, rows, classes, opts, native, pre)
+
+
+def _row(f: Path, classes: list[str], probs: np.ndarray, target: int, cam: np.ndarray, mask, conf: dict) -> dict:
+    pred = int(probs.argmax())
+    row = {"path": str(f), "true": _true_label(f, classes), "pred": classes[pred], "confidence": float(probs[pred]),
+           "explained": classes[int(target)], **{f"conf_{k}": v for k, v in conf.items()}}
+    row.update(mask_measures(cam, mask) if mask is not None else {k: None for k in MASK_KEYS})
+    return row
+
+
+def _save_one(out: Path, f: Path, shown: np.ndarray, cam: np.ndarray, row: dict) -> None:
+    correct = None if row["true"] is None else row["true"] == row["pred"]
+    title = f"{row['pred']} {row['confidence']:.2f}" + ("" if row["explained"] == row["pred"] else f" (CAM: {row['explained']})")
+    save_png(three_panels(shown, cam, title, correct), out / "images" / f"{f.stem}.png")
+    atomic_write(out / "heatmaps" / f"{f.stem}.npy", lambda p: _save_npy(p, cam.astype(np.float16)))
+
+
+def _save_npy(path: Path, array: np.ndarray) -> None:
+    with open(path, "wb") as f:  # np.save(path) would append ".npy" to the temporary name
+        np.save(f, array)
+
+
+def _pick_mixed(items: list, k: int) -> list:
+    """Up to ``k`` tiles, wrong predictions first so they are never crowded out by correct ones."""
+    wrong = [t for ok, t in items if ok is False]
+    right = [t for ok, t in items if ok is not False]
+    return (wrong[: k // 2] + right)[:k] if wrong else right[:k]
+
+
+def _write_summary(run: Path, out: Path, rows: list[dict], classes: list[str], opts: ExplainOptions, native, pre: Preprocess) -> dict:
+    for c, items in _tiles_by_class(rows, classes, out, opts.gallery_size).items():
+        save_png(gallery(items), out / f"gallery_{c}.png")
+    summary = summarize(rows, MASK_KEYS + PERTURB_KEYS, classes)
+    summary.update({
+        "method": opts.method, "layer": opts.layer, "target_class": opts.target_class,
+        "cam_resolution": list(native), "input_resolution": [pre.crop_size, pre.crop_size],
+        "cam_threshold_for_iou": 0.5, "top_fraction_for_perturbation": 0.2, "out": str(out),
+    })
+    write_json(out / "cam_metrics.json", summary)
+    _write_rows(out / "per_image.csv", rows)
+    if (run / runs.METRICS).is_file():
+        metrics = read_json(run / runs.METRICS)
+        metrics.setdefault("cam", {})[opts.method] = summary
+        write_json(run / runs.METRICS, metrics)
+    return summary
+
+
+def _tiles_by_class(rows: list[dict], classes: list[str], out: Path, per_class: int) -> dict[str, list]:
+    from PIL import Image
+
+    groups: dict[str, list] = {}
+    for c in classes:
+        members = [r for r in rows if (r["true"] or r["pred"]) == c]
+        items = [(None if r["true"] is None else r["true"] == r["pred"], Image.open(out / "images" / f"{Path(r['path']).stem}.png")) for r in members]
+        if items:
+            groups[c] = _pick_mixed(items, per_class)
+    return groups
+
+
+def _write_rows(path: Path, rows: list[dict]) -> None:
+    def write(p: Path) -> None:
+        with open(p, "w", newline="", encoding="utf-8") as f:
+            w = csv.DictWriter(f, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
+
+    atomic_write(path, write)
+
+
+def format_summary(summary: dict) -> str:
+    """Terminal lines: overall and per-class CAM measures, read against chance."""
+
+    def line(name: str, m: dict) -> str:
+        parts = [f"{name:<10} n={m['n_images']:<4}"]
+        if m.get("energy_in_mask") is not None:
+            parts.append(
+                f"CAM mass in object {m['energy_in_mask']:.3f} (object area {m['area_share']:.3f}, "
+                f"{m['energy_over_chance']:.1f}x chance)  pointing {m['pointing_hit']:.2f}  IoU {m['iou']:.3f}"
+            )
+        parts.append(
+            f"confidence {m['conf_original']:.3f} -> keep top 20% {m['conf_keep_top']:.3f}, remove top 20% {m['conf_remove_top']:.3f}"
+        )
+        return "  ".join(parts)
+
+    res = summary["cam_resolution"]
+    head = f"{summary['method']}: heatmap native resolution {res[0]}x{res[1]} for {summary['input_resolution'][0]} px inputs; files in {summary['out']}"
+    return "\n".join([head, line("overall", summary["overall"])] + [line(c, m) for c, m in summary["per_class"].items()])
