@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from visionlab.models.weights import Preprocess
 from visionlab.predict import _readable, expand_paths
 from visionlab.train.checkpoint import load_classifier
 from visionlab.utils.device import resolve_amp
-from visionlab.utils.files import atomic_write, read_json, write_json
+from visionlab.utils.files import atomic_write, read_json, write_csv_rows, write_json
 
 SYNTH_OBJECT_CLASS = "character"
 MASK_KEYS = ["energy_in_mask", "pointing_hit", "iou", "area_share"]
@@ -163,7 +162,7 @@ def _write_summary(run: Path, out: Path, rows: list[dict], classes: list[str], o
         "cam_threshold_for_iou": 0.5, "top_fraction_for_perturbation": 0.2, "out": str(out),
     })
     write_json(out / "cam_metrics.json", summary)
-    _write_rows(out / "per_image.csv", rows)
+    write_csv_rows(out / "per_image.csv", rows)
     if (run / runs.METRICS).is_file():
         metrics = read_json(run / runs.METRICS)
         metrics.setdefault("cam", {})[opts.method] = summary
@@ -181,16 +180,6 @@ def _tiles_by_class(rows: list[dict], classes: list[str], out: Path, per_class: 
         if items:
             groups[c] = _pick_mixed(items, per_class)
     return groups
-
-
-def _write_rows(path: Path, rows: list[dict]) -> None:
-    def write(p: Path) -> None:
-        with open(p, "w", newline="", encoding="utf-8") as f:
-            w = csv.DictWriter(f, fieldnames=list(rows[0]))
-            w.writeheader()
-            w.writerows(rows)
-
-    atomic_write(path, write)
 
 
 def format_summary(summary: dict) -> str:

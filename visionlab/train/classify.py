@@ -20,7 +20,7 @@ from visionlab.train.config import ClassifyConfig
 from visionlab.train.distributed import DistContext, barrier, init_distributed
 from visionlab.train.trainers import FrozenTrainer, LoopTrainer, Trainer
 from visionlab.utils.device import resolve_amp, resolve_device
-from visionlab.utils.files import atomic_write
+from visionlab.utils.files import write_csv_rows
 
 EpochHook = Callable[[int, dict], None]
 
@@ -88,16 +88,6 @@ def _start(cfg: ClassifyConfig, resume: bool) -> Setup:
     return Setup(cfg, run, ctx, device, resolve_amp(cfg.amp, device), splits, model, pre)
 
 
-def _write_history(path: Path, history: list[dict]) -> None:
-    def write(p: Path) -> None:
-        with open(p, "w", newline="", encoding="utf-8") as f:
-            w = csv.DictWriter(f, fieldnames=list(history[0]))
-            w.writeheader()
-            w.writerows(history)
-
-    atomic_write(path, write)
-
-
 def _read_history(path: Path) -> list[dict]:
     if not path.is_file():
         return []
@@ -138,7 +128,7 @@ def _fit(trainer: Trainer, s: Setup, on_epoch_end: EpochHook | None) -> None:
             if improved:
                 save_classifier(s.run / runs.BEST, s.model, s.classes, s.preprocess, {"epoch": epoch + 1, **row})
             save_train_state(state_path, {"epoch": epoch + 1, "best": best, "bad_epochs": bad, **trainer.state_dict()})
-            _write_history(s.run / runs.HISTORY, history)
+            write_csv_rows(s.run / runs.HISTORY, history)
         if not s.cfg.quiet and s.ctx.is_main:
             print(
                 f"epoch {epoch + 1}/{s.cfg.epochs}  train loss {row['train_loss']:.4f} acc {row['train_acc']:.4f}  "

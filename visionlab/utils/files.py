@@ -32,3 +32,16 @@ def write_json(path: str | Path, data: Any) -> Path:
 
 def read_json(path: str | Path) -> Any:
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def write_csv_rows(path: str | Path, rows: list[dict]) -> Path:
+    """Write dict rows (keys of the first row as header) as CSV, atomically."""
+    import csv
+
+    def write(p: Path) -> None:
+        with open(p, "w", newline="", encoding="utf-8") as f:
+            w = csv.DictWriter(f, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
+
+    return atomic_write(path, write)
