@@ -181,3 +181,19 @@ def test_feature_cache_spills_to_disk(blobs_dir: Path, tmp_path: Path) -> None:
     assert not path.exists()
     small = FeatureStore(10, 8, max_ram_mb=1, folder=tmp_path / "cache", name="val")
     assert small.path is None
+
+
+def test_decode_cache_respects_its_memory_limit(blobs_dir: Path) -> None:
+    from visionlab.data.dataset import DecodedCacheDataset
+    from visionlab.data.folders import scan_class_folders
+    from visionlab.data.transforms import decode_transform, eval_transform
+    from visionlab.models.weights import IMAGENET_PREPROCESS
+
+    items, _ = scan_class_folders(blobs_dir)
+    pre = IMAGENET_PREPROCESS.at_size(32)
+    ds = DecodedCacheDataset(items, decode_transform(pre), eval_transform(pre), max_mb=0)
+    ds.max_bytes = 10 * 3 * 32 * 32  # room for ten 32x32 images
+    ds.fill()
+    assert sum(c is not None for c in ds.cache) == 10 and ds.cached_bytes <= ds.max_bytes
+    x, y, i = ds[47]  # beyond the cache: decoded on access, same result shape
+    assert x.shape == (3, 32, 32) and i == 47

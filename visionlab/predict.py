@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-
 import warnings
 from pathlib import Path
-
 
 from torch.utils.data import DataLoader, Dataset
 
@@ -51,7 +49,8 @@ class _Images(Dataset):
         return self.transform(load_rgb(self.paths[i])), -1, i
 
 
-def _readable(paths: list[Path]) -> list[Path]:
+def readable_images(paths: list[Path]) -> list[Path]:
+    """Keep the files that decode; warn with the list of the others."""
     good, bad = [], []
     for p in paths:
         try:
@@ -79,7 +78,7 @@ def predict_paths(run: str | Path, paths: list[str | Path], top_k: int = 3, batc
     """
     run = runs.require_run(run)
     model, meta = load_classifier(run / runs.BEST if (run / runs.BEST).is_file() else run / runs.LAST)
-    files = _readable(expand_paths(paths))
+    files = readable_images(expand_paths(paths))
     dev = resolve_device(device)
     model.to(dev)
     loader = DataLoader(_Images(files, eval_transform(meta["preprocess"])), batch_size=batch_size)

@@ -34,12 +34,14 @@ class DecodedCacheDataset(Dataset):
     at the evaluation resize size (about 0.25 MB per 256x341 image).
     """
 
-    def __init__(self, items: ImageList, decode: Callable, transform: Callable) -> None:
+    def __init__(self, items: ImageList, decode: Callable, transform: Callable, max_mb: int = 4096) -> None:
         self.items = items
         self.paths = items.abs_paths()
         self.decode = decode
         self.transform = transform
         self.cache: list[torch.Tensor | None] = [None] * len(self.paths)
+        self.max_bytes = max_mb * 2**20  # past this, images are decoded on every access instead
+        self.cached_bytes = 0
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -53,7 +55,9 @@ class DecodedCacheDataset(Dataset):
         cached = self.cache[i]
         if cached is None:
             cached = self.decode(load_rgb(self.paths[i])).as_subclass(torch.Tensor).contiguous()
-            self.cache[i] = cached
+            if self.cached_bytes + cached.numel() <= self.max_bytes:  # uint8: one byte per element
+                self.cache[i] = cached
+                self.cached_bytes += cached.numel()
         return cached
 
     def __getitem__(self, i: int) -> tuple[torch.Tensor, int, int]:

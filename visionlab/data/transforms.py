@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import torch
+from PIL import Image
 from torchvision.transforms import InterpolationMode
 from torchvision.transforms import v2 as T
 
@@ -55,6 +57,14 @@ def eval_transform(pre: Preprocess) -> T.Compose:
     )
 
 
-def decode_transform(pre: Preprocess) -> T.Compose:
-    """What is cached when images are decoded once: uint8 resized to the eval resize size."""
-    return T.Compose([T.ToImage(), T.Resize(pre.resize_size, interpolation=_interp(pre.interpolation), antialias=True)])
+def decode_transform(pre: Preprocess) -> Callable[[Image.Image], torch.Tensor]:
+    """What is cached when images are decoded once: a uint8 ``(3, H, W)`` tensor, shrunk so its
+    short side is the eval resize size; smaller images are kept as they are (upscaling them
+    before the random crop would only cost memory)."""
+    shrink = T.Resize(pre.resize_size, interpolation=_interp(pre.interpolation), antialias=True)
+
+    def decode(img: Image.Image) -> torch.Tensor:
+        t = T.functional.to_image(img)
+        return shrink(t) if min(t.shape[-2:]) > pre.resize_size else t
+
+    return decode

@@ -18,7 +18,7 @@ from visionlab.explain.cam import Explainer
 from visionlab.explain.figures import gallery, save_png, three_panels
 from visionlab.explain.measures import mask_measures, perturbation_confidences, summarize
 from visionlab.models.weights import Preprocess
-from visionlab.predict import _readable, expand_paths
+from visionlab.predict import expand_paths, readable_images
 from visionlab.train.checkpoint import load_classifier
 from visionlab.utils.device import resolve_amp
 from visionlab.utils.files import atomic_write, read_json, write_csv_rows, write_json
@@ -105,7 +105,7 @@ def explain_images(run: str | Path, paths: list[str | Path], out: str | Path | N
     classes, pre = meta["classes"], meta["preprocess"]
     target = _target_index(opts.target_class, classes)
     out = Path(out) if out is not None else run / "explain" / opts.method
-    files = _readable(expand_paths(paths))
+    files = readable_images(expand_paths(paths))
     masks_dir = Path(opts.masks) if opts.masks else None
     amp = resolve_amp("auto", torch.device("cpu"))
     rows: list[dict] = []
