@@ -135,3 +135,9 @@ def test_checkpoint_round_trip_and_mismatch(tmp_path) -> None:
     # safetensors holds tensors only: nothing to unpickle.
     assert (tmp_path / "m.safetensors").read_bytes()[8:9] == b"{"
     assert np.isfinite(back(x).detach().numpy()).all()
+
+
+def test_damaged_checkpoint_gives_a_clear_error(tmp_path) -> None:
+    (tmp_path / "m.safetensors").write_bytes(b"\x00garbage")
+    with pytest.raises(CheckpointMismatchError, match="not a readable safetensors"):
+        load_classifier(tmp_path / "m.safetensors")

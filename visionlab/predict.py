@@ -6,8 +6,10 @@ import csv
 import io
 import warnings
 from pathlib import Path
+from typing import Iterator
 
-from torch.utils.data import DataLoader, Dataset
+import torch
+from PIL import Image
 
 from visionlab import runs
 from visionlab.data.images import is_image_path, load_rgb
@@ -38,31 +40,31 @@ def expand_paths(paths: list[str | Path]) -> list[Path]:
     return out
 
 
-class _Images(Dataset):
-    def __init__(self, paths: list[Path], transform) -> None:
-        self.paths, self.transform = paths, transform
+def image_batches(paths: list[Path], batch_size: int) -> Iterator[tuple[list[Path], list[Image.Image]]]:
+    """Decode every file once, a batch at a time; unreadable files are skipped.
 
-    def __len__(self) -> int:
-        return len(self.paths)
+    After the last batch one warning lists the skipped files.
 
-    def __getitem__(self, i: int):
-        return self.transform(load_rgb(self.paths[i])), -1, i
-
-
-def readable_images(paths: list[Path]) -> list[Path]:
-    """Keep the files that decode; warn with the list of the others."""
-    good, bad = [], []
-    for p in paths:
-        try:
-            load_rgb(p)
-            good.append(p)
-        except UnreadableImageError as exc:
-            bad.append(str(exc))
+    Raises:
+        DatasetError: Not one file could be read.
+    """
+    bad: list[str] = []
+    seen_good = False
+    for start in range(0, len(paths), batch_size):
+        good, images = [], []
+        for p in paths[start : start + batch_size]:
+            try:
+                images.append(load_rgb(p))
+                good.append(p)
+            except UnreadableImageError as exc:
+                bad.append(str(exc))
+        if good:
+            seen_good = True
+            yield good, images
     if bad:
-        warnings.warn(f"skipping {len(bad)} unreadable file(s):\n  " + "\n  ".join(bad), stacklevel=3)
-    if not good:
+        warnings.warn(f"skipped {len(bad)} unreadable file(s):\n  " + "\n  ".join(bad), stacklevel=3)
+    if not seen_good:
         raise DatasetError("none of the given files is a readable image")
-    return good
 
 
 def predict_paths(run: str | Path, paths: list[str | Path], top_k: int = 3, batch_size: int = 32, device: str = "auto") -> list[dict]:
@@ -78,11 +80,18 @@ def predict_paths(run: str | Path, paths: list[str | Path], top_k: int = 3, batc
     """
     run = runs.require_run(run)
     model, meta = load_classifier(run / runs.BEST if (run / runs.BEST).is_file() else run / runs.LAST)
-    files = readable_images(expand_paths(paths))
     dev = resolve_device(device)
     model.to(dev)
-    loader = DataLoader(_Images(files, eval_transform(meta["preprocess"])), batch_size=batch_size)
-    logits, _, idx = predict_logits(model, loader, dev, resolve_amp("auto", dev), channels_last=False)
+    tf = eval_transform(meta["preprocess"])
+    files: list[Path] = []
+
+    def batches() -> Iterator[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
+        for good, images in image_batches(expand_paths(paths), batch_size):
+            first = len(files)
+            files.extend(good)
+            yield torch.stack([tf(im) for im in images]), torch.full((len(good),), -1), torch.arange(first, len(files))
+
+    logits, _, idx = predict_logits(model, batches(), dev, resolve_amp("auto", dev), channels_last=False)
     probs = logits.softmax(1)
     k = min(top_k, probs.shape[1])
     top_p, top_i = probs.topk(k, dim=1)

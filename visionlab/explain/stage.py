@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import torch
+from PIL import Image
 from torchvision.transforms import InterpolationMode
 from torchvision.transforms import v2 as T
 
@@ -18,7 +20,7 @@ from visionlab.explain.cam import Explainer
 from visionlab.explain.figures import gallery, save_png, three_panels
 from visionlab.explain.measures import mask_measures, perturbation_confidences, summarize
 from visionlab.models.weights import Preprocess
-from visionlab.predict import expand_paths, readable_images
+from visionlab.predict import expand_paths, image_batches
 from visionlab.train.checkpoint import load_classifier
 from visionlab.utils.device import resolve_amp
 from visionlab.utils.files import atomic_write, read_json, write_csv_rows, write_json
@@ -45,6 +47,11 @@ def _crop_like(pre: Preprocess) -> T.Compose:
     return T.Compose([T.Resize(pre.resize_size, interpolation=InterpolationMode.NEAREST), T.CenterCrop(pre.crop_size)])
 
 
+@lru_cache(maxsize=32)
+def _synth_object_index(root: Path) -> int:
+    return read_json(root / "segment" / "classes.json")["classes"].index(SYNTH_OBJECT_CLASS)
+
+
 def find_mask(path: Path, masks_dir: Path | None) -> np.ndarray | None:
     """Boolean object mask for an image: ``masks_dir/<stem>.png`` (non-zero), or the game world's own."""
     if masks_dir is not None:
@@ -55,10 +62,7 @@ def find_mask(path: Path, masks_dir: Path | None) -> np.ndarray | None:
             mask_file = parent / "segment" / "masks" / f"{path.stem}.png"
             if not mask_file.is_file():
                 return None
-            classes = read_json(parent / "segment" / "classes.json")["classes"]
-            from PIL import Image
-
-            return np.asarray(Image.open(mask_file)) == classes.index(SYNTH_OBJECT_CLASS)
+            return np.asarray(Image.open(mask_file)) == _synth_object_index(parent)
     return None
 
 
@@ -66,9 +70,8 @@ def _true_label(path: Path, classes: list[str]) -> str | None:
     return path.parent.name if path.parent.name in classes else None
 
 
-def _prepare_batch(files: list[Path], pre: Preprocess, masks_dir: Path | None):
+def _prepare_batch(files: list[Path], images: list[Image.Image], pre: Preprocess, masks_dir: Path | None):
     tf, geo = eval_transform(pre), _crop_like(pre)
-    images = [load_rgb(f) for f in files]
     x = torch.stack([tf(im) for im in images])  # (B, 3, S, S)
     shown = [np.asarray(geo(im)) for im in images]  # (S, S, 3) uint8, aligned with x
     masks = []
@@ -105,15 +108,13 @@ def explain_images(run: str | Path, paths: list[str | Path], out: str | Path | N
     classes, pre = meta["classes"], meta["preprocess"]
     target = _target_index(opts.target_class, classes)
     out = Path(out) if out is not None else run / "explain" / opts.method
-    files = readable_images(expand_paths(paths))
     masks_dir = Path(opts.masks) if opts.masks else None
     amp = resolve_amp("auto", torch.device("cpu"))
     rows: list[dict] = []
     with Explainer(model, opts.method, opts.layer) as ex:
         native = ex.feature_map_size(torch.zeros(1, 3, pre.crop_size, pre.crop_size))
-        for start in range(0, len(files), opts.batch_size):
-            chunk = files[start : start + opts.batch_size]
-            x, shown, masks = _prepare_batch(chunk, pre, masks_dir)
+        for chunk, images in image_batches(expand_paths(paths), opts.batch_size):
+            x, shown, masks = _prepare_batch(chunk, images, pre, masks_dir)
             cams, probs = ex(x, None if target is None else [target] * len(chunk))  # None: predicted class
             targets = probs.argmax(1) if target is None else np.full(len(chunk), target)
             conf = perturbation_confidences(model, x, cams, targets, amp)
@@ -171,8 +172,6 @@ def _write_summary(run: Path, out: Path, rows: list[dict], classes: list[str], o
 
 
 def _tiles_by_class(rows: list[dict], classes: list[str], out: Path, per_class: int) -> dict[str, list]:
-    from PIL import Image
-
     groups: dict[str, list] = {}
     for c in classes:
         members = [r for r in rows if (r["true"] or r["pred"]) == c]

@@ -32,8 +32,11 @@ def save_classifier(path: str | Path, model: Classifier, classes: list[str], pre
 
 def read_metadata(path: str | Path) -> dict:
     """The metadata of a checkpoint, decoded."""
-    with safe_open(str(path), framework="pt") as f:
-        meta = f.metadata() or {}
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            meta = f.metadata() or {}
+    except Exception as exc:  # safetensors raises its own error types for damaged files
+        raise CheckpointMismatchError(f"{path} is not a readable safetensors checkpoint ({exc}); retrain or restore the file") from exc
     if "arch" not in meta:
         raise CheckpointMismatchError(f"{path} is not a visionlab classifier checkpoint (no metadata)")
     return {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 import torch
 from torch import nn
@@ -72,9 +73,9 @@ def train_one_epoch(
 
 @torch.no_grad()
 def predict_logits(
-    model: nn.Module, loader: DataLoader, device: torch.device, amp: torch.dtype | None, channels_last: bool, quiet: bool = True, desc: str = "eval"
+    model: nn.Module, loader: Iterable[tuple[torch.Tensor, torch.Tensor, torch.Tensor]], device: torch.device, amp: torch.dtype | None, channels_last: bool, quiet: bool = True, desc: str = "eval"
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Logits ``(N, K)`` (fp32), labels ``(N,)`` and dataset indices ``(N,)`` in loader order.
+    """Logits ``(N, K)`` (fp32), labels ``(N,)`` and indices ``(N,)`` over ``(x, y, index)`` batches.
 
     The model's train/eval mode is restored afterwards.
     """
