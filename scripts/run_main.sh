@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job on the embedded offline default: game-world data -> classifier -> evaluation -> predictions.
+# The main job on the embedded offline default: game world -> classifier -> Grad-CAM -> segmenter -> pretrained-vs-scratch.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup_env.sh

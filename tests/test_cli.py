@@ -20,6 +20,9 @@ def test_every_command_documents_its_options_and_defaults(capsys) -> None:
         (["train", "classify", "--help"], ["--backbone", "--mode", "--epochs", "--batch-size", "--lr", "--img-size", "--seed", "default: resnet18", "default: frozen", "--resume"]),
         (["eval", "--help"], ["--data", "--split", "default: val"]),
         (["predict", "--help"], ["--out", "--top-k"]),
+        (["train", "segment", "--help"], ["--model", "--encoder", "--pretrained", "--scratch", "--img-size", "--loss", "--class-weights", "default: unet", "--resume"]),
+        (["segment", "--help"], ["--model", "default: deeplabv3_resnet50", "--out", "kmeans"]),
+        (["experiment", "--help"], ["--target-miou", "--reuse-pretrained", "--baselines"]),
     ]:
         with pytest.raises(SystemExit) as info:
             build_parser().parse_args(argv)

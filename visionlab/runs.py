@@ -21,6 +21,7 @@ TRAIN_STATE = "train_state.pt"
 def library_versions() -> dict[str, str]:
     import numpy
     import PIL
+    import segmentation_models_pytorch as smp
     import sklearn
     import timm
     import torch
@@ -38,6 +39,7 @@ def library_versions() -> dict[str, str]:
         "numpy": numpy.__version__,
         "pillow": PIL.__version__,
         "scikit-learn": sklearn.__version__,
+        "segmentation-models-pytorch": smp.__version__,
     }
 
 

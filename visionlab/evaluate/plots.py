@@ -22,14 +22,17 @@ def _save(fig: plt.Figure, path: Path) -> Path:
 
 
 def plot_history(history: list[dict], path: Path) -> Path:
-    """Loss and accuracy per epoch, train and validation side by side."""
+    """Loss and accuracy per epoch, train and validation side by side (and mIoU when recorded)."""
     epochs = [int(r["epoch"]) for r in history]
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
-    for ax, key in zip(axes, ("loss", "acc")):
-        ax.plot(epochs, [float(r[f"train_{key}"]) for r in history], "o-", label="train")
-        ax.plot(epochs, [float(r[f"val_{key}"]) for r in history], "s-", label="val")
+    keys = ["loss", "acc"] + (["miou"] if "val_miou" in history[0] else [])
+    labels = {"loss": "loss", "acc": "accuracy (pixels for segmentation)", "miou": "mean IoU"}
+    fig, axes = plt.subplots(1, len(keys), figsize=(5 * len(keys), 4))
+    for ax, key in zip(axes, keys):
+        for split, marker in (("train", "o-"), ("val", "s-")):
+            if f"{split}_{key}" in history[0]:
+                ax.plot(epochs, [float(r[f"{split}_{key}"]) for r in history], marker, label=split)
         ax.set_xlabel("epoch")
-        ax.set_ylabel("accuracy" if key == "acc" else "cross-entropy loss")
+        ax.set_ylabel(labels[key])
         ax.grid(alpha=0.3)
         ax.legend()
     fig.suptitle("Training curves")

@@ -49,6 +49,9 @@ class Preprocess:
 IMAGENET_PREPROCESS = Preprocess(256, 224, (0.485, 0.456, 0.406), (0.229, 0.224, 0.225), "bilinear")
 
 
+CLASSIFIER_ALTERNATIVE = "use --backbone efficientnet_lite0 whose weights ship with visionlab, or --weights none to train from scratch"
+
+
 def hub_checkpoint_dir() -> Path:
     """Where torch.hub keeps downloaded state dicts (``$TORCH_HOME/hub/checkpoints``)."""
     return Path(torch.hub.get_dir()) / "checkpoints"
@@ -92,17 +95,22 @@ class WeightsEntry:
             return Path(self.package_locator())
         return hub_checkpoint_dir() / self.file_name
 
-    def load_state_dict(self, download: bool = False) -> dict[str, torch.Tensor]:
+    def load_state_dict(self, download: bool = False, alternative: str | None = None) -> dict[str, torch.Tensor]:
         """Load the tensors, from disk or (only when ``download``) from ``url``.
+
+        Args:
+            download: Allow fetching ``url`` when the file is not cached.
+            alternative: What else the user can do, for the error message (default: the
+                classifier options that work offline).
 
         Raises:
             WeightsUnavailableError: The file is not on disk and cannot be (or may not be) downloaded.
         """
-        path = self._resolve(download)
+        path = self._resolve(download, alternative or CLASSIFIER_ALTERNATIVE)
         state = torch.load(path, map_location="cpu", weights_only=True)
         return self.remap(state) if self.remap is not None else state
 
-    def _resolve(self, download: bool) -> Path:
+    def _resolve(self, download: bool, alternative: str) -> Path:
         if self.package is not None:
             try:
                 path = self.local_path()
@@ -117,11 +125,7 @@ class WeightsEntry:
         path = self.local_path()
         if path.is_file():
             return path
-        hint = (
-            f"download {self.url} on a machine with internet and copy it to {path} "
-            "(or set TORCH_HOME), or use --backbone efficientnet_lite0 whose weights ship with "
-            "visionlab, or --weights none to train from scratch"
-        )
+        hint = f"download {self.url} on a machine with internet and copy it to {path} (or set TORCH_HOME), or {alternative}"
         if not download:
             raise WeightsUnavailableError(f"pretrained file {self.file_name} is not in {path.parent}; pass --download to fetch it, or {hint}")
         try:

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import torch
 from safetensors.torch import load_file, safe_open, save_file
+from torch import nn
 
 from visionlab.errors import CheckpointMismatchError, RunFolderError
 from visionlab.models import Classifier, get_classifier
+from visionlab.data.masks import SegClasses
+from visionlab.models.segmenters import Segmenter, SegPreprocess, build_segmenter
 from visionlab.models.weights import Preprocess
 from visionlab.utils.files import atomic_write
 
@@ -25,20 +28,31 @@ def save_classifier(path: str | Path, model: Classifier, classes: list[str], pre
         "weights": model.weights.name if model.weights else "none",
         "extra": json.dumps(extra or {}),
     }
+    _save_tensors(path, model, meta)
+
+
+def _save_tensors(path: str | Path, model: nn.Module, meta: dict[str, str]) -> None:
     # safetensors refuses shared or non-contiguous storage; clone into plain tensors.
     state = {k: v.detach().to("cpu").contiguous().clone() for k, v in model.state_dict().items()}
     atomic_write(path, lambda p: save_file(state, str(p), metadata=meta))
 
 
-def read_metadata(path: str | Path) -> dict:
-    """The metadata of a checkpoint, decoded."""
+def _raw_metadata(path: str | Path) -> dict[str, str]:
     try:
         with safe_open(str(path), framework="pt") as f:
             meta = f.metadata() or {}
     except Exception as exc:  # safetensors raises its own error types for damaged files
         raise CheckpointMismatchError(f"{path} is not a readable safetensors checkpoint ({exc}); retrain or restore the file") from exc
     if "arch" not in meta:
-        raise CheckpointMismatchError(f"{path} is not a visionlab classifier checkpoint (no metadata)")
+        raise CheckpointMismatchError(f"{path} is not a visionlab checkpoint (no metadata)")
+    return meta
+
+
+def read_metadata(path: str | Path) -> dict:
+    """The metadata of a classifier checkpoint, decoded."""
+    meta = _raw_metadata(path)
+    if meta.get("task", "classify") != "classify":
+        raise CheckpointMismatchError(f"{path} holds a {meta['task']} model, not a classifier; pass a classification run")
     return {
         "arch": meta["arch"],
         "num_classes": int(meta["num_classes"]),
@@ -85,3 +99,58 @@ def save_train_state(path: Path, state: dict) -> None:
 
 def load_train_state(path: Path) -> dict:
     return torch.load(path, map_location="cpu", weights_only=True)
+
+
+def save_segmenter(path: str | Path, model: Segmenter, classes: SegClasses, preprocess: SegPreprocess, extra: dict | None = None) -> None:
+    """Write a segmenter's tensors with its architecture, classes and preprocessing, atomically."""
+    meta = {
+        "task": "segment",
+        "arch": model.arch,
+        "encoder": model.encoder,
+        "num_classes": str(model.num_classes),
+        "classes": json.dumps(classes.to_dict(), ensure_ascii=False),
+        "preprocess": json.dumps(preprocess.to_dict()),
+        "extra": json.dumps(extra or {}),
+    }
+    _save_tensors(path, model, meta)
+
+
+def read_segmenter_metadata(path: str | Path) -> dict:
+    meta = _raw_metadata(path)
+    if meta.get("task") != "segment":
+        raise CheckpointMismatchError(f"{path} holds a classifier, not a segmenter; pass a segmentation run (visionlab train segment)")
+    return {
+        "arch": meta["arch"],
+        "encoder": meta["encoder"],
+        "num_classes": int(meta["num_classes"]),
+        "classes": SegClasses.from_dict(json.loads(meta["classes"])),
+        "preprocess": SegPreprocess.from_dict(json.loads(meta["preprocess"])),
+        "extra": json.loads(meta.get("extra", "{}")),
+    }
+
+
+def load_segmenter_state(model: Segmenter, path: str | Path) -> dict:
+    """Load a segmentation checkpoint into ``model``, checking that it fits; returns the metadata.
+
+    Raises:
+        CheckpointMismatchError: Another architecture, encoder or class count.
+    """
+    meta = read_segmenter_metadata(path)
+    if (meta["arch"], meta["encoder"], meta["num_classes"]) != (model.arch, model.encoder, model.num_classes):
+        raise CheckpointMismatchError(
+            f"{path} holds {meta['arch']}/{meta['encoder']} with {meta['num_classes']} classes, not "
+            f"{model.arch}/{model.encoder} with {model.num_classes}; start a new run for another model or dataset"
+        )
+    model.load_state_dict(load_file(str(path)), strict=True)
+    return meta
+
+
+def load_segmenter(path: str | Path) -> tuple[Segmenter, dict]:
+    """Rebuild a trained segmenter from a checkpoint file; returns the model (eval mode) and metadata."""
+    path = Path(path)
+    if not path.is_file():
+        raise RunFolderError(f"checkpoint {path} does not exist")
+    meta = read_segmenter_metadata(path)
+    model = build_segmenter(meta["arch"], meta["num_classes"], meta["encoder"])
+    load_segmenter_state(model, path)
+    return model.eval(), meta

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
 
 import torch
 
 from visionlab import runs
 from visionlab.data.folders import ImageList, load_classification_splits, load_split, save_split
-from visionlab.evaluate.plots import plot_history
 from visionlab.evaluate.report import write_evaluation
 from visionlab.models import Classifier, get_classifier
 from visionlab.models.weights import IMAGENET_PREPROCESS, Preprocess
-from visionlab.train.checkpoint import load_state_into, load_train_state, save_classifier, save_train_state
+from visionlab.train.checkpoint import load_state_into, save_classifier
 from visionlab.train.config import ClassifyConfig
 from visionlab.train.distributed import DistContext, barrier, init_distributed
+from visionlab.train.fit import EpochHook, FitPlan, fit
 from visionlab.train.trainers import FrozenTrainer, LoopTrainer, Trainer
 from visionlab.utils.device import resolve_amp, resolve_device
-from visionlab.utils.files import write_csv_rows
-
-EpochHook = Callable[[int, dict], None]
 
 
 @dataclass
@@ -88,61 +83,15 @@ def _start(cfg: ClassifyConfig, resume: bool) -> Setup:
     return Setup(cfg, run, ctx, device, resolve_amp(cfg.amp, device), splits, model, pre)
 
 
-def _read_history(path: Path) -> list[dict]:
-    if not path.is_file():
-        return []
-    with open(path, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
-# Loss changes below this do not count as improvement (for best checkpoints and early stopping).
-MIN_DELTA = 1e-4
-
-
-def _is_better(row: dict, best: dict | None) -> bool:
-    """Higher validation accuracy wins; at equal accuracy, a clearly lower validation loss."""
-    if best is None or row["val_acc"] > best["val_acc"]:
-        return True
-    return row["val_acc"] == best["val_acc"] and row["val_loss"] < best["val_loss"] - MIN_DELTA
-
-
 def _fit(trainer: Trainer, s: Setup, on_epoch_end: EpochHook | None) -> None:
-    """Epoch loop with best/last checkpoints, history, early stopping and resumable state."""
-    state_path = s.run / runs.TRAIN_STATE
-    history = _read_history(s.run / runs.HISTORY)
-    start, best, bad = 0, None, 0
-    if state_path.is_file():
-        state = load_train_state(state_path)
-        load_state_into(s.model, s.run / runs.LAST)
-        trainer.load_state(state)
-        start, best, bad = int(state["epoch"]), state["best"], int(state["bad_epochs"])
-        history = history[:start]
-    for epoch in range(start, s.cfg.epochs):
-        row = trainer.run_epoch(epoch)
-        row = {"epoch": epoch + 1, **row}
-        improved = _is_better(row, best)
-        best, bad = (row, 0) if improved else (best, bad + 1)
-        history.append(row)
-        if s.ctx.is_main:
-            save_classifier(s.run / runs.LAST, s.model, s.classes, s.preprocess, {"epoch": epoch + 1})
-            if improved:
-                save_classifier(s.run / runs.BEST, s.model, s.classes, s.preprocess, {"epoch": epoch + 1, **row})
-            save_train_state(state_path, {"epoch": epoch + 1, "best": best, "bad_epochs": bad, **trainer.state_dict()})
-            write_csv_rows(s.run / runs.HISTORY, history)
-        if not s.cfg.quiet and s.ctx.is_main:
-            print(
-                f"epoch {epoch + 1}/{s.cfg.epochs}  train loss {row['train_loss']:.4f} acc {row['train_acc']:.4f}  "
-                f"val loss {row['val_loss']:.4f} acc {row['val_acc']:.4f}  ({row['seconds']:.1f}s)",
-                flush=True,
-            )
-        if on_epoch_end is not None:
-            on_epoch_end(epoch + 1, row)
-        if s.cfg.patience and bad >= s.cfg.patience:
-            if not s.cfg.quiet and s.ctx.is_main:
-                print(f"early stop: no validation improvement for {bad} epochs", flush=True)
-            break
-    if s.ctx.is_main and history:
-        plot_history(history, s.run / "plots" / "curves.png")
+    plan = FitPlan(
+        run=s.run, epochs=s.cfg.epochs, patience=s.cfg.patience, score="val_acc",
+        save_model=lambda path, extra: save_classifier(path, s.model, s.classes, s.preprocess, extra),
+        load_model=lambda path: load_state_into(s.model, path),
+        describe=lambda r: f"train loss {r['train_loss']:.4f} acc {r['train_acc']:.4f}  val loss {r['val_loss']:.4f} acc {r['val_acc']:.4f}",
+        quiet=s.cfg.quiet, is_main=s.ctx.is_main,
+    )
+    fit(trainer, plan, on_epoch_end)
 
 
 def _final_evaluation(trainer: Trainer, s: Setup) -> dict:

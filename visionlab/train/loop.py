@@ -15,16 +15,17 @@ from visionlab.utils.progress import progress
 
 @dataclass
 class StepStats:
-    """Running loss and accuracy sums."""
+    """Running loss and accuracy sums (per image, or per labelled pixel for segmentation)."""
 
     loss_sum: float = 0.0
     correct: int = 0
     count: int = 0
 
-    def add(self, loss: torch.Tensor, logits: torch.Tensor, y: torch.Tensor) -> None:
-        n = y.numel()
+    def add(self, loss: torch.Tensor, logits: torch.Tensor, y: torch.Tensor, ignore_index: int | None = None) -> None:
+        keep = y != ignore_index if ignore_index is not None else torch.ones_like(y, dtype=torch.bool)
+        n = int(keep.sum())
         self.loss_sum += float(loss) * n
-        self.correct += int((logits.argmax(1) == y).sum())
+        self.correct += int(((logits.argmax(1) == y) & keep).sum())
         self.count += n
 
     @property
@@ -50,11 +51,18 @@ def train_one_epoch(
     channels_last: bool,
     quiet: bool = True,
     desc: str = "train",
+    criterion: nn.Module | None = None,
+    ignore_index: int | None = None,
 ) -> StepStats:
-    """One pass over ``loader`` with cross-entropy; the model is left in train mode."""
+    """One pass over ``loader``; the model is left in train mode.
+
+    Args:
+        criterion: Loss on ``(logits, y)`` in fp32; default cross-entropy.
+        ignore_index: Target value left out of the accuracy (segmentation's unlabelled pixels).
+    """
     model.train()
     stats = StepStats()
-    criterion = nn.CrossEntropyLoss()
+    criterion = criterion or nn.CrossEntropyLoss()
     # fp16 needs loss scaling against underflow; bf16 and fp32 do not.
     scaler = torch.amp.GradScaler(device.type, enabled=amp is torch.float16)
     with fp32_grouped_convs(model, enabled=device.type == "cpu" and amp is torch.bfloat16):
@@ -67,7 +75,7 @@ def train_one_epoch(
             scaler.scale(loss).backward()
             scaler.step(optimizer)
             scaler.update()
-            stats.add(loss.detach(), logits.detach(), y)
+            stats.add(loss.detach(), logits.detach(), y, ignore_index)
     return stats
 
 

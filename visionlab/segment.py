@@ -1,0 +1,297 @@
+"""``visionlab segment``: images in; class masks at the original size, overlays, legends and a summary out.
+
+A segmenter is named three ways: a pretrained torchvision COCO/VOC model (``deeplabv3_resnet50``,
+the manual's), a run folder of ``visionlab train segment``, or a classical baseline (``otsu``,
+``multi_otsu``, ``kmeans``; their masks hold cluster ids, not classes).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image, ImageDraw
+
+from visionlab import runs
+from visionlab.data.masks import VOC, SegClasses, save_mask_png, voc_palette
+from visionlab.errors import RunFolderError, UnknownNameError
+from visionlab.models.classical import CLASSICAL, DEFAULT_K, classical_segment
+from visionlab.models.segmenters import PRETRAINED, Segmenter, SegPreprocess, load_pretrained, pretrained_preprocess
+from visionlab.predict import expand_paths, image_batches
+from visionlab.utils.device import autocast, gemm_dilated_convs, resolve_amp, resolve_device
+from visionlab.utils.files import atomic_write, read_json, write_json
+
+# Above this many logit values per image (classes x pixels, 256 MB in fp32), logits are not
+# resized to the original size: the argmax is taken at network resolution and resized (nearest).
+MAX_FULL_RES_LOGITS = 2**26
+
+
+@dataclass
+class LoadedSegmenter:
+    """A segmenter ready to predict, and what its outputs mean."""
+
+    name: str  # as the user gave it
+    classes: SegClasses  # for classical baselines: cluster_0..cluster_{k-1}
+    model: Segmenter | None = None
+    preprocess: SegPreprocess | None = None
+    classical: str | None = None  # baseline name when not a network
+    k: int | None = None  # clusters of a classical baseline
+    run: Path | None = None
+
+    def describe(self) -> dict:
+        d = {"name": self.name, "classes": list(self.classes.names)}
+        if self.model is not None:
+            d |= {"arch": self.model.arch, "encoder": self.model.encoder, "preprocess": self.preprocess.to_dict(),
+                  "weights": self.model.weights.describe() if self.model.weights else None}
+        if self.classical:
+            d |= {"classical": self.classical, "k": self.k}
+        return d
+
+
+def cluster_classes(k: int) -> SegClasses:
+    colors = tuple(tuple(int(v) for v in c) for c in voc_palette(k + 1)[1:])
+    return SegClasses(tuple(f"cluster_{i}" for i in range(k)), colors, 255)
+
+
+def load_segmenter(spec: str | Path, *, download: bool = False, k: int | None = None, random_weights: bool = False) -> LoadedSegmenter:
+    """Resolve a segmenter given as a run folder, a pretrained name or a classical baseline.
+
+    Args:
+        spec: Run folder, a name from ``PRETRAINED`` or ``CLASSICAL``.
+        download: Allow fetching pretrained weights that are not cached.
+        k: Clusters of a classical baseline.
+        random_weights: Pretrained architectures with random weights (timing, tests).
+
+    Raises:
+        UnknownNameError: Neither a run nor a known name; the message lists the names.
+        WeightsUnavailableError: Pretrained weights neither cached nor downloadable.
+    """
+    from visionlab.train.checkpoint import load_segmenter as load_checkpoint
+
+    path = Path(spec)
+    if (path / runs.CONFIG).is_file():
+        runs.require_run(path)
+        model, meta = load_checkpoint(path / runs.BEST if (path / runs.BEST).is_file() else path / runs.LAST)
+        return LoadedSegmenter(str(spec), meta["classes"], model, meta["preprocess"], run=path)
+    name = str(spec)
+    if name in PRETRAINED:
+        model = load_pretrained(name, download=download, weights=not random_weights)
+        return LoadedSegmenter(name, VOC, model.eval(), pretrained_preprocess(name))
+    if name in CLASSICAL:
+        k = k or DEFAULT_K[name]
+        return LoadedSegmenter(name, cluster_classes(k), classical=name, k=k)
+    if path.exists():
+        raise RunFolderError(f"{path} is not a visionlab run folder (no {runs.CONFIG}); pass the --out folder of visionlab train segment")
+    raise UnknownNameError(f"unknown segmenter {name!r}; choose a run folder, a pretrained model "
+                           f"({', '.join(sorted(PRETRAINED))}) or a classical baseline ({', '.join(CLASSICAL)})")
+
+
+class SegmentationPredictor:
+    """Batched inference: RGB arrays in, class-id masks at each image's own size out.
+
+    Images whose network input has the same size share a batch. On CPUs with native bf16 (and
+    on GPUs) the network runs under bf16 autocast in channels_last; widely dilated convolutions
+    are computed as matrix products there (see :func:`~visionlab.utils.device.gemm_dilated_convs`).
+    """
+
+    def __init__(self, seg: LoadedSegmenter, device: str = "auto", amp: str = "auto", batch_size: int = 4, seed: int = 0) -> None:
+        self.seg = seg
+        self.batch_size = batch_size
+        self.seed = seed
+        self.device = resolve_device(device)
+        self.amp = resolve_amp(amp, self.device)
+        if seg.model is not None:
+            seg.model.eval().to(self.device, memory_format=torch.channels_last)
+
+    def prepare(self, image: np.ndarray) -> torch.Tensor:
+        """``(H, W, 3)`` uint8 -> normalized, resized and padded ``(3, h, w)`` float tensor."""
+        pre = self.seg.preprocess
+        h, w = pre.input_size(*image.shape[:2])
+        x = torch.from_numpy(np.array(image)).permute(2, 0, 1)[None].float()
+        if (h, w) != tuple(x.shape[-2:]):
+            x = F.interpolate(x, size=(h, w), mode=pre.interpolation, align_corners=False, antialias=True).clamp_(0, 255)
+        mean = torch.tensor(pre.mean).view(1, 3, 1, 1) * 255
+        std = torch.tensor(pre.std).view(1, 3, 1, 1) * 255
+        x = (x - mean) / std
+        ph, pw = -h % pre.pad_to, -w % pre.pad_to
+        return F.pad(x, (0, pw, 0, ph))[0] if ph or pw else x[0]
+
+    def _network_context(self) -> contextlib.ExitStack:
+        stack = contextlib.ExitStack()
+        stack.enter_context(torch.inference_mode())
+        stack.enter_context(autocast(self.device, self.amp))
+        stack.enter_context(gemm_dilated_convs(self.seg.model, enabled=self.device.type == "cpu" and self.amp is torch.bfloat16))
+        return stack
+
+    def logits(self, x: torch.Tensor) -> torch.Tensor:
+        """Network logits ``(B, K, h, w)`` (fp32, on the CPU) for a prepared batch."""
+        with self._network_context():
+            out = self.seg.model(x.to(self.device).contiguous(memory_format=torch.channels_last))
+        return out.float().cpu()
+
+    def predict(self, images: list[np.ndarray]) -> list[np.ndarray]:
+        """Class ids ``(H, W)`` uint8 for each ``(H, W, 3)`` uint8 image (cluster ids for baselines)."""
+        if self.seg.classical:
+            return [classical_segment(self.seg.classical, im, k=self.seg.k, seed=self.seed) for im in images]
+        out: list[np.ndarray | None] = [None] * len(images)
+        groups: dict[tuple[int, int], list[int]] = {}
+        for i, im in enumerate(images):
+            groups.setdefault(self.seg.preprocess.input_size(*im.shape[:2]), []).append(i)
+        for (h, w), idx in groups.items():
+            for start in range(0, len(idx), self.batch_size):
+                chunk = idx[start:start + self.batch_size]
+                logits = self.logits(torch.stack([self.prepare(images[i]) for i in chunk]))[:, :, :h, :w]
+                for j, i in enumerate(chunk):
+                    out[i] = self._to_ids(logits[j:j + 1], images[i].shape[:2])
+        return out
+
+    @staticmethod
+    def _to_ids(logits: torch.Tensor, size: tuple[int, int]) -> np.ndarray:
+        """Resize ``(1, K, h, w)`` logits to ``size`` (bilinear) and take the argmax."""
+        if tuple(logits.shape[-2:]) == tuple(size):
+            return logits[0].argmax(0).to(torch.uint8).numpy()
+        if logits.shape[1] * size[0] * size[1] <= MAX_FULL_RES_LOGITS:
+            return F.interpolate(logits, size=size, mode="bilinear", align_corners=False)[0].argmax(0).to(torch.uint8).numpy()
+        ids = logits[0].argmax(0)[None, None].float()
+        return F.interpolate(ids, size=size, mode="nearest")[0, 0].to(torch.uint8).numpy()
+
+    def predict_paths(self, paths: list[Path]) -> Iterator[tuple[Path, np.ndarray, np.ndarray]]:
+        """``(path, image, ids)`` per readable file, decoding and predicting a batch at a time."""
+        for files, images in image_batches(paths, self.batch_size):
+            arrays = [np.asarray(im) for im in images]
+            yield from zip(files, arrays, self.predict(arrays))
+
+
+# --- outputs -------------------------------------------------------------------------------------
+
+def class_shares(ids: np.ndarray, classes: SegClasses) -> dict[str, float]:
+    """Share of the image's pixels per class present, largest first."""
+    counts = np.bincount(ids.ravel(), minlength=classes.num_classes)[: classes.num_classes]
+    total = max(ids.size, 1)
+    order = np.argsort(-counts, kind="stable")
+    return {classes.names[c]: float(counts[c] / total) for c in order if counts[c] > 0}
+
+
+def overlay(image: np.ndarray, ids: np.ndarray, classes: SegClasses, alpha: float = 0.5) -> np.ndarray:
+    """Class colours blended over the image (``alpha`` = weight of the colours)."""
+    return (image.astype(np.float32) * (1 - alpha) + classes.colorize(ids).astype(np.float32) * alpha).astype(np.uint8)
+
+
+def legend_figure(image: np.ndarray, ids: np.ndarray, classes: SegClasses, title: str, max_side: int = 320) -> Image.Image:
+    """The manual's figure: image | mask | overlay, and a legend of detected classes with pixel shares."""
+    scale = min(1.0, max_side / max(image.shape[:2]))
+    size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
+    panels = [Image.fromarray(image).resize(size, Image.BILINEAR),
+              Image.fromarray(classes.colorize(ids)).resize(size, Image.NEAREST),
+              Image.fromarray(overlay(image, ids, classes)).resize(size, Image.BILINEAR)]
+    shares = class_shares(ids, classes)
+    legend_w, top = 190, 20
+    height = max(size[1], 16 * len(shares) + 8) + top
+    fig = Image.new("RGB", (3 * size[0] + legend_w, height), (30, 30, 30))
+    draw = ImageDraw.Draw(fig)
+    draw.text((4, 4), title, fill=(255, 255, 255))
+    for i, (panel, caption) in enumerate(zip(panels, ["image", "mask", "overlay"])):
+        fig.paste(panel, (i * size[0], top))
+        draw.text((i * size[0] + 4, top + 2), caption, fill=(255, 255, 255))
+    x0 = 3 * size[0] + 8
+    for row, (name, share) in enumerate(shares.items()):
+        y = top + 4 + 16 * row
+        draw.rectangle([x0, y, x0 + 12, y + 12], fill=tuple(classes.colors[classes.names.index(name)]), outline=(200, 200, 200))
+        draw.text((x0 + 18, y), f"{name}  {100 * share:.1f}%", fill=(255, 255, 255))
+    return fig
+
+
+def output_names(paths: list[Path]) -> list[str]:
+    """A distinct file stem per input (``parent__stem`` when two inputs share a stem)."""
+    stems = [p.stem for p in paths]
+    dup = {s for s in stems if stems.count(s) > 1}
+    names, seen = [], set()
+    for p, s in zip(paths, stems):
+        name = f"{p.parent.name}__{s}" if s in dup else s
+        base, k = name, 1
+        while name in seen:
+            k += 1
+            name = f"{base}_{k}"
+        seen.add(name)
+        names.append(name)
+    return names
+
+
+SUMMARY = "summary.json"
+
+
+def check_output_folder(out: Path) -> None:
+    """Refuse a non-empty folder that is not an earlier ``segment`` output (nothing is overwritten there)."""
+    if out.exists() and any(out.iterdir()) and not (out / SUMMARY).is_file():
+        raise RunFolderError(f"{out} holds other files; choose a new or empty --out folder (nothing was touched)")
+
+
+@dataclass
+class SegmentOptions:
+    batch_size: int = 4
+    device: str = "auto"
+    amp: str = "auto"
+    download: bool = False
+    k: int | None = None  # clusters of a classical baseline
+    figures: bool = True  # write the legend figure per image
+
+
+def segment_images(model: str | Path, paths: list[str | Path], out: str | Path, opts: SegmentOptions | None = None) -> dict:
+    """Segment files and folders; write masks, overlays, figures and ``summary.json`` into ``out``.
+
+    Files are decoded, predicted and written a batch at a time, so memory does not grow with
+    the number of images.
+
+    Returns:
+        The summary: the model, per-image class shares, overall shares, timing.
+
+    Example:
+        >>> segment_images("deeplabv3_resnet50", ["photos/"], "seg_out")  # doctest: +SKIP
+    """
+    opts = opts or SegmentOptions()
+    out = Path(out)
+    check_output_folder(out)
+    files = expand_paths(paths)
+    seg = load_segmenter(model, download=opts.download, k=opts.k)
+    predictor = SegmentationPredictor(seg, opts.device, opts.amp, opts.batch_size)
+    names = dict(zip(files, output_names(files)))
+    totals = np.zeros(seg.classes.num_classes, dtype=np.int64)
+    rows, t0 = [], time.perf_counter()
+    for path, image, ids in predictor.predict_paths(files):
+        name = names[path]
+        save_mask_png(ids, out / "masks" / f"{name}.png", seg.classes.colors)
+        ov = Image.fromarray(overlay(image, ids, seg.classes))
+        atomic_write(out / "overlays" / f"{name}.png", lambda p, im=ov: im.save(p, format="PNG"))
+        if opts.figures:
+            fig = legend_figure(image, ids, seg.classes, f"{path.name}  ({seg.name})")
+            atomic_write(out / "figures" / f"{name}.png", lambda p, im=fig: im.save(p, format="PNG"))
+        totals += np.bincount(ids.ravel(), minlength=seg.classes.num_classes)[: seg.classes.num_classes]
+        rows.append({"path": str(path), "name": name, "size": [int(ids.shape[1]), int(ids.shape[0])], "classes": class_shares(ids, seg.classes)})
+    seconds = time.perf_counter() - t0
+    overall = {seg.classes.names[c]: float(totals[c] / max(totals.sum(), 1)) for c in np.argsort(-totals) if totals[c] > 0}
+    summary = {"model": seg.describe(), "n_images": len(rows), "seconds": seconds,
+               "images_per_second": len(rows) / seconds if seconds > 0 else None, "amp": str(predictor.amp),
+               "device": str(predictor.device), "overall": overall, "images": rows}
+    write_json(out / SUMMARY, summary)
+    return summary
+
+
+def format_summary(summary: dict, out: Path, max_rows: int = 10) -> str:
+    lines = [f"{summary['n_images']} images segmented with {summary['model']['name']} in {summary['seconds']:.1f}s"]
+    for row in summary["images"][:max_rows]:
+        top = ", ".join(f"{k} {100 * v:.1f}%" for k, v in list(row["classes"].items())[:4])
+        lines.append(f"  {row['name']:<28} {top}")
+    if summary["n_images"] > max_rows:
+        lines.append(f"  ... ({summary['n_images'] - max_rows} more in {out / SUMMARY})")
+    lines.append(f"masks: {out / 'masks'}  overlays: {out / 'overlays'}  figures: {out / 'figures'}  summary: {out / SUMMARY}")
+    return "\n".join(lines)
+
+
+def read_summary(out: str | Path) -> dict:
+    return read_json(Path(out) / SUMMARY)

@@ -1,0 +1,147 @@
+"""The coursework's experiment: the same segmenter with a pretrained encoder and from scratch.
+
+Both arms get the same data, split, seed, epochs and settings; only the encoder's initial
+weights differ. Classical baselines are scored on the same test images for reference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from visionlab import runs  # noqa: E402
+from visionlab.errors import ConfigError, RunFolderError  # noqa: E402
+from visionlab.evaluate.segment import evaluate_segmenter, resolve_mask_split  # noqa: E402
+from visionlab.segment import load_segmenter  # noqa: E402
+from visionlab.train.config import SegmentConfig  # noqa: E402
+from visionlab.train.fit import read_history  # noqa: E402
+from visionlab.train.segment import train_segmenter  # noqa: E402
+from visionlab.utils.files import atomic_write, read_json, write_csv_rows, write_json  # noqa: E402
+
+ARMS = ("pretrained", "scratch")
+# Settings that may differ between a reused run and the experiment's own arm.
+_FREE_KEYS = {"out", "pretrained", "quiet", "workers", "device", "download"}
+
+
+def epochs_to_reach(history: list[dict], target: float) -> int | None:
+    """The first epoch whose validation mIoU reaches ``target`` (None if none does)."""
+    for row in history:
+        if float(row["val_miou"]) >= target:
+            return int(row["epoch"])
+    return None
+
+
+def _arm_row(name: str, run: Path, target: float) -> dict:
+    cfg = runs.load_config(run)
+    history = read_history(run / runs.HISTORY)
+    test = read_json(run / "eval" / "test" / "metrics.json") if (run / "eval" / "test" / "metrics.json").is_file() else read_json(run / runs.METRICS)
+    seconds = [float(r.get("train_seconds", r["seconds"])) for r in history]
+    return {
+        "model": name, "run": str(run), "split": test["split"], "miou": test["miou"], "pixel_accuracy": test["pixel_accuracy"],
+        "mean_class_accuracy": test["mean_class_accuracy"], "seconds_per_epoch": sum(seconds) / max(len(seconds), 1),
+        "epochs": len(history), "best_val_miou": max(float(r["val_miou"]) for r in history),
+        "epochs_to_target": epochs_to_reach(history, target),
+        "trainable_parameters": cfg["parameters"]["trainable"], "total_parameters": cfg["parameters"]["total"],
+    }
+
+
+def _check_reusable(run: Path, cfg: SegmentConfig) -> None:
+    saved = runs.load_config(run)["config"]
+    mine = cfg.to_dict()
+    diff = [k for k in mine if k not in _FREE_KEYS and saved.get(k) != mine[k]]
+    if diff or not saved.get("pretrained"):
+        raise ConfigError(f"{run} cannot be the pretrained arm: it was trained with other settings ({', '.join(diff) or 'pretrained=False'}); "
+                          "run the experiment without --reuse-pretrained")
+
+
+def _baseline_rows(cfg: SegmentConfig, run: Path, names: list[str], quiet: bool) -> list[dict]:
+    split = "test" if (run / "eval" / "test").is_dir() else "val"
+    items = resolve_mask_split(run, None, split)
+    rows = []
+    for name in names:
+        seg = load_segmenter(name, k=None)
+        m, _, _ = evaluate_segmenter(seg, items, quiet=quiet)
+        rows.append({"model": f"{name} (classical, clusters matched to classes per image)", "run": "", "split": split,
+                     "miou": m["miou"], "pixel_accuracy": m["pixel_accuracy"], "mean_class_accuracy": m["mean_class_accuracy"],
+                     "seconds_per_epoch": None, "epochs": 0, "best_val_miou": None, "epochs_to_target": None,
+                     "trainable_parameters": 0, "total_parameters": 0})
+    return rows
+
+
+def _plot(rows: list[dict], out: Path) -> Path:
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    for row in rows:
+        if not row["run"]:
+            continue
+        history = read_history(Path(row["run"]) / runs.HISTORY)
+        miou = [float(r["val_miou"]) for r in history]
+        elapsed, t = [], 0.0
+        for r in history:
+            t += float(r.get("train_seconds", r["seconds"]))
+            elapsed.append(t)
+        axes[0].plot(range(1, len(miou) + 1), miou, "o-", label=row["model"])
+        axes[1].plot(elapsed, miou, "o-", label=row["model"])
+    axes[0].set_xlabel("epoch")
+    axes[1].set_xlabel("training time (s)")
+    for ax in axes:
+        ax.set_ylabel("validation mIoU")
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.suptitle("Pretrained encoder vs from scratch")
+    fig.tight_layout()
+    atomic_write(out, lambda p: fig.savefig(p, dpi=110, format="png"))
+    plt.close(fig)
+    return out
+
+
+def format_table(rows: list[dict]) -> str:
+    """A Markdown table of the experiment."""
+    head = "| model | mIoU | pixel acc | s/epoch | epochs to target | trainable / total params |"
+    lines = [head, "|" + "---|" * 6]
+    for r in rows:
+        spe = "-" if r["seconds_per_epoch"] is None else f"{r['seconds_per_epoch']:.1f}"
+        reach = "-" if not r["run"] else (str(r["epochs_to_target"]) if r["epochs_to_target"] else f"not in {r['epochs']}")
+        params = "-" if not r["total_parameters"] else f"{r['trainable_parameters']:,} / {r['total_parameters']:,}"
+        lines.append(f"| {r['model']} | {r['miou']:.4f} | {r['pixel_accuracy']:.4f} | {spe} | {reach} | {params} |")
+    return "\n".join(lines)
+
+
+def run_encoder_experiment(cfg: SegmentConfig, out: str | Path, *, target_miou: float = 0.5, baselines: tuple[str, ...] = ("otsu", "kmeans"),
+                           reuse_pretrained: str | Path | None = None) -> dict:
+    """Train ``cfg`` with a pretrained encoder and from scratch; compare them (and baselines) on the test split.
+
+    Args:
+        cfg: Settings shared by both arms (``out`` and ``pretrained`` are set per arm).
+        out: Experiment folder: ``pretrained/`` and ``scratch/`` runs, ``table.md``, ``table.csv``,
+            ``experiment.json`` and ``curves.png``.
+        target_miou: Validation mIoU for the "epochs to reach" column.
+        baselines: Classical baselines scored on the same test images.
+        reuse_pretrained: An existing run with the same settings to use as the pretrained arm.
+
+    Returns:
+        ``{"rows": [...], "target_miou": ..., "table": markdown}``.
+    """
+    out = Path(out)
+    if (out / "experiment.json").exists():
+        raise RunFolderError(f"{out} already holds an experiment; choose another folder (nothing was overwritten)")
+    arms = {}
+    for arm in ARMS:
+        if arm == "pretrained" and reuse_pretrained is not None:
+            arms[arm] = runs.require_run(reuse_pretrained)
+            _check_reusable(arms[arm], cfg)
+            continue
+        arms[arm] = train_segmenter(replace(cfg, out=str(out / arm), pretrained=arm == "pretrained"))
+    rows = [_arm_row(f"{cfg.model}/{runs.load_config(arms[a])['config']['encoder'] or 'default'} {a}", arms[a], target_miou) for a in ARMS]
+    rows += _baseline_rows(cfg, arms["scratch"], list(baselines), cfg.quiet)
+    table = format_table(rows)
+    atomic_write(out / "table.md", lambda p: p.write_text(f"Target validation mIoU: {target_miou}\n\n{table}\n", encoding="utf-8"))
+    write_csv_rows(out / "table.csv", rows)
+    _plot(rows, out / "curves.png")
+    result = {"rows": rows, "target_miou": target_miou, "table": table, "config": cfg.to_dict()}
+    write_json(out / "experiment.json", result)
+    return result

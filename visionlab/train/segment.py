@@ -1,0 +1,250 @@
+"""``visionlab train segment``: from image/mask pairs to a trained, evaluated segmenter."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+
+from visionlab import runs
+from visionlab.data.masks import MaskList, mask_statistics, scan_mask_dataset, split_mask_list
+from visionlab.data.seg_dataset import MaskDataset, seg_eval_transform, seg_train_transform
+from visionlab.errors import DatasetError
+from visionlab.evaluate.seg_metrics import ConfusionAccumulator, segmentation_metrics
+from visionlab.models.segmenters import IMAGENET_MEAN, IMAGENET_STD, ENCODER_WEIGHTS, Segmenter, SegPreprocess, build_segmenter, get_arch
+from visionlab.train.checkpoint import load_segmenter_state, save_segmenter
+from visionlab.train.config import SegmentConfig
+from visionlab.train.fit import EpochHook, FitPlan, fit
+from visionlab.train.loop import train_one_epoch
+from visionlab.train.trainers import make_optimizer, make_scheduler
+from visionlab.utils.device import autocast, resolve_amp, resolve_device
+from visionlab.utils.files import read_json, write_json
+from visionlab.utils.progress import progress
+
+
+def load_mask_splits(root: str | Path, val_fraction: float, test_fraction: float, seed: int) -> dict[str, MaskList]:
+    """The dataset's own splits, or a seeded split of an unsplit dataset (``train``/``val``/``test``).
+
+    Raises:
+        DatasetError: No training pairs.
+    """
+    found = scan_mask_dataset(root)
+    if "all" in found:
+        return split_mask_list(found["all"], val_fraction, test_fraction, seed)
+    if "train" not in found:
+        raise DatasetError(f"{root} has no train split (found: {', '.join(found)}); add train/images and train/masks")
+    if "val" not in found:  # carve validation out of train, keep a given test split
+        cut = split_mask_list(found["train"], val_fraction, 0.0, seed)
+        found = {**found, "train": cut["train"], "val": cut["val"]}
+    return found
+
+
+def save_mask_splits(path: Path, splits: dict[str, MaskList]) -> None:
+    write_json(path, {"task": "segment", "splits": {k: v.to_dict() for k, v in splits.items()}})
+
+
+def load_mask_splits_file(path: Path) -> dict[str, MaskList]:
+    return {k: MaskList.from_dict(v) for k, v in read_json(path)["splits"].items()}
+
+
+def class_weights(pixel_counts: list[int]) -> torch.Tensor:
+    """Rare classes weigh more: ``sqrt(median frequency / frequency)``, clipped to [0.1, 10].
+
+    Classes without pixels get weight 1 (they never appear as targets).
+    """
+    counts = np.asarray(pixel_counts, dtype=np.float64)
+    present = counts > 0
+    freq = counts / counts.sum()
+    w = np.ones_like(freq)
+    w[present] = np.sqrt(np.median(freq[present]) / freq[present])
+    return torch.tensor(np.clip(w, 0.1, 10.0), dtype=torch.float32)
+
+
+class SegLoss(nn.Module):
+    """Cross-entropy with ``ignore_index`` (optionally class-weighted), plus optional Dice (smp)."""
+
+    def __init__(self, ignore_index: int, weight: torch.Tensor | None = None, dice_weight: float = 0.0) -> None:
+        super().__init__()
+        self.ce = nn.CrossEntropyLoss(weight=weight, ignore_index=ignore_index)
+        self.dice_weight = dice_weight
+        if dice_weight > 0:
+            from segmentation_models_pytorch.losses import DiceLoss
+
+            self.dice = DiceLoss(mode="multiclass", ignore_index=ignore_index)
+
+    def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        loss = self.ce(logits, target)
+        if self.dice_weight > 0:
+            loss = loss + self.dice_weight * self.dice(logits, target)
+        return loss
+
+
+@dataclass
+class SegSetup:
+    cfg: SegmentConfig
+    run: Path
+    device: torch.device
+    amp: torch.dtype | None
+    splits: dict[str, MaskList]
+    model: Segmenter
+    preprocess: SegPreprocess
+    stats: dict
+
+
+def build_model(cfg: SegmentConfig, num_classes: int) -> tuple[Segmenter, SegPreprocess]:
+    """The segmenter for ``cfg`` and its preprocessing (the encoder weights' mean/std)."""
+    torch.manual_seed(cfg.seed)
+    spec = get_arch(cfg.model)
+    model = build_segmenter(cfg.model, num_classes, cfg.encoder, pretrained_encoder=cfg.pretrained, download=cfg.download)
+    entry = ENCODER_WEIGHTS.get(model.encoder)
+    mean, std = (entry.preprocess.mean, entry.preprocess.std) if entry else (IMAGENET_MEAN, IMAGENET_STD)
+    return model, SegPreprocess(tuple(cfg.img_size), mean, std, "bilinear", spec.pad_to)
+
+
+def _prepare(cfg: SegmentConfig, resume: bool) -> tuple[SegmentConfig, dict[str, MaskList], dict]:
+    out = Path(cfg.out)
+    if resume:
+        if not (out / runs.CONFIG).is_file():
+            raise runs.RunFolderError(f"--resume: {out} holds no run to resume (no {runs.CONFIG}); drop --resume to start one")
+        saved = runs.load_config(out)
+        keep = {"epochs": cfg.epochs, "quiet": cfg.quiet, "workers": cfg.workers, "out": cfg.out}
+        return replace(SegmentConfig.from_dict(saved["config"]), **keep), load_mask_splits_file(out / runs.SPLIT), saved["dataset"]
+    cfg.validate(get_arch(cfg.model).pad_to)
+    runs.check_new_run(out)
+    splits = load_mask_splits(cfg.data, cfg.val_fraction, cfg.test_fraction, cfg.seed)
+    stats = {k: mask_statistics(v) for k, v in splits.items()}  # checks every mask before any training
+    return cfg, splits, stats
+
+
+def _start(cfg: SegmentConfig, resume: bool) -> SegSetup:
+    cfg, splits, stats = _prepare(cfg, resume)
+    run = Path(cfg.out)
+    classes = splits["train"].classes
+    model, pre = build_model(cfg, classes.num_classes)
+    device = resolve_device(cfg.device)
+    model.to(device)
+    if not resume:
+        runs.prepare_new_run(run)
+        save_mask_splits(run / runs.SPLIT, splits)
+        extra = {
+            "task": "segment",
+            "classes": classes.to_dict(),
+            "counts": {k: len(v) for k, v in splits.items()},
+            "dataset": stats,
+            "encoder_weights": model.encoder_weights.describe() if model.encoder_weights else None,
+            "preprocess": pre.to_dict(),
+            "parameters": model.parameter_counts(),
+        }
+        runs.save_config(run, cfg.to_dict(), extra)
+    return SegSetup(cfg, run, device, resolve_amp(cfg.amp, device), splits, model, pre, stats)
+
+
+class SegTrainer:
+    """Trains on augmented crops; validates on resized images (pixel accuracy, mIoU)."""
+
+    def __init__(self, s: SegSetup) -> None:
+        self.s, cfg = s, s.cfg
+        classes = s.splits["train"].classes
+        self.classes = classes
+        if cfg.channels_last:
+            s.model.to(memory_format=torch.channels_last)
+        s.model.freeze_encoder(cfg.freeze_encoder)
+        size, mean, std = tuple(cfg.img_size), s.preprocess.mean, s.preprocess.std
+        aug = cfg.augment
+        self.datasets = {
+            k: MaskDataset(v, seg_train_transform(size, mean, std, aug.scale_min, aug.hflip, aug.color_jitter) if k == "train"
+                           else seg_eval_transform(size, mean, std), cfg.cache_mb)
+            for k, v in s.splits.items()
+        }
+        for ds in self.datasets.values():
+            ds.fill()
+        weight = class_weights(s.stats["train"]["pixel_counts"]) if cfg.class_weights == "balanced" else None
+        self.criterion = SegLoss(classes.ignore_index, weight, cfg.dice_weight if cfg.loss == "ce+dice" else 0.0).to(s.device)
+        params = [p for p in s.model.parameters() if p.requires_grad]
+        self.optimizer = make_optimizer([{"params": params, "lr": cfg.lr}], cfg.weight_decay)
+        self.scheduler = make_scheduler(self.optimizer, cfg.scheduler, cfg.epochs, cfg.step_size, cfg.gamma)
+
+    def run_epoch(self, epoch: int) -> dict:
+        t0 = time.perf_counter()
+        cfg, s = self.s.cfg, self.s
+        torch.manual_seed(cfg.seed * 100_003 + epoch)
+        gen = torch.Generator().manual_seed(cfg.seed * 100_003 + epoch)
+        loader = DataLoader(self.datasets["train"], batch_size=cfg.batch_size, shuffle=True, generator=gen,
+                            num_workers=cfg.workers, drop_last=len(self.datasets["train"]) > cfg.batch_size)
+        lr = self.optimizer.param_groups[0]["lr"]
+        stats = train_one_epoch(s.model, loader, self.optimizer, s.device, s.amp, cfg.channels_last, cfg.quiet,
+                                f"epoch {epoch + 1}", self.criterion, self.classes.ignore_index)
+        self.scheduler.step()
+        train_seconds = time.perf_counter() - t0
+        val = self.validate("val")
+        return {"train_loss": stats.loss, "train_acc": stats.acc, "val_loss": val["loss"], "val_acc": val["pixel_accuracy"],
+                "val_miou": val["miou"], "lr": lr, "train_seconds": train_seconds, "seconds": time.perf_counter() - t0}
+
+    @torch.no_grad()
+    def validate(self, split: str) -> dict:
+        """Loss, pixel accuracy and mIoU on ``split`` at the training resolution."""
+        s, cfg = self.s, self.s.cfg
+        model = s.model
+        was_training = model.training
+        model.eval()
+        acc = ConfusionAccumulator(self.classes.num_classes, self.classes.ignore_index)
+        loss_sum, n = 0.0, 0
+        loader = DataLoader(self.datasets[split], batch_size=cfg.batch_size, num_workers=cfg.workers)
+        try:
+            for x, y, _ in progress(loader, split, cfg.quiet):
+                x = x.to(s.device).contiguous(memory_format=torch.channels_last) if cfg.channels_last else x.to(s.device)
+                y = y.to(s.device)
+                with autocast(s.device, s.amp):
+                    logits = model(x)
+                logits = logits.float()
+                loss_sum += float(self.criterion(logits, y)) * len(x)
+                n += len(x)
+                acc.update(logits.argmax(1), y)
+        finally:
+            model.train(was_training)
+        m = segmentation_metrics(acc.matrix, self.classes.names)
+        return {"loss": loss_sum / max(n, 1), "pixel_accuracy": m["pixel_accuracy"], "miou": m["miou"]}
+
+    def state_dict(self) -> dict:
+        return {"optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict()}
+
+    def load_state(self, state: dict) -> None:
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.scheduler.load_state_dict(state["scheduler"])
+
+
+def train_segmenter(cfg: SegmentConfig, *, resume: bool = False, on_epoch_end: EpochHook | None = None) -> Path:
+    """Train, checkpoint and evaluate a segmenter; returns the run folder.
+
+    The best epoch (validation mIoU) is evaluated at the images' original size on ``val`` and,
+    when the data has one, ``test``; the last evaluated split's metrics are in ``metrics.json``.
+
+    Raises:
+        DatasetError, ConfigError, RunFolderError, WeightsUnavailableError: With the fix in the message.
+
+    Example:
+        >>> train_segmenter(SegmentConfig(data="world/segment", out="runs/seg"))  # doctest: +SKIP
+    """
+    from visionlab.evaluate.segment import evaluate_segmentation_run
+
+    s = _start(cfg, resume)
+    trainer = SegTrainer(s)
+    classes = s.splits["train"].classes
+    plan = FitPlan(
+        run=s.run, epochs=s.cfg.epochs, patience=s.cfg.patience, score="val_miou",
+        save_model=lambda path, extra: save_segmenter(path, s.model, classes, s.preprocess, extra),
+        load_model=lambda path: load_segmenter_state(s.model, path),
+        describe=lambda r: (f"train loss {r['train_loss']:.4f} pixel acc {r['train_acc']:.4f}  "
+                            f"val loss {r['val_loss']:.4f} pixel acc {r['val_acc']:.4f} mIoU {r['val_miou']:.4f}"),
+        quiet=s.cfg.quiet,
+    )
+    fit(trainer, plan, on_epoch_end)
+    for split in ("val", "test"):
+        if split in s.splits:
+            evaluate_segmentation_run(s.run, split=split, device=s.cfg.device, amp=s.cfg.amp, quiet=s.cfg.quiet)
+    return s.run
