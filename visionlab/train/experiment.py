@@ -28,12 +28,14 @@ ARMS = ("pretrained", "scratch")
 _FREE_KEYS = {"out", "pretrained", "quiet", "workers", "device", "download"}
 
 
-def epochs_to_reach(history: list[dict], target: float) -> int | None:
-    """The first epoch whose validation mIoU reaches ``target`` (None if none does)."""
+def epochs_to_reach(history: list[dict], target: float) -> tuple[int | None, float | None]:
+    """The first epoch whose validation mIoU reaches ``target`` and the training seconds until then."""
+    elapsed = 0.0
     for row in history:
+        elapsed += float(row.get("train_seconds", row["seconds"]))
         if float(row["val_miou"]) >= target:
-            return int(row["epoch"])
-    return None
+            return int(row["epoch"]), elapsed
+    return None, None
 
 
 def _arm_row(name: str, run: Path, target: float) -> dict:
@@ -41,11 +43,12 @@ def _arm_row(name: str, run: Path, target: float) -> dict:
     history = read_history(run / runs.HISTORY)
     test = read_json(run / "eval" / "test" / "metrics.json") if (run / "eval" / "test" / "metrics.json").is_file() else read_json(run / runs.METRICS)
     seconds = [float(r.get("train_seconds", r["seconds"])) for r in history]
+    reach_epoch, reach_seconds = epochs_to_reach(history, target)
     return {
         "model": name, "run": str(run), "split": test["split"], "miou": test["miou"], "pixel_accuracy": test["pixel_accuracy"],
         "mean_class_accuracy": test["mean_class_accuracy"], "seconds_per_epoch": sum(seconds) / max(len(seconds), 1),
         "epochs": len(history), "best_val_miou": max(float(r["val_miou"]) for r in history),
-        "epochs_to_target": epochs_to_reach(history, target),
+        "epochs_to_target": reach_epoch, "seconds_to_target": reach_seconds,
         "trainable_parameters": cfg["parameters"]["trainable"], "total_parameters": cfg["parameters"]["total"],
     }
 
@@ -68,7 +71,7 @@ def _baseline_rows(cfg: SegmentConfig, run: Path, names: list[str], quiet: bool)
         m, _, _ = evaluate_segmenter(seg, items, quiet=quiet)
         rows.append({"model": f"{name} (classical, clusters matched to classes per image)", "run": "", "split": split,
                      "miou": m["miou"], "pixel_accuracy": m["pixel_accuracy"], "mean_class_accuracy": m["mean_class_accuracy"],
-                     "seconds_per_epoch": None, "epochs": 0, "best_val_miou": None, "epochs_to_target": None,
+                     "seconds_per_epoch": None, "epochs": 0, "best_val_miou": None, "epochs_to_target": None, "seconds_to_target": None,
                      "trainable_parameters": 0, "total_parameters": 0})
     return rows
 
@@ -101,13 +104,14 @@ def _plot(rows: list[dict], out: Path) -> Path:
 
 def format_table(rows: list[dict]) -> str:
     """A Markdown table of the experiment."""
-    head = "| model | mIoU | pixel acc | s/epoch | epochs to target | trainable / total params |"
-    lines = [head, "|" + "---|" * 6]
+    head = "| model | mIoU | pixel acc | s/epoch | epochs to target | training s to target | trainable / total params |"
+    lines = [head, "|" + "---|" * 7]
     for r in rows:
         spe = "-" if r["seconds_per_epoch"] is None else f"{r['seconds_per_epoch']:.1f}"
         reach = "-" if not r["run"] else (str(r["epochs_to_target"]) if r["epochs_to_target"] else f"not in {r['epochs']}")
+        reach_s = "-" if r["seconds_to_target"] is None else f"{r['seconds_to_target']:.0f}"
         params = "-" if not r["total_parameters"] else f"{r['trainable_parameters']:,} / {r['total_parameters']:,}"
-        lines.append(f"| {r['model']} | {r['miou']:.4f} | {r['pixel_accuracy']:.4f} | {spe} | {reach} | {params} |")
+        lines.append(f"| {r['model']} | {r['miou']:.4f} | {r['pixel_accuracy']:.4f} | {spe} | {reach} | {reach_s} | {params} |")
     return "\n".join(lines)
 
 
