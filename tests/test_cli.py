@@ -23,6 +23,9 @@ def test_every_command_documents_its_options_and_defaults(capsys) -> None:
         (["train", "segment", "--help"], ["--model", "--encoder", "--pretrained", "--scratch", "--img-size", "--loss", "--class-weights", "default: unet", "--resume"]),
         (["segment", "--help"], ["--model", "default: deeplabv3_resnet50", "--out", "kmeans"]),
         (["experiment", "--help"], ["--target-miou", "--reuse-pretrained", "--baselines"]),
+        (["pipeline", "--help"], ["--classifier", "--segmenter", "--classes", "--min-area", "--pad", "--mask-background", "--split-touching"]),
+        (["compare", "--help"], ["--segmenter", "--concept-classes", "--threshold", "--top-percent"]),
+        (["walkmap", "--help"], ["--segmenter", "--walkable", "--hazard", "--tile", "default: 16"]),
     ]:
         with pytest.raises(SystemExit) as info:
             build_parser().parse_args(argv)

@@ -179,6 +179,91 @@ def _cmd_experiment(args) -> None:
     print(f"target validation mIoU {result['target_miou']}\n{result['table']}\nfolder: {args.out}")
 
 
+def _add_pipeline(sub) -> None:
+    p = sub.add_parser("pipeline", help="segment scenes, cut out every object, classify each one", formatter_class=Formatter,
+                       description="Segment each image, split the selected classes into one region per object, skip tiny regions, "
+                                   "classify all regions in batches; writes annotated images, a JSON per image, regions.csv and "
+                                   "summary.json. Game-world scenes are scored against their true character instances.")
+    p.add_argument("paths", nargs="+", help="image files and/or folders")
+    p.add_argument("--classifier", required=True, help="classification run folder")
+    p.add_argument("--segmenter", required=True, help="segmentation run folder or pretrained name (e.g. deeplabv3_resnet50)")
+    p.add_argument("--classes", nargs="+", default=None, help="segmentation classes holding the objects (default: character)")
+    p.add_argument("--min-area", type=int, default=150, help="regions with fewer pixels are skipped and counted")
+    p.add_argument("--pad", type=int, default=8, help="pixels of context around each region")
+    p.add_argument("--mask-background", action="store_true", help="grey out everything outside the region before classifying")
+    p.add_argument("--split-touching", action="store_true", help="split touching objects of one class (watershed on the distance transform)")
+    p.add_argument("--min-distance", type=int, default=25, help="with --split-touching: minimum distance between object centres (pixels)")
+    p.add_argument("--out", default="pipeline", help="output folder")
+    p.add_argument("--batch-size", type=int, default=8, help="images per batch")
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    p.set_defaults(func=_cmd_pipeline)
+
+
+def _cmd_pipeline(args) -> None:
+    from visionlab.pipeline import PipelineOptions, format_summary, run_pipeline
+
+    opts = PipelineOptions(classes=tuple(args.classes) if args.classes else None, min_area=args.min_area, pad=args.pad,
+                           mask_background=args.mask_background, split_touching=args.split_touching,
+                           min_distance=args.min_distance, batch_size=args.batch_size, device=args.device)
+    print(format_summary(run_pipeline(args.classifier, args.segmenter, args.paths, args.out, opts), Path(args.out)))
+
+
+def _add_compare(sub) -> None:
+    from visionlab.explain.cam import METHODS
+
+    p = sub.add_parser("compare", help="where the classifier looks (Grad-CAM) against where the segmenter finds the object", formatter_class=Formatter,
+                       description="Per image: image | CAM overlay | segmentation | CAM outline over the concept's region; CAM mass "
+                                   "inside the region against its area share, IoU of the thresholded CAM with the region, pointing game.")
+    p.add_argument("run", help="classification run folder")
+    p.add_argument("paths", nargs="+", help="image files and/or folders")
+    p.add_argument("--segmenter", required=True, help="segmentation run folder or pretrained name (e.g. deeplabv3_resnet50)")
+    p.add_argument("--concept-classes", nargs="+", default=None, help="segmentation classes of the classifier's concept (default: character; VOC: e.g. person dog)")
+    p.add_argument("--method", default="gradcam", choices=list(METHODS), help="CAM method")
+    p.add_argument("--threshold", default="otsu", choices=["otsu", "topk"], help="how the CAM is thresholded for the IoU")
+    p.add_argument("--top-percent", type=float, default=20.0, help="with --threshold topk: share of the CAM's pixels kept")
+    p.add_argument("--target-class", default=None, help="explain this class for every image (default: the predicted one)")
+    p.add_argument("--out", default="compare", help="output folder")
+    p.add_argument("--batch-size", type=int, default=8, help="images per batch")
+    p.add_argument("--download", action="store_true", help="allow downloading pretrained segmenter weights")
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    p.set_defaults(func=_cmd_compare)
+
+
+def _cmd_compare(args) -> None:
+    from visionlab.compare import CompareOptions, compare_images, format_summary
+
+    opts = CompareOptions(concept_classes=tuple(args.concept_classes) if args.concept_classes else None, method=args.method,
+                          threshold=args.threshold, top_percent=args.top_percent, target_class=args.target_class,
+                          batch_size=args.batch_size, device=args.device, download=args.download)
+    print(format_summary(compare_images(args.run, args.paths, args.segmenter, args.out, opts), Path(args.out)))
+
+
+def _add_walkmap(sub) -> None:
+    p = sub.add_parser("walkmap", help="tile maps of where a character can stand, for side-view game scenes", formatter_class=Formatter,
+                       description="Segment each image and turn it into a tile grid: 0 free, 1 stand (walkable surface below, free "
+                                   "space above), 2 solid, 3 hazard; PNG overlay plus JSON and CSV a game engine can load. Game-world "
+                                   "scenes are scored against the generator's geometry.")
+    p.add_argument("paths", nargs="+", help="image files and/or folders")
+    p.add_argument("--segmenter", required=True, help="segmentation run folder or pretrained name")
+    p.add_argument("--walkable", nargs="+", default=None, help="classes one can stand on (default: terrain platform)")
+    p.add_argument("--hazard", nargs="+", default=None, help="hazard classes (default: water when the segmenter has it)")
+    p.add_argument("--tile", type=int, default=16, help="tile side in pixels")
+    p.add_argument("--clearance", type=int, default=2, help="free tiles needed above a standing tile (counting itself)")
+    p.add_argument("--fill", type=float, default=0.5, help="share of a tile's pixels that makes it solid or hazard")
+    p.add_argument("--out", default="walkmap", help="output folder")
+    p.add_argument("--batch-size", type=int, default=4, help="images per batch")
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    p.set_defaults(func=_cmd_walkmap)
+
+
+def _cmd_walkmap(args) -> None:
+    from visionlab.walkmap import WalkmapOptions, format_summary, walkmap_images
+
+    opts = WalkmapOptions(walkable=tuple(args.walkable) if args.walkable else None, hazard=tuple(args.hazard) if args.hazard else None,
+                          tile=args.tile, clearance=args.clearance, fill=args.fill, batch_size=args.batch_size, device=args.device)
+    print(format_summary(walkmap_images(args.segmenter, args.paths, args.out, opts), Path(args.out)))
+
+
 def _add_eval(sub) -> None:
     p = sub.add_parser("eval", help="evaluate a run on a split; writes RUN/metrics.json and plots", formatter_class=Formatter)
     p.add_argument("run", help="training run folder")
@@ -228,7 +313,7 @@ def _add_demo(sub) -> None:
     p.add_argument("--n", type=int, default=400, help="game-world scenes to render")
     p.add_argument("--epochs", type=int, default=30, help="training epochs (cheap: the head trains on cached features)")
     p.add_argument("--seed", type=int, default=0, help="seed for data and training")
-    p.add_argument("--seg-epochs", type=int, default=14, help="epochs of the segmenter (and of the from-scratch comparison)")
+    p.add_argument("--seg-epochs", type=int, default=12, help="epochs of the segmenter (and of the from-scratch comparison)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=_cmd_demo)
 
@@ -246,6 +331,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_explain(sub)
     _add_segment(sub)
     _add_experiment(sub)
+    _add_pipeline(sub)
+    _add_compare(sub)
+    _add_walkmap(sub)
     models = sub.add_parser("models", help="list registered classifiers, segmenters and their weights", formatter_class=Formatter)
     models.set_defaults(func=_cmd_models)
     _add_demo(sub)
