@@ -128,7 +128,7 @@ def crop_region(image: np.ndarray, region: Region, pad: int, mask_background: bo
 class RegionClassifier:
     """A classification run applied to image crops, in batches."""
 
-    def __init__(self, run: str | Path, device: str = "auto", amp: str = "auto", batch_size: int = 32) -> None:
+    def __init__(self, run: str | Path, device: str = "auto", amp: str = "auto", batch_size: int | None = None) -> None:
         from visionlab import runs
 
         run = runs.require_run(run)
@@ -138,8 +138,11 @@ class RegionClassifier:
         self.transform = eval_transform(meta["preprocess"])
         self.device = resolve_device(device)
         self.amp = resolve_amp(amp, self.device)
-        self.batch_size = batch_size
-        self.model.to(self.device).eval()
+        # Crops per forward pass. On a 2-core AMX CPU (Lite0, 224 px, bf16) batches of 1/4/8/16/32/64
+        # took 24.1/13.9/10.2/13.1/13.6/14.0 ms per crop: past 8 the activations leave the cache.
+        self.batch_size = batch_size or (8 if self.device.type == "cpu" else 64)
+        # channels_last halves the batched bf16 forward on CPU (measured: 96 Lite0 crops 2.49 s -> 1.22 s)
+        self.model.to(self.device, memory_format=torch.channels_last).eval()
         self.run = run
 
     @torch.inference_mode()
@@ -148,6 +151,7 @@ class RegionClassifier:
         out = []
         for start in range(0, len(crops), self.batch_size):
             x = torch.stack([self.transform(c) for c in crops[start:start + self.batch_size]]).to(self.device)
+            x = x.contiguous(memory_format=torch.channels_last)
             with autocast(self.device, self.amp):
                 out.append(self.model(x).float().softmax(1).cpu())
         return torch.cat(out).numpy() if out else np.zeros((0, len(self.classes)), np.float32)
