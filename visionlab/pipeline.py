@@ -35,6 +35,7 @@ from visionlab.utils.device import autocast, resolve_amp, resolve_device
 from visionlab.utils.files import atomic_write, read_json, write_csv_rows, write_json
 
 MATCH_IOU = 0.5
+REGION_COLUMNS = ["image", "box", "seg_class", "area", "label", "confidence"]
 LABEL_COLORS = [(255, 80, 80), (80, 160, 255), (80, 220, 120), (255, 200, 60), (200, 120, 255), (255, 140, 200)]
 
 
@@ -292,7 +293,7 @@ def run_pipeline(classifier_run: str | Path, segmenter: str | Path, paths: list,
         "images_per_second": len(rows) / seconds if seconds else None, "scores": pooled_scores(rows),
     }
     write_csv_rows(out / "regions.csv", [{"image": r["name"], **{k: v for k, v in reg.items() if k != "probabilities"}}
-                                         for r in rows for reg in r["regions"]] or [{"image": "", "label": ""}])
+                                         for r in rows for reg in r["regions"]], REGION_COLUMNS)
     write_json(out / "summary.json", {**summary, "images": [{k: v for k, v in r.items() if k != "regions"} for r in rows]})
     return summary
 

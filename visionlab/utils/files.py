@@ -34,13 +34,13 @@ def read_json(path: str | Path) -> Any:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
-def write_csv_rows(path: str | Path, rows: list[dict]) -> Path:
-    """Write dict rows (keys of the first row as header) as CSV, atomically."""
+def write_csv_rows(path: str | Path, rows: list[dict], fieldnames: list[str] | None = None) -> Path:
+    """Write dict rows as CSV, atomically; the header is ``fieldnames`` or the first row's keys."""
     import csv
 
     def write(p: Path) -> None:
         with open(p, "w", newline="", encoding="utf-8") as f:
-            w = csv.DictWriter(f, fieldnames=list(rows[0]))
+            w = csv.DictWriter(f, fieldnames=fieldnames or list(rows[0]))
             w.writeheader()
             w.writerows(rows)
 
