@@ -129,3 +129,14 @@ def test_no_region_is_an_empty_result_not_an_error(world_runs, tmp_path):
     assert summary["regions"] == 0 and summary["images_without_regions"] == 1 and summary["skipped_small"] >= 0
     assert read_json(tmp_path / "o" / "regions" / "scene_00001.json")["regions"] == []
     assert (tmp_path / "o" / "regions.csv").read_text().splitlines() == ["image,box,seg_class,area,label,confidence"]
+
+
+def test_annotation_outlines_each_region_in_its_label_colour():
+    from visionlab.pipeline import LABEL_COLORS, annotate
+
+    image = np.zeros((20, 20, 3), np.uint8)
+    region = Region((4, 4, 10, 10), "character", 36, np.ones((6, 6), bool))
+    out = np.asarray(annotate(image, [region], ["robot"], [0.9], ["dragon", "robot"]))
+    assert tuple(out[9, 6]) == LABEL_COLORS[1]  # bottom edge of the region
+    assert tuple(out[6, 6]) == (0, 0, 0)  # the inside stays as it was
+    assert tuple(image[9, 6]) == (0, 0, 0)  # the input is not modified

@@ -160,15 +160,16 @@ class RegionClassifier:
 
 def annotate(image: np.ndarray, regions: list[Region], labels: list[str], confidences: list[float], classes: list[str]) -> Image.Image:
     """Region outlines and boxes coloured by label, with label and confidence."""
-    canvas = Image.fromarray(image).convert("RGB")
-    draw = ImageDraw.Draw(canvas)
-    for region, name, conf in zip(regions, labels, confidences):
-        color = LABEL_COLORS[classes.index(name) % len(LABEL_COLORS)]
+    pixels = np.array(image[..., :3], dtype=np.uint8)
+    colors = [LABEL_COLORS[classes.index(name) % len(LABEL_COLORS)] for name in labels]
+    for region, color in zip(regions, colors):
         x0, y0, x1, y1 = region.box
         edge = region.mask & ~ndi.binary_erosion(region.mask)
-        ys, xs = np.nonzero(edge)
-        for y, x in zip(ys + y0, xs + x0):
-            canvas.putpixel((int(x), int(y)), color)
+        pixels[y0:y1, x0:x1][edge] = color
+    canvas = Image.fromarray(pixels)
+    draw = ImageDraw.Draw(canvas)
+    for region, name, conf, color in zip(regions, labels, confidences, colors):
+        x0, y0, x1, y1 = region.box
         draw.rectangle([x0, y0, x1 - 1, y1 - 1], outline=color)
         draw.text((x0 + 2, max(0, y0 - 11)), f"{name} {conf:.2f}", fill=color)
     return canvas

@@ -39,6 +39,22 @@ def plot_history(history: list[dict], path: Path) -> Path:
     return _save(fig, path)
 
 
+def plot_miou_curves(series: dict[str, tuple[list[float], list[float]]], path: Path, title: str) -> Path:
+    """Validation mIoU per epoch and per cumulative training second; ``series[name] = (seconds, miou)``."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    for name, (seconds, miou) in series.items():
+        axes[0].plot(range(1, len(miou) + 1), miou, "o-", label=name)
+        axes[1].plot(seconds, miou, "o-", label=name)
+    axes[0].set_xlabel("epoch")
+    axes[1].set_xlabel("training time (s)")
+    for ax in axes:
+        ax.set_ylabel("validation mIoU")
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.suptitle(title)
+    return _save(fig, path)
+
+
 def plot_confusion(cm: np.ndarray, classes: Sequence[str], path: Path, normalized: bool) -> Path:
     """Confusion matrix heatmap with the value in every cell."""
     cm = np.asarray(cm, dtype=np.float64)

@@ -9,19 +9,17 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-from visionlab import runs  # noqa: E402
-from visionlab.errors import ConfigError, RunFolderError  # noqa: E402
-from visionlab.evaluate.segment import evaluate_segmenter, resolve_mask_split  # noqa: E402
-from visionlab.segment import load_segmenter  # noqa: E402
-from visionlab.train.config import SegmentConfig  # noqa: E402
-from visionlab.train.fit import read_history  # noqa: E402
-from visionlab.train.segment import train_segmenter  # noqa: E402
-from visionlab.utils.files import atomic_write, read_json, write_csv_rows, write_json  # noqa: E402
+from visionlab import runs
+from visionlab.errors import ConfigError, RunFolderError
+from visionlab.evaluate.plots import plot_miou_curves
+from visionlab.evaluate.segment import evaluate_segmenter, resolve_mask_split
+from visionlab.segment import load_segmenter
+from visionlab.train.config import SegmentConfig
+from visionlab.train.fit import read_history
+from visionlab.train.segment import train_segmenter
+from visionlab.utils.files import atomic_write, read_json, write_csv_rows, write_json
 
 ARMS = ("pretrained", "scratch")
 # Settings that may differ between a reused run and the experiment's own arm.
@@ -77,29 +75,14 @@ def _baseline_rows(cfg: SegmentConfig, run: Path, names: list[str], quiet: bool)
 
 
 def _plot(rows: list[dict], out: Path) -> Path:
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    """Validation mIoU of each trained arm against epochs and training time."""
+    series = {}
     for row in rows:
-        if not row["run"]:
-            continue
-        history = read_history(Path(row["run"]) / runs.HISTORY)
-        miou = [float(r["val_miou"]) for r in history]
-        elapsed, t = [], 0.0
-        for r in history:
-            t += float(r.get("train_seconds", r["seconds"]))
-            elapsed.append(t)
-        axes[0].plot(range(1, len(miou) + 1), miou, "o-", label=row["model"])
-        axes[1].plot(elapsed, miou, "o-", label=row["model"])
-    axes[0].set_xlabel("epoch")
-    axes[1].set_xlabel("training time (s)")
-    for ax in axes:
-        ax.set_ylabel("validation mIoU")
-        ax.grid(alpha=0.3)
-        ax.legend()
-    fig.suptitle("Pretrained encoder vs from scratch")
-    fig.tight_layout()
-    atomic_write(out, lambda p: fig.savefig(p, dpi=110, format="png"))
-    plt.close(fig)
-    return out
+        if row["run"]:
+            history = read_history(Path(row["run"]) / runs.HISTORY)
+            seconds = np.cumsum([float(r.get("train_seconds", r["seconds"])) for r in history])
+            series[row["model"]] = (seconds.tolist(), [float(r["val_miou"]) for r in history])
+    return plot_miou_curves(series, out, "Pretrained encoder vs from scratch")
 
 
 def format_table(rows: list[dict]) -> str:
