@@ -29,6 +29,52 @@ def _add_synth(sub) -> None:
     p.set_defaults(func=_cmd_synth)
 
 
+def _add_fetch(sub) -> None:
+    p = sub.add_parser("fetch", help="download a class-folder dataset from web image search (resumable)", formatter_class=Formatter,
+                       description="Search images per class (ddgs) and download them into OUT/<class>/<sha>.<ext>: every file is decoded "
+                                   "completely before it is kept; OUT/manifest.jsonl lists the saved images, OUT/failures.jsonl every "
+                                   "URL that was not saved and why. Running the same command again continues where it stopped.")
+    p.add_argument("out", help="output folder (one sub-folder per class)")
+    p.add_argument("--class", dest="classes", action="append", nargs=2, metavar=("NAME", "QUERY"), required=True,
+                   help="a class folder name and its search query; repeat for each class (a name may repeat with another query)")
+    p.add_argument("-n", "--n", type=int, default=150, help="search results requested per query")
+    p.add_argument("--workers", type=int, default=8, help="concurrent downloads in all")
+    p.add_argument("--per-host", type=int, default=2, help="concurrent downloads per host")
+    p.add_argument("--timeout", type=float, nargs=2, default=[5.0, 15.0], metavar=("CONNECT", "READ"), help="seconds to connect and to wait for data")
+    p.add_argument("--tries", type=int, default=3, help="attempts per URL for 5xx, timeouts and connection errors (never for 404)")
+    p.add_argument("--backoff", type=float, default=1.0, help="seconds before the second attempt, doubled for each further one")
+    p.add_argument("--max-mb", type=float, default=10.0, help="size limit per file in MB")
+    p.add_argument("--min-side", type=int, default=32, help="smaller pictures (icons, tracking pixels) are not saved")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_fetch)
+
+
+def _add_check(sub) -> None:
+    p = sub.add_parser("check", help="find corrupt files, duplicates, split leakage, tiny images, imbalance; --fix quarantines", formatter_class=Formatter,
+                       description="Decode every image of DATA/<class>/* or DATA/{train,val,test}/<class>/* and report corrupt files, exact "
+                                   "(SHA-256) and near (perceptual hash) duplicates within a class, across classes and across splits "
+                                   "(leakage), tiny images, class imbalance and extensions that do not match the content. "
+                                   "--fix moves corrupt files and extra duplicate copies into a quarantine folder; nothing is deleted.")
+    p.add_argument("data", help="dataset folder")
+    p.add_argument("--fix", action="store_true", help="move corrupt files and all but one copy of each duplicate group to the quarantine")
+    p.add_argument("--quarantine", default=None, help="quarantine folder for --fix (default: DATA/.quarantine, which training skips)")
+    p.add_argument("--json", default=None, metavar="FILE", help="also write the full report as JSON here (--fix always writes QUARANTINE/check.json)")
+    p.add_argument("--near-threshold", type=int, default=4, help="near duplicate: pHash Hamming distance at most this (of 64 bits); -1: off")
+    p.add_argument("--min-side", type=int, default=32, help="images with a shorter side below this many pixels are reported as tiny")
+    p.add_argument("--max-imbalance", type=float, default=3.0, help="flag a split whose largest/smallest class ratio is above this")
+    p.add_argument("--workers", type=int, default=4, help="decoding threads")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_check)
+
+
+def _add_restore(sub) -> None:
+    p = sub.add_parser("restore", help="put files quarantined by `data check --fix` back (never overwrites)", formatter_class=Formatter,
+                       description="Move every file listed in QUARANTINE/manifest.jsonl back to its original path. If any original "
+                                   "path is taken again, nothing is moved and the conflicts are listed.")
+    p.add_argument("quarantine", help="quarantine folder (default place: DATA/.quarantine)")
+    p.set_defaults(func=_cmd_restore)
+
+
 def _add_train(sub) -> None:
     p = sub.add_parser("classify", help="train an image classifier with transfer learning", formatter_class=Formatter,
                        description="Train a classifier on DATA/<class>/* (split 80/20 by the tool) or DATA/train|val|test/<class>/*.")
@@ -138,7 +184,8 @@ def _add_segment(sub) -> None:
     p.add_argument("paths", nargs="+", help="image files and/or folders")
     p.add_argument("--model", default="deeplabv3_resnet50",
                    help="pretrained (deeplabv3_resnet50, deeplabv3_resnet101, deeplabv3_mobilenet_v3_large, fcn_resnet50, "
-                        "lraspp_mobilenet_v3_large), a run folder of `visionlab train segment`, or otsu / multi_otsu / kmeans")
+                        "lraspp_mobilenet_v3_large), a run folder of `visionlab train segment`, an exported .onnx file (ONNX Runtime), "
+                        "or otsu / multi_otsu / kmeans")
     p.add_argument("--out", default=None, help="output folder (default: segment/<model name>)")
     p.add_argument("--download", action="store_true", help="allow downloading pretrained weights that are not cached")
     p.add_argument("--k", type=int, default=None, help="clusters of a classical baseline")
@@ -264,6 +311,46 @@ def _cmd_walkmap(args) -> None:
     print(format_summary(walkmap_images(args.segmenter, args.paths, args.out, opts), Path(args.out)))
 
 
+def _add_app(sub) -> None:
+    p = sub.add_parser("app", help="a local web app: class probabilities, Grad-CAM, segmentation and regions of an uploaded image",
+                       formatter_class=Formatter,
+                       description="Serve a Gradio app on this machine (no request leaves it): upload an image or pick an example and "
+                                   "see what the models make of it. Give a classifier, a segmenter, or both (regions need both).")
+    p.add_argument("--classifier", default=None, help="classification run folder (class probabilities, Grad-CAM, region labels)")
+    p.add_argument("--segmenter", default=None, help="segmentation run folder, pretrained name or classical baseline (otsu, kmeans)")
+    p.add_argument("--classes", nargs="+", default=None, help="segmentation classes cut into regions (default: character)")
+    p.add_argument("--min-area", type=int, default=150, help="regions with fewer pixels are skipped")
+    p.add_argument("--examples", nargs="+", default=None, help="example images (default: images listed in the runs, else rendered game-world scenes)")
+    p.add_argument("--host", default="127.0.0.1", help="address to serve on (0.0.0.0 exposes the app to the network)")
+    p.add_argument("--port", type=int, default=None, help="port (default: the first free one from 7860)")
+    p.add_argument("--share", action="store_true", help="also open a public gradio.live link (needs internet; off by default)")
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    p.set_defaults(func=_cmd_app)
+
+
+def _cmd_app(args) -> None:
+    from visionlab.app import build_app, launch
+    from visionlab.pipeline import PipelineOptions
+
+    opts = PipelineOptions(classes=tuple(args.classes) if args.classes else None, min_area=args.min_area, device=args.device)
+    launch(build_app(args.classifier, args.segmenter, args.examples, options=opts), host=args.host, port=args.port, share=args.share)
+
+
+def _add_report(sub) -> None:
+    p = sub.add_parser("report", help="(re)write a lab folder's report.html and report.md from its own files", formatter_class=Formatter,
+                       description="Read LAB/lab.json and every stage's files and write LAB/report.html (self-contained: images "
+                                   "embedded, no request when opened), LAB/report.md and LAB/report_files/ (its images). Stages "
+                                   "that did not run get a note; a missing file of a stage that ran is an error naming it.")
+    p.add_argument("lab", help="lab folder written by `visionlab lab` (holds lab.json)")
+    p.set_defaults(func=_cmd_report)
+
+
+def _cmd_report(args) -> None:
+    from visionlab.report import format_summary, write_report
+
+    print(format_summary(write_report(args.lab)))
+
+
 def _add_eval(sub) -> None:
     p = sub.add_parser("eval", help="evaluate a run on a split; writes RUN/metrics.json and plots", formatter_class=Formatter)
     p.add_argument("run", help="training run folder")
@@ -276,12 +363,71 @@ def _add_eval(sub) -> None:
 
 def _add_predict(sub) -> None:
     p = sub.add_parser("predict", help="classify image files or folders with a run's best model", formatter_class=Formatter)
-    p.add_argument("run", help="training run folder")
+    p.add_argument("run", help="training run folder, or a classifier exported with visionlab export (.onnx, runs in ONNX Runtime)")
     p.add_argument("paths", nargs="+", help="image files and/or folders")
     p.add_argument("--out", default=None, help="also write the table to this .csv or .json file")
     p.add_argument("--top-k", type=int, default=3, help="how many classes to list per image")
     p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     p.set_defaults(func=_cmd_predict)
+
+
+def _add_distill(sub) -> None:
+    p = sub.add_parser("distill", help="train a light segmenter on a big one's pseudo-labels; compare speed, size and quality",
+                       formatter_class=Formatter,
+                       description="The teacher labels the images once (cached in OUT/pseudo/, resumable); the student trains on the labels, "
+                                   "or with --soft on the teacher's softened outputs. OUT/distill/ gets the comparison table and plot.")
+    p.add_argument("images", nargs="+", help="image files and/or folders (no labels needed)")
+    p.add_argument("--teacher", required=True, help="segmentation run folder or pretrained name (e.g. deeplabv3_resnet50)")
+    p.add_argument("--student", default="lraspp_mobilenet_v3_large",
+                   help="ARCH_ENCODER: lraspp_mobilenet_v3_large, fcn_resnet50, unet_resnet18, unet_efficientnet_lite0, ... or tiny_unet")
+    p.add_argument("--out", required=True, help="student run folder")
+    p.add_argument("--soft", action="store_true", help="distillation loss on the teacher's logits (temperature, alpha) instead of hard labels")
+    p.add_argument("--temperature", type=float, default=2.0, help="softening temperature with --soft")
+    p.add_argument("--alpha", type=float, default=0.7, help="weight of the distillation term with --soft (the rest: cross-entropy)")
+    p.add_argument("--data", default=None, help="mask dataset with ground truth: the student and the teacher are scored on its test split")
+    p.add_argument("--init", default="auto", choices=["auto", "pretrained", "scratch"],
+                   help="student encoder start: ImageNet weights (auto: when the file is at hand) or random")
+    p.add_argument("--epochs", type=int, default=15, help="student epochs")
+    p.add_argument("--batch-size", type=int, default=8, help="mini-batch size")
+    p.add_argument("--lr", type=float, default=3e-3, help="Adam learning rate (cosine decay)")
+    p.add_argument("--img-size", type=int, nargs=2, default=None, metavar=("H", "W"), help="student input size (default: the teacher's)")
+    p.add_argument("--seed", type=int, default=0, help="seed for the split, initialisation and augmentation")
+    p.add_argument("--download", action="store_true", help="allow downloading weights that are not cached")
+    p.add_argument("--resume", action="store_true", help="continue the student run in --out")
+    p.add_argument("--amp", default="auto", choices=["auto", "bf16", "fp16", "off"], help="autocast precision")
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.set_defaults(func=_cmd_distill)
+
+
+def _cmd_distill(args) -> None:
+    from visionlab.distill import DistillOptions, distill
+
+    opts = DistillOptions(teacher=args.teacher, student=args.student, init=args.init, soft=args.soft, temperature=args.temperature,
+                          alpha=args.alpha, data=args.data, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
+                          img_size=tuple(args.img_size) if args.img_size else None, seed=args.seed, download=args.download,
+                          device=args.device, amp=args.amp, quiet=args.quiet)
+    result = distill(args.images, args.out, opts, resume=args.resume)
+    print(result["table"])
+    print(f"student run: {args.out}  (comparison in {Path(args.out) / 'distill'}; export with: visionlab export {args.out} --format onnx)")
+
+
+def _add_export(sub) -> None:
+    p = sub.add_parser("export", help="a run's model as one ONNX or TorchScript file for game engines, checked against PyTorch",
+                       formatter_class=Formatter,
+                       description="Class names, colours, input size and mean/std travel inside the file and in FILE.json. The file is "
+                                   "only written when the exported model matches PyTorch on real images within the tolerance.")
+    p.add_argument("run", help="classification or segmentation run folder")
+    p.add_argument("--format", default="onnx", choices=["onnx", "torchscript"], help="file format")
+    p.add_argument("--out", default=None, help="output file (default: RUN/model.onnx or RUN/model.pt)")
+    p.add_argument("--opset", type=int, default=17, help="ONNX opset")
+    p.set_defaults(func=_cmd_export)
+
+
+def _cmd_export(args) -> None:
+    from visionlab.export import export_run, format_report
+
+    print(format_report(export_run(args.run, args.format, args.out, opset=args.opset)))
 
 
 def _add_explain(sub) -> None:
@@ -307,13 +453,44 @@ def _cmd_explain(args) -> None:
     print(format_summary(explain_images(args.run, args.paths, args.out, opts)))
 
 
+def _add_lab(sub) -> None:
+    p = sub.add_parser("lab", help="the whole lab from one YAML config into one folder, with report.html and report.md",
+                       formatter_class=Formatter,
+                       description="Stages: data, classify (train, evaluate, predict), explain (Grad-CAM), segment, experiment "
+                                   "(pretrained vs scratch), compare (Grad-CAM vs segmentation), pipeline, walkmap, distill; then the report.")
+    p.add_argument("config", nargs="?", default="game_world", help="a YAML file, or an embedded config: game_world (the main job), tiny")
+    p.add_argument("--out", default=None, help="lab folder (default: runs/<variant>, or runs/<variant>-2... when taken)")
+    p.add_argument("--stages", nargs="+", default=None, help="run only these stages (overrides the config's stages:)")
+    p.add_argument("--no-report", action="store_true", help="skip report.html / report.md")
+    p.add_argument("--print-config", action="store_true", help="print the resolved config as YAML and exit")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=_cmd_lab)
+
+
+def _cmd_lab(args) -> None:
+    from dataclasses import replace
+
+    import yaml
+
+    from visionlab.lab import LabConfig, run_lab
+
+    cfg = LabConfig.from_yaml(args.config)
+    cfg = replace(cfg, quiet=cfg.quiet or args.quiet, report=cfg.report and not args.no_report,
+                  stages=tuple(args.stages) if args.stages else cfg.stages)
+    if args.print_config:
+        print(yaml.safe_dump(cfg.to_dict(), sort_keys=False, allow_unicode=True))
+        return
+    out = run_lab(cfg, args.out)
+    print(f"lab folder: {out}")
+
+
 def _add_demo(sub) -> None:
-    p = sub.add_parser("demo", help="the main job: game world, classifier, evaluation, predictions, Grad-CAM, segmenter, pretrained-vs-scratch", formatter_class=Formatter)
+    p = sub.add_parser("demo", help="the main job: `visionlab lab game_world` with a few options", formatter_class=Formatter)
     p.add_argument("out", nargs="?", default="runs/demo", help="folder for the data and the run")
     p.add_argument("--n", type=int, default=400, help="game-world scenes to render")
     p.add_argument("--epochs", type=int, default=30, help="training epochs (cheap: the head trains on cached features)")
     p.add_argument("--seed", type=int, default=0, help="seed for data and training")
-    p.add_argument("--seg-epochs", type=int, default=12, help="epochs of the segmenter (and of the from-scratch comparison)")
+    p.add_argument("--seg-epochs", type=int, default=None, help="epochs of the segmenter and of the from-scratch comparison (default: the config's)")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=_cmd_demo)
 
@@ -323,6 +500,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     data = sub.add_parser("data", help="make or inspect datasets").add_subparsers(dest="data_command", required=True, metavar="DATA_COMMAND")
     _add_synth(data)
+    _add_fetch(data)
+    _add_check(data)
+    _add_restore(data)
     train = sub.add_parser("train", help="train a model").add_subparsers(dest="task", required=True, metavar="TASK")
     _add_train(train)
     _add_train_segment(train)
@@ -334,8 +514,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_pipeline(sub)
     _add_compare(sub)
     _add_walkmap(sub)
+    _add_distill(sub)
+    _add_export(sub)
+    _add_app(sub)
+    _add_report(sub)
     models = sub.add_parser("models", help="list registered classifiers, segmenters and their weights", formatter_class=Formatter)
     models.set_defaults(func=_cmd_models)
+    _add_lab(sub)
     _add_demo(sub)
     return parser
 
@@ -348,6 +533,39 @@ def _cmd_synth(args) -> None:
     print(f"wrote {info['n']} scenes to {args.out} ({', '.join(f'{k}: {v}' for k, v in info['counts'].items())})")
     print(f"  classification set: {Path(args.out) / 'classify'}")
     print(f"  segmentation set:   {Path(args.out) / 'segment'}")
+
+
+def _cmd_fetch(args) -> None:
+    from visionlab.data.fetch import MB, FetchOptions, fetch_images, format_summary
+
+    opts = FetchOptions(n=args.n, workers=args.workers, per_host=args.per_host, connect_timeout=args.timeout[0],
+                        read_timeout=args.timeout[1], tries=args.tries, backoff=args.backoff, max_bytes=int(args.max_mb * MB), min_side=args.min_side,
+                        quiet=args.quiet)
+    print(format_summary(fetch_images(args.out, [tuple(c) for c in args.classes], opts)))
+
+
+def _cmd_check(args) -> None:
+    from visionlab.data.check import CheckOptions, check_dataset, fix_dataset, format_fix, format_report
+    from visionlab.utils.files import write_json
+
+    opts = CheckOptions(near_threshold=args.near_threshold, min_side=args.min_side, max_imbalance=args.max_imbalance,
+                        workers=args.workers, quiet=args.quiet)
+    if args.fix and args.quarantine:  # a bad --quarantine fails before the (long) check, not after it
+        from visionlab.data.quarantine import check_quarantine_location
+
+        check_quarantine_location(Path(args.data), Path(args.quarantine))
+    report = check_dataset(args.data, opts)
+    print(format_report(report))
+    if args.json:
+        print(f"report: {write_json(args.json, report.to_dict())}")
+    if args.fix:
+        print(format_fix(fix_dataset(report, args.quarantine)))
+
+
+def _cmd_restore(args) -> None:
+    from visionlab.data.quarantine import format_restore, restore
+
+    print(format_restore(restore(args.quarantine)))
 
 
 def config_from_args(args) -> "ClassifyConfig":

@@ -68,7 +68,7 @@ def image_batches(paths: list[Path], batch_size: int) -> Iterator[tuple[list[Pat
 
 
 def predict_paths(run: str | Path, paths: list[str | Path], top_k: int = 3, batch_size: int = 32, device: str = "auto") -> list[dict]:
-    """Classify images with a run's best checkpoint.
+    """Classify images with a run's best checkpoint, or an exported ``.onnx`` classifier.
 
     Returns:
         One row per readable image: ``path``, ``label``, ``confidence``, ``top_k`` (list of
@@ -78,8 +78,14 @@ def predict_paths(run: str | Path, paths: list[str | Path], top_k: int = 3, batc
         >>> predict_paths("runs/r1", ["cat.jpg"])[0]["label"]  # doctest: +SKIP
         'cat'
     """
-    run = runs.require_run(run)
-    model, meta = load_classifier(run / runs.BEST if (run / runs.BEST).is_file() else run / runs.LAST)
+    if Path(run).suffix == ".onnx":  # exported with visionlab export; runs in ONNX Runtime on the CPU
+        from visionlab.export import load_exported_classifier
+
+        model, meta = load_exported_classifier(run)
+        device = "cpu"
+    else:
+        run = runs.require_run(run)
+        model, meta = load_classifier(run / runs.BEST if (run / runs.BEST).is_file() else run / runs.LAST)
     dev = resolve_device(device)
     model.to(dev)
     tf = eval_transform(meta["preprocess"])

@@ -63,7 +63,7 @@ def load_segmenter(spec: str | Path, *, download: bool = False, k: int | None = 
     """Resolve a segmenter given as a run folder, a pretrained name or a classical baseline.
 
     Args:
-        spec: Run folder, a name from ``PRETRAINED`` or ``CLASSICAL``.
+        spec: Run folder, an exported ``.onnx`` file (run by ONNX Runtime), a name from ``PRETRAINED`` or ``CLASSICAL``.
         download: Allow fetching pretrained weights that are not cached.
         k: Clusters of a classical baseline.
         random_weights: Pretrained architectures with random weights (timing, tests).
@@ -75,6 +75,10 @@ def load_segmenter(spec: str | Path, *, download: bool = False, k: int | None = 
     from visionlab.train.checkpoint import load_segmenter as load_checkpoint
 
     path = Path(spec)
+    if path.suffix == ".onnx":
+        from visionlab.export import load_exported_segmenter
+
+        return load_exported_segmenter(path)
     if (path / runs.CONFIG).is_file():
         runs.require_run(path)
         model, meta = load_checkpoint(path / runs.BEST if (path / runs.BEST).is_file() else path / runs.LAST)
@@ -139,7 +143,14 @@ class SegmentationPredictor:
         """Class ids ``(H, W)`` uint8 for each ``(H, W, 3)`` uint8 image (cluster ids for baselines)."""
         if self.seg.classical:
             return [classical_segment(self.seg.classical, im, k=self.seg.k, seed=self.seed) for im in images]
-        out: list[np.ndarray | None] = [None] * len(images)
+        return [ids for ids, _ in self.predict_with_logits(images)]
+
+    def predict_with_logits(self, images: list[np.ndarray]) -> list[tuple[np.ndarray, torch.Tensor]]:
+        """For each image: class ids at its own size and the logits ``(K, h, w)`` at network resolution
+        (padding removed), for distillation."""
+        if self.seg.classical:
+            raise UnknownNameError(f"{self.seg.name} is a classical baseline: it has cluster ids, not logits; use a network")
+        out: list = [None] * len(images)
         groups: dict[tuple[int, int], list[int]] = {}
         for i, im in enumerate(images):
             groups.setdefault(self.seg.preprocess.input_size(*im.shape[:2]), []).append(i)
@@ -148,7 +159,7 @@ class SegmentationPredictor:
                 chunk = idx[start:start + self.batch_size]
                 logits = self.logits(torch.stack([self.prepare(images[i]) for i in chunk]))[:, :, :h, :w]
                 for j, i in enumerate(chunk):
-                    out[i] = self._to_ids(logits[j:j + 1], images[i].shape[:2])
+                    out[i] = (self._to_ids(logits[j:j + 1], images[i].shape[:2]), logits[j])
         return out
 
     @staticmethod

@@ -189,6 +189,31 @@ def _tv_builder(fn_name: str) -> Callable[[int, str], tuple[nn.Module, nn.Module
     return build
 
 
+class _FeatureDict(nn.Module):
+    """A timm features-only encoder as the ``{"low", "high"}`` backbone torchvision's LR-ASPP head expects."""
+
+    def __init__(self, model: nn.Module) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+        low, high = self.model(x)
+        return {"low": low, "high": high}
+
+
+def _lraspp_builder(num_classes: int, encoder: str) -> tuple[nn.Module, nn.Module]:
+    """torchvision's LR-ASPP on MobileNetV3 (its own builder), or the same head on EfficientNet-Lite0,
+    whose ImageNet weights ship with visionlab, with its stride-4 and stride-32 features."""
+    if encoder != "efficientnet_lite0":
+        return _tv_builder("lraspp")(num_classes, encoder)
+    import timm
+    from torchvision.models.segmentation.lraspp import LRASPP
+
+    enc = timm.create_model("tf_efficientnet_lite0", pretrained=False, features_only=True, out_indices=(1, 4))
+    low, high = enc.feature_info.channels()
+    return LRASPP(_FeatureDict(enc), low, high, num_classes, inter_channels=128), enc
+
+
 def _tv_encoder_keys(encoder: str) -> dict[str, str]:
     return {"features.": ""} if encoder.startswith("mobilenet") else {"": ""}
 
@@ -201,7 +226,7 @@ register_arch(ArchSpec("fpn", _smp_builder("FPN"), ("efficientnet_lite0", *_RESN
 register_arch(ArchSpec("deeplabv3", _tv_builder("deeplabv3"), ("resnet50", "resnet101", "mobilenet_v3_large"), 1,
                        "DeepLabV3 (torchvision)", _tv_encoder_keys))
 register_arch(ArchSpec("fcn", _tv_builder("fcn"), ("resnet50", "resnet101"), 1, "FCN (torchvision)", _tv_encoder_keys))
-register_arch(ArchSpec("lraspp", _tv_builder("lraspp"), ("mobilenet_v3_large",), 1, "LR-ASPP (torchvision)", _tv_encoder_keys))
+register_arch(ArchSpec("lraspp", _lraspp_builder, ("mobilenet_v3_large", "efficientnet_lite0"), 1, "LR-ASPP (torchvision head)", _tv_encoder_keys))
 
 
 class _TinyUNet(nn.Module):

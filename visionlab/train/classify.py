@@ -8,6 +8,7 @@ from pathlib import Path
 import torch
 
 from visionlab import runs
+from visionlab.data.check import warn_quick_check
 from visionlab.data.folders import ImageList, load_classification_splits, load_split, save_split
 from visionlab.evaluate.report import write_evaluation
 from visionlab.models import Classifier, get_classifier
@@ -71,6 +72,7 @@ def _start(cfg: ClassifyConfig, resume: bool) -> Setup:
     if ctx.is_main and not resume:
         runs.prepare_new_run(run)
         save_split(run / runs.SPLIT, splits)
+        warn_quick_check(splits)  # cheap: byte hashes only; warns about split leakage and class imbalance
         extra = {
             "classes": splits["train"].classes,
             "counts": {k: v.class_counts() for k, v in splits.items()},

@@ -75,7 +75,8 @@ def train_one_epoch(
             scaler.scale(loss).backward()
             scaler.step(optimizer)
             scaler.update()
-            stats.add(loss.detach(), logits.detach(), y, ignore_index)
+            labels = criterion.labels(y) if hasattr(criterion, "labels") else y  # packed soft targets carry their labels
+            stats.add(loss.detach(), logits.detach(), labels, ignore_index)
     return stats
 
 

@@ -147,7 +147,8 @@ def _start(cfg: SegmentConfig, resume: bool) -> SegSetup:
 class SegTrainer:
     """Trains on augmented crops; validates on resized images (pixel accuracy, mIoU)."""
 
-    def __init__(self, s: SegSetup) -> None:
+    def __init__(self, s: SegSetup, train_set: MaskDataset | None = None, criterion: nn.Module | None = None) -> None:
+        """``train_set`` and ``criterion`` replace the defaults (distillation trains on the teacher's outputs)."""
         self.s, cfg = s, s.cfg
         classes = s.splits["train"].classes
         self.classes = classes
@@ -161,10 +162,15 @@ class SegTrainer:
                            else seg_eval_transform(size, mean, std), cfg.cache_mb)
             for k, v in s.splits.items()
         }
+        if train_set is not None:
+            self.datasets["train"] = train_set
         for ds in self.datasets.values():
             ds.fill()
         weight = class_weights(s.stats["train"]["pixel_counts"]) if cfg.class_weights == "balanced" else None
-        self.criterion = SegLoss(classes.ignore_index, weight, cfg.dice_weight if cfg.loss == "ce+dice" else 0.0).to(s.device)
+        self.criterion = criterion or SegLoss(classes.ignore_index, weight, cfg.dice_weight if cfg.loss == "ce+dice" else 0.0)
+        self.criterion.to(s.device)
+        # validation scores hard labels even when training uses soft targets
+        self.val_criterion = SegLoss(classes.ignore_index, weight, cfg.dice_weight if cfg.loss == "ce+dice" else 0.0).to(s.device)
         params = [p for p in s.model.parameters() if p.requires_grad]
         self.optimizer = make_optimizer([{"params": params, "lr": cfg.lr}], cfg.weight_decay)
         self.scheduler = make_scheduler(self.optimizer, cfg.scheduler, cfg.epochs, cfg.step_size, cfg.gamma)
@@ -202,7 +208,7 @@ class SegTrainer:
                 with autocast(s.device, s.amp):
                     logits = model(x)
                 logits = logits.float()
-                loss_sum += float(self.criterion(logits, y)) * len(x)
+                loss_sum += float(self.val_criterion(logits, y)) * len(x)
                 n += len(x)
                 acc.update(logits.argmax(1), y)
         finally:

@@ -1,0 +1,55 @@
+"""The lab's YAML config: embedded configs, overrides, and errors that name the fix."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from visionlab import cli
+from visionlab.errors import ConfigError
+from visionlab.lab import STAGES, LabConfig
+
+
+def test_embedded_configs_load_and_round_trip(tmp_path):
+    main = LabConfig.from_yaml("game_world")
+    assert main.stages == STAGES and main.classify.backbone == "efficientnet_lite0" and main.segment.img_size == (160, 160)
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump(main.to_dict()))
+    assert LabConfig.from_yaml(path) == main  # what --print-config shows reads back as the same lab
+    tiny = LabConfig.from_yaml("tiny")
+    assert tiny.classify.backbone == "tiny_cnn" and tiny.distill.student == "tiny_unet"
+
+
+def test_partial_config_keeps_the_defaults(tmp_path):
+    path = tmp_path / "lab.yaml"
+    path.write_text("variant: cats\nclassify: {epochs: 3}\nstages: [classify, explain]\n")
+    cfg = LabConfig.from_yaml(path)
+    assert cfg.variant == "cats" and cfg.classify.epochs == 3 and cfg.classify.lr == 3e-3 and cfg.stages == ("classify", "explain")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("classify: {epoch: 3}\n", "classify.epoch"),  # a typo is named, with the known keys
+    ("stages: [classify, segmentation]\n", "unknown stage"),
+    ("stages: [walkmap]\n", "need the segment stage"),
+    ("data: {source: folder}\n", "data.path"),
+    ("data: {source: fetch, queries: {cat: cats}}\n", "queries"),
+    ("segment: {use_pretrained: deeplabv3_resnet50}\n", "walkmap works on game-world"),
+    ("classify: 3\n", "expected a mapping"),
+    ("[1, 2]\n", "mapping of settings"),
+])
+def test_bad_configs_name_the_problem(tmp_path, text, message):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        LabConfig.from_yaml(path)
+
+
+def test_missing_config_lists_the_embedded_ones(capsys):
+    assert cli.main(["lab", "no_such_lab"]) != 0
+    assert "game_world" in capsys.readouterr().err
+
+
+def test_print_config(capsys):
+    assert cli.main(["lab", "tiny", "--print-config", "--stages", "classify"]) == 0
+    printed = yaml.safe_load(capsys.readouterr().out)
+    assert printed["stages"] == ["classify"] and printed["variant"] == "tiny"

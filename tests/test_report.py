@@ -1,0 +1,212 @@
+"""The lab report: formatting on hand-written artefacts, and a real tiny lab rendered in Debian's chromium."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from PIL import Image
+
+from browser import CHROMIUM, CHROMIUM_ARGS, chromium_or_skip
+from visionlab import cli
+from visionlab.errors import RunFolderError
+from visionlab.report import SECTIONS, Lab, Table, evenly, md_block, not_run_text, num, walkmap_section, write_report
+from visionlab.utils.files import read_json
+
+SECTION_IDS = [sid for sid, _, _ in SECTIONS]
+TITLES = {sid: title for sid, title, _ in SECTIONS}
+STAGE_OF = {sid: stage for sid, _, stage in SECTIONS}
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+# --- formatting, on hand-written artefacts -------------------------------------------------------
+
+def test_numbers_and_spreading():
+    assert num(0.98754) == "0.9875" and num(None) == "n/a" and num(float("nan")) == "n/a"
+    assert num(5199176) == "5,199,176" and num(0.5, 1) == "0.5"
+    assert evenly(list(range(10)), 4) == [0, 3, 6, 9]
+    assert evenly([1, 2], 8) == [1, 2]
+
+
+def test_markdown_table_escapes_pipes():
+    text = md_block(Table(["model", "mIoU"], [["otsu | kmeans", "0.1453"]], "caption"))
+    lines = text.splitlines()
+    assert lines[0] == "| model | mIoU |" and lines[1] == "|---|---|"
+    assert lines[2] == "| otsu \\| kmeans | 0.1453 |"
+    assert lines[-1] == "*caption*"
+
+
+def _manifest(stages: dict) -> dict:
+    return {"format": "visionlab-lab/1", "variant": "v", "classes": ["a", "b"], "config": {"stages": list(stages)}, "started": "t",
+            "seconds": 12.5, "machine": {"device": "cpu", "threads": 2}, "stages": stages}
+
+
+def test_walkmap_sentences_restate_the_summary(tmp_path):
+    folder = tmp_path / "walkmap"
+    (folder / "overlays").mkdir(parents=True)
+    Image.new("RGB", (32, 32), (10, 200, 10)).save(folder / "overlays" / "s0.png")
+    summary = {"options": {"tile": 16, "clearance": 2, "fill": 0.5, "walkable": ["terrain"], "hazard": []}, "n_images": 1,
+               "scored_images": 1, "tile_accuracy": 0.75, "stand_precision": 0.5, "stand_recall": 0.25, "seconds": 1.0,
+               "images": [{"name": "s0", "counts": {"free": 2, "stand": 1, "solid": 1, "hazard": 0}, "tile_accuracy": 0.75}]}
+    (folder / "summary.json").write_text(json.dumps(summary))
+    lab = Lab(tmp_path, _manifest({"walkmap": {"dir": "walkmap", "seconds": 1.0}}))
+    blocks = walkmap_section(lab)
+    assert lab.facts == [("walkmap", "Walkmap tile accuracy 0.750 on 1 scene; stand tiles: precision 0.500, recall 0.250.")]
+    tables = [b for b in blocks if isinstance(b, Table)]
+    assert ["tiles (all images)", "free 2, stand 1, solid 1, hazard 0"] in tables[0].rows
+    assert len(lab.pictures) == 1
+
+
+def test_a_lab_without_stages_says_what_was_not_run(tmp_path):
+    (tmp_path / "lab.json").write_text(json.dumps(_manifest({})))
+    result = write_report(tmp_path)
+    assert set(result["sections"]) == set(SECTION_IDS)
+    assert [k for k, v in result["sections"].items() if v == "done"] == ["conclusions"]
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    for sid, stage in STAGE_OF.items():
+        if stage:
+            assert html_section(page, sid).count(not_run_text(stage)) == 1
+    assert "The lab ran in 12.5 s on cpu with 2 threads." in page
+
+
+def test_not_a_lab_folder(tmp_path):
+    with pytest.raises(RunFolderError, match="no lab.json"):
+        write_report(tmp_path)
+    (tmp_path / "lab.json").write_text(json.dumps({"format": "something-else"}))
+    with pytest.raises(RunFolderError, match="not a visionlab lab manifest"):
+        write_report(tmp_path)
+    assert cli.main(["report", str(tmp_path)]) == 2
+
+
+# --- a real lab ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory) -> Path:
+    """The embedded tiny config, every stage, run once; run_lab writes the report at the end."""
+    from visionlab.lab import LabConfig, run_lab
+
+    cfg = LabConfig.from_yaml("tiny")
+    cfg.quiet = True
+    return run_lab(cfg, tmp_path_factory.mktemp("lab") / "tiny")
+
+
+def html_section(page: str, sid: str) -> str:
+    match = re.search(rf'<section id="{sid}"[^>]*>(.*?)</section>', page, re.S)
+    assert match, f"no section {sid}"
+    return match.group(1)
+
+
+def test_every_section_is_filled_from_the_artefacts(lab):
+    manifest = read_json(lab / "lab.json")
+    assert set(manifest["stages"]) >= {s for s in STAGE_OF.values() if s}, "the tiny config runs every stage"
+    page = (lab / "report.html").read_text(encoding="utf-8")
+    assert len(page.encode()) < 15 * 2**20
+    for sid in SECTION_IDS:
+        body = html_section(page, sid)
+        assert "Not run" not in body and len(re.sub(r"<[^>]+>", "", body)) > 40, sid
+    # numbers in the report are those of the stage files
+    val = read_json(lab / "classify" / "eval" / "val" / "metrics.json")
+    assert f"Validation accuracy {val['accuracy']:.4f} on {val['n_images']} images" in html_section(page, "classification")
+    pipe = read_json(lab / "pipeline" / "summary.json")["scores"]
+    assert f"region recall {pipe['region_recall']:.3f}" in html_section(page, "conclusions")
+    seg = read_json(lab / "segment" / "eval" / "test" / "metrics.json")
+    assert f"Test mIoU {seg['miou']:.4f}" in html_section(page, "segmentation")
+    rows = read_json(lab / "distill" / "distill" / "comparison.json")["rows"]
+    assert all(f"{r['parameters']:,}" in html_section(page, "distillation") for r in rows)
+    split = read_json(lab / "classify" / "split.json")
+    for i, c in enumerate(split["classes"]):
+        n_train = sum(1 for _, label in split["splits"]["train"] if label == i)
+        assert f"{c}: {min(n_train, 8)} of {n_train} training images" in html_section(page, "dataset")
+
+
+def test_html_fetches_nothing(lab):
+    page = (lab / "report.html").read_text(encoding="utf-8")
+    sources = re.findall(r'\b(?:src|href)="([^"]*)"', page)
+    assert sources and all(s.startswith("data:image/png;base64,") or s.startswith("#") for s in sources)
+    assert "<script" not in page and "<link" not in page and "@import" not in page and "url(" not in page
+
+
+@pytest.mark.slow
+def test_report_renders_in_chromium_offline(lab, tmp_path):
+    chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    report = lab / "report.html"
+    requests: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(report.as_uri(), wait_until="load")
+        images = page.evaluate("[...document.images].map(i => [i.complete, i.naturalWidth, i.alt])")
+        sections = page.evaluate("ids => ids.map(id => { const s = document.getElementById(id); "
+                                 "return s && s.tagName === 'SECTION' ? s.innerText.trim().length : -1; })", SECTION_IDS)
+        toc = page.evaluate("[...document.querySelectorAll('nav a')].map(a => a.getAttribute('href'))")
+        shot = tmp_path / "report.png"
+        page.screenshot(path=str(shot), full_page=True)
+        browser.close()
+    assert len(images) == len(list((lab / "report_files").iterdir())) > 10
+    assert all(complete and width > 0 for complete, width, _ in images), [alt for c, w, alt in images if not (c and w)]
+    assert all(n > len(TITLES[sid]) for sid, n in zip(SECTION_IDS, sections)), dict(zip(SECTION_IDS, sections))
+    assert toc == [f"#{sid}" for sid in SECTION_IDS]
+    assert requests and all(urlsplit(u).scheme in ("file", "data") for u in requests), requests
+    data = shot.read_bytes()
+    assert data.startswith(PNG_SIGNATURE)
+    with Image.open(shot) as im:
+        assert im.width == 1280 and im.height > 900
+
+
+def test_cli_regenerates_the_report_and_the_markdown(lab, capsys):
+    augmentation = (lab / "report_files" / "dataset_augmentation.png").read_bytes()
+    assert cli.main(["report", str(lab)]) == 0
+    assert str(lab / "report.html") in capsys.readouterr().out
+    assert (lab / "report_files" / "dataset_augmentation.png").read_bytes() == augmentation, "the preview's seed is fixed"
+    text = (lab / "report.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^## (.+)$", text, re.M)
+    assert headings == ["Contents"] + [TITLES[sid] for sid in SECTION_IDS]
+    links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    assert links and all(link.startswith("report_files/") for link in links)
+    for link in links:
+        with Image.open(lab / link) as im:
+            im.verify()
+    assert sorted(set(links)) == sorted(f"report_files/{p.name}" for p in (lab / "report_files").iterdir())
+    assert not list(lab.glob(".report_files*")) and not list(lab.glob(".report.*"))
+
+
+def _shadow(lab: Path, out: Path, skip: tuple[str, ...] = ()) -> Path:
+    """A lab folder whose entries link to ``lab``'s (a cheap copy); ``skip`` entries are left out."""
+    out.mkdir()
+    for entry in lab.iterdir():
+        if entry.name not in skip and not entry.name.startswith("report"):
+            (out / entry.name).symlink_to(entry)
+    return out
+
+
+def test_a_stage_missing_from_the_manifest_gives_a_not_run_note(lab, tmp_path):
+    copy = _shadow(lab, tmp_path / "lab", skip=("lab.json",))
+    manifest = read_json(lab / "lab.json")
+    del manifest["stages"]["distill"], manifest["stages"]["experiment"]
+    (copy / "lab.json").write_text(json.dumps(manifest))
+    result = write_report(copy)
+    assert result["sections"]["distillation"] == "not run" and result["sections"]["segmentation"] == "done"
+    page = (copy / "report.html").read_text(encoding="utf-8")
+    assert not_run_text("distill") in html_section(page, "distillation")
+    assert not_run_text("experiment") in html_section(page, "segmentation")  # a sub-section of segmentation
+    assert "Distillation (not run)" in (copy / "report.md").read_text(encoding="utf-8")
+
+
+def test_a_missing_file_is_named_and_the_old_report_stays(lab, tmp_path, capsys):
+    copy = _shadow(lab, tmp_path / "lab", skip=("pipeline",))
+    (copy / "pipeline").mkdir()  # the stage is listed, its summary.json is gone
+    shutil.copy(lab / "report.html", copy / "report.html")  # an earlier, complete report
+    before = (copy / "report.html").read_bytes()
+    with pytest.raises(RunFolderError, match=re.escape(str(copy / "pipeline" / "summary.json"))):
+        write_report(copy)
+    assert cli.main(["report", str(copy)]) == 2
+    assert "pipeline/summary.json is missing" in capsys.readouterr().err
+    assert (copy / "report.html").read_bytes() == before
+    assert not (copy / "report_files").exists() and not (copy / "report.md").exists()

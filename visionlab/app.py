@@ -1,0 +1,493 @@
+"""``visionlab app``: a local web app over a classification run and/or a segmenter.
+
+Upload an image (or pick an example) and see, side by side: the classifier's class
+probabilities, its Grad-CAM overlay (the CAM of the eval crop mapped back onto the whole image,
+as in ``visionlab compare``), the segmentation overlay with a legend of the classes found, and the
+``visionlab pipeline`` regions (one per object) with their labels.
+
+Layout of the code: everything the app computes lives in plain functions (:func:`load_models`,
+:func:`read_upload`, :func:`analyse` and the helpers it calls) that take and return arrays and
+dicts, so they are tested without a browser; :func:`build_app` only wires them to Gradio
+components. Models load once, when the app is built.
+
+Decisions:
+
+* Uploads go through a file component, not an image component: Gradio's image component
+  decodes the upload with Pillow before our code runs, so a corrupt file would surface as
+  Gradio's generic "Error". Here every upload is decoded by :func:`visionlab.data.images.load_rgb`
+  (the repo's checks: empty, truncated, not an image, decompression bomb) after a cheap header
+  check against :data:`MAX_UPLOAD_PIXELS`, and the repo's message is shown with ``gr.Error``.
+* Offline: no request may leave 127.0.0.1. Gradio 6's default theme already serves its fonts
+  from the app (older releases fetched Google Fonts from a CDN); the theme here names system
+  font stacks only (plain font-family names: no stylesheet, no font file is requested at all).
+  Gradio's analytics and version check are off (``GRADIO_ANALYTICS_ENABLED=False`` before Gradio
+  is imported, and ``analytics_enabled=False`` on the Blocks), Hugging Face Hub telemetry is off,
+  server-side rendering (a Node server), the MCP server, the PWA manifest, the monitoring page,
+  the run history page and share links (a tunnel through gradio.live) are off; the footer keeps
+  only the local API page. The browser test records every request the page makes and every
+  socket the server process opens.
+* Queue: ``default_concurrency_limit=1``: inference is CPU-bound (two cores on the lab
+  machines, and torch already spreads one forward pass over them), and Grad-CAM temporarily
+  installs hooks and freezes parameters on the shared model, so requests are run one at a time
+  (a lock in :class:`AppModels` guarantees it for direct callers too). ``max_size=16``: users past
+  that are told the queue is full instead of waiting minutes; everyone in the queue sees their
+  position.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import threading
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import torch
+from PIL import Image, UnidentifiedImageError
+
+from visionlab import runs
+from visionlab.compare import cam_to_image
+from visionlab.data.images import load_rgb
+from visionlab.errors import ConfigError, DatasetError, UnknownNameError, UnreadableImageError, VisionLabError
+from visionlab.explain.cam import Explainer
+from visionlab.explain.figures import overlay as cam_overlay
+from visionlab.models.weights import Preprocess
+from visionlab.pipeline import PipelineOptions, RegionClassifier, annotate, crop_region, find_regions, resolve_classes
+from visionlab.segment import LoadedSegmenter, SegmentationPredictor, class_shares, load_segmenter
+from visionlab.segment import overlay as seg_overlay
+from visionlab.train.checkpoint import read_metadata
+from visionlab.utils.files import atomic_write
+
+if TYPE_CHECKING:
+    import gradio as gr
+
+MAX_UPLOAD_PIXELS = 20_000_000  # 20 MP: larger photos are refused with a message (downscale them first)
+MAX_UPLOAD_BYTES = "50mb"  # Gradio refuses larger uploads before they reach the app
+N_EXAMPLES = 4
+QUEUE_CONCURRENCY = 1
+QUEUE_MAX_SIZE = 16
+SANS = ("ui-sans-serif", "system-ui", "DejaVu Sans", "Liberation Sans", "sans-serif")
+MONO = ("ui-monospace", "DejaVu Sans Mono", "Liberation Mono", "monospace")
+REGION_HEADERS = ["#", "label", "confidence", "segment class", "area (px)", "box x0,y0,x1,y1"]
+
+
+def _quiet_gradio_internals() -> None:
+    """Hide two pandas deprecation warnings that Gradio's queue statistics raise on every request (pandas 3)."""
+    for message in (r"'future\.no_silent_downcasting' is deprecated", r"The copy keyword is deprecated"):
+        warnings.filterwarnings("ignore", message=message)
+
+
+def _disable_phone_home() -> None:
+    """Switch off Gradio's analytics/version check and Hugging Face telemetry (before Gradio is imported)."""
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("GRADIO_SSR_MODE", "False")
+
+
+# --- models --------------------------------------------------------------------------------------
+
+@dataclass
+class AppModels:
+    """What the app was started with, loaded once."""
+
+    classifier: RegionClassifier | None = None
+    preprocess: Preprocess | None = None  # the classifier's eval preprocessing (for mapping the CAM back)
+    segmenter: LoadedSegmenter | None = None
+    predictor: SegmentationPredictor | None = None
+    region_classes: dict[int, str] | None = None  # segmentation classes cut into regions; None: no pipeline
+    pipeline_note: str | None = None  # why the pipeline is off although both models are there
+    options: PipelineOptions = field(default_factory=PipelineOptions)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def load_models(classifier: str | Path | None = None, segmenter: str | Path | None = None,
+                options: PipelineOptions | None = None) -> AppModels:
+    """Load the classification run and/or the segmenter once.
+
+    Args:
+        classifier: Classification run folder.
+        segmenter: Segmentation run folder, pretrained name or classical baseline (``otsu``, ``kmeans``).
+        options: Pipeline settings (region classes, minimum area, padding, device).
+
+    Raises:
+        ConfigError: Neither model was given.
+        RunFolderError, UnknownNameError, WeightsUnavailableError: A model cannot be loaded (the
+            message says why), or ``options.classes`` names classes the segmenter does not predict.
+    """
+    if classifier is None and segmenter is None:
+        raise ConfigError("give --classifier RUN, --segmenter NAME|RUN, or both; the app needs at least one model")
+    opts = options or PipelineOptions()
+    models = AppModels(options=opts)
+    if classifier is not None:
+        models.classifier = RegionClassifier(classifier, opts.device, opts.amp)
+        run = models.classifier.run
+        models.preprocess = read_metadata(run / runs.BEST if (run / runs.BEST).is_file() else run / runs.LAST)["preprocess"]
+    if segmenter is not None:
+        models.segmenter = load_segmenter(segmenter)
+        models.predictor = SegmentationPredictor(models.segmenter, opts.device, opts.amp, batch_size=1)
+    if models.classifier is not None and models.segmenter is not None:
+        try:
+            models.region_classes = resolve_classes(opts.classes, models.segmenter.classes.names)
+        except UnknownNameError as exc:
+            if opts.classes is not None:
+                raise
+            models.pipeline_note = f"Regions are off: {exc}"
+    return models
+
+
+# --- one image -----------------------------------------------------------------------------------
+
+def _header_size(path: Path) -> tuple[int, int] | None:
+    """The image's size from its header (no decoding); None when Pillow cannot even parse it."""
+    try:
+        with Image.open(path) as img:
+            return img.size
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError, EOFError):
+        return None  # load_rgb explains what is wrong
+
+
+def read_upload(path: str | Path, max_pixels: int = MAX_UPLOAD_PIXELS) -> np.ndarray:
+    """Decode an uploaded file to an ``(H, W, 3)`` uint8 array with the repo's checks.
+
+    Raises:
+        UnreadableImageError: Empty, corrupt, truncated or not an image, or more than
+            ``max_pixels`` pixels; the message names the file (without the server's upload folder).
+    """
+    path = Path(path)
+    try:
+        size = _header_size(path)
+        if size is not None and size[0] * size[1] > max_pixels:
+            raise UnreadableImageError(f"{path}: {size[0]}x{size[1]} is {size[0] * size[1] / 1e6:.1f} megapixels; the app "
+                                       f"takes at most {max_pixels / 1e6:g} megapixels, downscale the image first")
+        return np.asarray(load_rgb(path))
+    except UnreadableImageError as exc:
+        raise UnreadableImageError(str(exc).replace(str(path), path.name)) from exc
+
+
+def classify(models: AppModels, image: np.ndarray) -> dict[str, float]:
+    """Class probabilities of the whole image (the run's eval preprocessing), largest first."""
+    probs = models.classifier.probabilities([Image.fromarray(image)])[0]
+    order = np.argsort(-probs, kind="stable")
+    return {models.classifier.classes[i]: float(probs[i]) for i in order}
+
+
+def grad_cam(models: AppModels, image: np.ndarray, class_name: str, method: str = "gradcam") -> np.ndarray:
+    """Grad-CAM of ``class_name`` on the eval crop, mapped onto the whole image: ``(H, W)`` in [0, 1].
+
+    Pixels outside the crop the classifier sees get 0.
+    """
+    clf = models.classifier
+    x = clf.transform(Image.fromarray(image))[None].to(clf.device).contiguous(memory_format=torch.channels_last)
+    # channels_last=False: the RegionClassifier already keeps the model channels_last; the
+    # Explainer would otherwise switch it back to contiguous on exit.
+    with Explainer(clf.model, method, channels_last=False) as ex:
+        cams, _ = ex(x, [clf.classes.index(class_name)])
+    return cam_to_image(cams[0], models.preprocess, *image.shape[:2])
+
+
+def segment(models: AppModels, image: np.ndarray) -> np.ndarray:
+    """Class ids ``(H, W)`` at the image's size."""
+    return models.predictor.predict([image])[0]
+
+
+def legend_entries(ids: np.ndarray, seg: LoadedSegmenter) -> list[dict[str, Any]]:
+    """Each class present: name, colour and share of the pixels, largest first."""
+    classes = seg.classes
+    return [{"name": name, "color": tuple(int(v) for v in classes.colors[classes.names.index(name)]), "share": share}
+            for name, share in class_shares(ids, classes).items()]
+
+
+def regions(models: AppModels, image: np.ndarray, ids: np.ndarray) -> tuple[Image.Image, list[dict[str, Any]], int]:
+    """The pipeline on one image: objects of the region classes, each classified.
+
+    Returns:
+        The annotated image, one row per region (``box``, ``seg_class``, ``area``, ``label``,
+        ``confidence``), and how many regions were under the minimum area.
+    """
+    opts = models.options
+    found, skipped = find_regions(ids, models.region_classes, opts.min_area, opts.split_touching, opts.min_distance)
+    clf = models.classifier
+    probs = clf.probabilities([crop_region(image, r, opts.pad, opts.mask_background) for r in found])
+    labels = [clf.classes[int(i)] for i in probs.argmax(1)]
+    confs = [float(p.max()) for p in probs]
+    rows = [{"box": list(r.box), "seg_class": r.seg_class, "area": r.area, "label": lab, "confidence": c}
+            for r, lab, c in zip(found, labels, confs)]
+    return annotate(image, found, labels, confs, clf.classes), rows, skipped
+
+
+@dataclass
+class Analysis:
+    """Everything the app shows for one image; fields are None when their model is absent."""
+
+    image: np.ndarray
+    probabilities: dict[str, float] | None = None
+    cam_overlay: np.ndarray | None = None
+    explained: str | None = None  # the class the CAM explains (the predicted one)
+    seg_overlay: np.ndarray | None = None
+    legend: list[dict[str, Any]] | None = None
+    annotated: Image.Image | None = None
+    regions: list[dict[str, Any]] | None = None
+    skipped_small: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def analyse(models: AppModels, path: str | Path) -> Analysis:
+    """Decode one upload and run every loaded model on it (one request at a time).
+
+    Raises:
+        UnreadableImageError: The upload is not a readable image or too large.
+    """
+    image = read_upload(path)
+    out = Analysis(image)
+    with models.lock:
+        if models.classifier is not None:
+            out.probabilities = classify(models, image)
+            out.explained = next(iter(out.probabilities))
+            out.cam_overlay = cam_overlay(image, grad_cam(models, image, out.explained))
+        if models.segmenter is not None:
+            ids = segment(models, image)
+            out.seg_overlay = seg_overlay(image, ids, models.segmenter.classes)
+            out.legend = legend_entries(ids, models.segmenter)
+            if models.region_classes is not None:
+                out.annotated, out.regions, out.skipped_small = regions(models, image, ids)
+    out.notes = analysis_notes(models, out)
+    return out
+
+
+def analysis_notes(models: AppModels, result: Analysis) -> list[str]:
+    """Plain sentences for the status line: what was found, and which option enables what is missing."""
+    notes = []
+    if result.probabilities is not None:
+        notes.append(f"Predicted **{result.explained}** ({result.probabilities[result.explained]:.1%}); "
+                     "the Grad-CAM shows where the classifier looked for it.")
+    if result.regions is not None:
+        names = "+".join(models.region_classes.values())
+        notes.append(f"{len(result.regions)} {names} region(s) of at least {models.options.min_area} px"
+                     + (f"; {result.skipped_small} smaller one(s) skipped." if result.skipped_small else "."))
+    notes += missing_notes(models)
+    return notes
+
+
+def missing_notes(models: AppModels) -> list[str]:
+    """Which start option enables each output that is hidden."""
+    notes = []
+    if models.classifier is None:
+        notes.append("Class probabilities, Grad-CAM and region labels need a classifier: start with `--classifier RUN`.")
+    if models.segmenter is None:
+        notes.append("The segmentation and the regions need a segmenter: start with `--segmenter NAME|RUN`.")
+    if models.pipeline_note:
+        notes.append(models.pipeline_note)
+    return notes
+
+
+def legend_html(entries: list[dict[str, Any]] | None) -> str:
+    """A colour swatch, the class name and its share of the pixels per class present."""
+    if not entries:
+        return ""
+    items = "".join(
+        f'<li style="list-style:none;margin:2px 0"><span style="display:inline-block;width:14px;height:14px;margin-right:6px;'
+        f'vertical-align:middle;border:1px solid #888;background:rgb{e["color"]}"></span>'
+        f'<span class="vl-legend-name">{html.escape(e["name"])}</span> {100 * e["share"]:.1f}%</li>'
+        for e in entries)
+    return f'<div class="vl-legend"><strong>Legend</strong> (share of the pixels)<ul style="padding:0;margin:4px 0">{items}</ul></div>'
+
+
+def region_table(rows: list[dict[str, Any]] | None) -> list[list[Any]]:
+    """Rows for the regions table (see :data:`REGION_HEADERS`)."""
+    return [[i + 1, r["label"], f"{r['confidence']:.3f}", r["seg_class"], r["area"], ",".join(map(str, r["box"]))]
+            for i, r in enumerate(rows or [])]
+
+
+def regions_html(rows: list[dict[str, Any]] | None) -> str:
+    """The regions as an HTML table (plain HTML: Gradio's Dataframe warns through pandas on every update)."""
+    if rows is None:
+        return ""
+    if not rows:
+        return "<p>No region above the minimum area.</p>"
+    cell = 'style="padding:2px 8px;text-align:left;border-bottom:1px solid #8884"'
+    head = "".join(f"<th {cell}>{html.escape(h)}</th>" for h in REGION_HEADERS)
+    body = "".join("<tr>" + "".join(f"<td {cell}>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in region_table(rows))
+    return f'<table class="vl-regions" style="border-collapse:collapse"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+# --- examples ------------------------------------------------------------------------------------
+
+def run_examples(run: Path, n: int = N_EXAMPLES) -> list[Path]:
+    """Up to ``n`` existing images listed in a run's split (validation first), classes taken in turn."""
+    split = run / runs.SPLIT
+    if not split.is_file():
+        return []
+    from visionlab.utils.files import read_json
+
+    payload = read_json(split)
+    if payload.get("task") == "segment":
+        from visionlab.train.segment import load_mask_splits_file
+
+        lists = load_mask_splits_file(split)
+        groups = [[s.image_path(i) for i in range(len(s))] for s in _val_first(lists)]
+        candidates = [p for g in groups for p in g]
+    else:
+        from visionlab.data.folders import load_split
+
+        lists = load_split(split)
+        candidates = []
+        for s in _val_first(lists):
+            by_class = [[p for p, lab in zip(s.abs_paths(), s.labels) if lab == c] for c in range(len(s.classes))]
+            candidates += [p for row in _interleave(by_class) for p in row]
+    return [p for p in candidates if p.is_file()][:n]
+
+
+def _val_first(lists: dict) -> list:
+    return [lists[k] for k in sorted(lists, key=lambda k: {"val": 0, "test": 1}.get(k, 2))]
+
+
+def _interleave(groups: list[list[Path]]) -> list[list[Path]]:
+    """``[[a1, b1], [a2, b2], ...]``: one item of each group per row."""
+    longest = max((len(g) for g in groups), default=0)
+    return [[g[i] for g in groups if i < len(g)] for i in range(longest)]
+
+
+def default_cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "visionlab" / "app_examples"
+
+
+def rendered_examples(cache_dir: Path | None = None, n: int = N_EXAMPLES, size: int = 256) -> list[Path]:
+    """``n`` game-world scenes rendered once into ``cache_dir`` (dragons and robots in turn)."""
+    from visionlab.data.synth import KINDS, SceneSpec, render_scene
+
+    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    paths = []
+    for i in range(n):
+        kind = KINDS[i % len(KINDS)]
+        path = folder / f"scene_{i}_{kind}_{size}.png"
+        if not path.is_file():
+            scene = render_scene(1000 + i, SceneSpec(width=size, height=size, n_characters=1 + i % 3, kind=kind))
+            atomic_write(path, lambda p, im=scene.image: Image.fromarray(im).save(p, format="PNG"))
+        paths.append(path)
+    return paths
+
+
+def find_examples(classifier: str | Path | None, segmenter: str | Path | None, cache_dir: Path | None = None) -> list[Path]:
+    """Images from the runs' own data when they are still there, else rendered game-world scenes."""
+    for spec in (classifier, segmenter):
+        if spec is not None and (Path(spec) / runs.CONFIG).is_file():
+            found = run_examples(Path(spec))
+            if found:
+                return found
+    return rendered_examples(cache_dir)
+
+
+# --- the Gradio layer ----------------------------------------------------------------------------
+
+def make_theme() -> "gr.themes.Base":
+    """Gradio's default look with system fonts only: nothing to fetch, from a CDN or the app."""
+    import gradio as gr
+    from gradio.themes.utils.fonts import Font
+
+    return gr.themes.Default(font=[Font(f) for f in SANS], font_mono=[Font(f) for f in MONO])
+
+
+def _ui_outputs(result: Analysis) -> tuple:
+    """Values for the output components, in :func:`build_app`'s order."""
+    return (result.image, result.probabilities, result.cam_overlay, result.seg_overlay, legend_html(result.legend),
+            result.annotated, regions_html(result.regions), "\n\n".join(result.notes))
+
+
+def refusal(message: str) -> tuple:
+    """Output values for a refused upload: every output cleared, the reason in the status line.
+
+    Clearing matters: results of the previous image must not stay on screen next to the message.
+    """
+    return None, None, None, None, "", None, "", f"**Cannot analyse this file.** {markdown_escape(message)}"
+
+
+def markdown_escape(text: str) -> str:
+    """Backslash-escape Markdown's special characters (file names often hold ``_`` and ``*``)."""
+    return "".join("\\" + c if c in "\\`*_{}[]<>()#+-.!|" else c for c in text)
+
+
+def build_app(classifier: str | Path | None = None, segmenter: str | Path | None = None, examples: list[str | Path] | None = None, *,
+              options: PipelineOptions | None = None, cache_dir: Path | None = None) -> "gr.Blocks":
+    """The web app; models load here, once.
+
+    Args:
+        classifier: Classification run folder (class probabilities, Grad-CAM, region labels).
+        segmenter: Segmentation run folder, pretrained name or classical baseline (segmentation, regions).
+        examples: Example images; None: images listed in the runs' splits if they still exist,
+            else game-world scenes rendered into ``cache_dir``.
+        options: Pipeline settings (region classes, minimum area, device).
+        cache_dir: Where rendered examples go (default ``~/.cache/visionlab/app_examples``).
+
+    Raises:
+        ConfigError: Neither model given. DatasetError: A given example file does not exist.
+    """
+    models = load_models(classifier, segmenter, options)  # before importing Gradio: a bad start fails fast
+    _disable_phone_home()
+    import gradio as gr
+
+    example_paths = [Path(p) for p in examples] if examples is not None else find_examples(classifier, segmenter, cache_dir)
+    missing = [str(p) for p in example_paths if not p.is_file()]
+    if missing:
+        raise DatasetError(f"example image(s) not found: {', '.join(missing)}")
+    has_cls, has_seg, has_regions = models.classifier is not None, models.segmenter is not None, models.region_classes is not None
+
+    def run(path: str | None) -> tuple:
+        if not path:
+            return refusal("Upload an image or pick an example first.")
+        try:
+            return _ui_outputs(analyse(models, path))
+        except VisionLabError as exc:
+            gr.Warning(str(exc))  # a toast, besides the status line
+            return refusal(str(exc))
+
+    with gr.Blocks(title="visionlab", analytics_enabled=False) as demo:
+        gr.Markdown("# visionlab\nUpload an image or pick an example, then press **Analyse**.")
+        with gr.Row():
+            with gr.Column(scale=1):
+                upload = gr.File(label="Image", file_types=["image"], type="filepath", elem_id="upload")
+                button = gr.Button("Analyse", variant="primary", elem_id="analyse")
+                status = gr.Markdown("\n\n".join(missing_notes(models)), elem_id="status")
+                shown = gr.Image(label="Input", type="numpy", format="png", interactive=False, elem_id="input-image")
+            with gr.Column(scale=2):
+                with gr.Row():
+                    probs = gr.Label(label="Class probabilities", num_top_classes=5, visible=has_cls, elem_id="probabilities")
+                    cam = gr.Image(label="Grad-CAM (predicted class)", type="numpy", format="png", interactive=False, visible=has_cls, elem_id="cam")
+                with gr.Row():
+                    seg = gr.Image(label="Segmentation", type="numpy", format="png", interactive=False, visible=has_seg, elem_id="segmentation")
+                    legend = gr.HTML(label="Legend", visible=has_seg, elem_id="legend")
+                with gr.Row():
+                    annotated = gr.Image(label="Regions", type="pil", format="png", interactive=False, visible=has_regions, elem_id="regions-image")
+                    table = gr.HTML(label="Regions", visible=has_regions, elem_id="regions")
+        outputs = [shown, probs, cam, seg, legend, annotated, table, status]
+        button.click(run, inputs=upload, outputs=outputs, api_name="analyse")
+        if example_paths:
+            gr.Examples([[str(p)] for p in example_paths], inputs=upload, outputs=outputs, fn=run, run_on_click=True,
+                        cache_examples=False, label="Examples", elem_id="examples")
+    demo.queue(default_concurrency_limit=QUEUE_CONCURRENCY, max_size=QUEUE_MAX_SIZE)
+    demo.visionlab_models = models  # for callers and tests: the loaded models
+    demo.visionlab_examples = example_paths
+    return demo
+
+
+def launch(demo: "gr.Blocks", host: str = "127.0.0.1", port: int | None = None, share: bool = False, block: bool = True,
+           quiet: bool = False) -> str:
+    """Serve the app; returns its local URL (``block=False``: serve from a thread and return at once).
+
+    Raises:
+        ConfigError: The port is not free.
+    """
+    _disable_phone_home()
+    _quiet_gradio_internals()
+    allowed = sorted({str(Path(p).resolve()) for p in getattr(demo, "visionlab_examples", [])})
+    try:
+        _, url, _ = demo.launch(
+            server_name=host, server_port=port, share=share, prevent_thread_lock=not block, quiet=quiet, theme=make_theme(),
+            allowed_paths=allowed, max_file_size=MAX_UPLOAD_BYTES, ssr_mode=False, mcp_server=False, pwa=False,
+            enable_monitoring=False, run_history=False, footer_links=["api"], show_error=False,
+        )
+    except OSError as exc:
+        raise ConfigError(f"cannot serve on {host}:{port}: {exc}; choose another --port") from exc
+    return url
