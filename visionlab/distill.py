@@ -288,10 +288,14 @@ def _drop_test_images(files: list[Path], test: MaskList | None) -> tuple[list[Pa
 
 
 def _student_config(opts: DistillOptions, out: Path, teacher: LoadedSegmenter, arch: str, encoder: str, pretrained: bool) -> SegmentConfig:
+    """The student's training settings; loss and class weights follow the teacher run's (rare classes
+    such as the game world's items need Dice and balanced weights in a short run), else cross-entropy."""
     size = opts.img_size or _teacher_size(teacher)
+    taught = runs.load_config(teacher.run)["config"] if teacher.run is not None else {}
     return SegmentConfig(data=str(out / PSEUDO), out=str(out), model=arch, encoder=encoder, pretrained=pretrained, download=opts.download,
-                         epochs=opts.epochs, batch_size=opts.batch_size, lr=opts.lr, img_size=tuple(size), loss="ce",
-                         class_weights="none", val_fraction=opts.val_fraction, test_fraction=0.0, seed=opts.seed,
+                         epochs=opts.epochs, batch_size=opts.batch_size, lr=opts.lr, img_size=tuple(size), loss=taught.get("loss", "ce"),
+                         dice_weight=taught.get("dice_weight", 0.5), class_weights=taught.get("class_weights", "none"),
+                         val_fraction=opts.val_fraction, test_fraction=0.0, seed=opts.seed,
                          augment=SegAugmentConfig(), amp=opts.amp, device=opts.device, quiet=opts.quiet)
 
 
@@ -390,12 +394,15 @@ def _train_student(opts: DistillOptions, out: Path, teacher: LoadedSegmenter, ar
 
 
 def _soft_parts(setup, opts: DistillOptions) -> tuple[SoftTargetDataset, DistillLoss]:
+    from visionlab.train.segment import class_weights
+
     cfg, items = setup.cfg, setup.splits["train"]
     aug = cfg.augment
     transform = seg_train_transform(tuple(cfg.img_size), setup.preprocess.mean, setup.preprocess.std, aug.scale_min, aug.hflip, aug.color_jitter)
     soft_paths = [items.root / "soft" / (Path(m).stem + ".npy") for m in items.masks]
+    weight = class_weights(setup.stats["train"]["pixel_counts"]) if cfg.class_weights == "balanced" else None
     return (SoftTargetDataset(items, soft_paths, transform, cfg.cache_mb),
-            DistillLoss(items.classes.ignore_index, opts.temperature, opts.alpha))
+            DistillLoss(items.classes.ignore_index, opts.temperature, opts.alpha, weight))
 
 
 # --- the comparison -------------------------------------------------------------------------------

@@ -444,15 +444,17 @@ def _walkmap(state: LabState, step: int, total: int) -> None:
 
 def _distill(state: LabState, step: int, total: int) -> None:
     from visionlab.distill import DistillOptions, distill
+    from visionlab.export import export_run, format_report
 
     t = time.perf_counter()
     d, run = state.cfg.distill, state.out / "distill"
     images = [state.seg_data / "images", *_scenes(state)] if state.seg_data is not None else _scenes(state)
     result = distill(images, run, DistillOptions(teacher=str(state.seg_run), student=d.student, soft=d.soft, epochs=d.epochs,
-                                                 img_size=tuple(d.img_size) if d.img_size else None, data=str(state.seg_data),
+                                                 img_size=tuple(d.img_size) if d.img_size else None, data=str(state.seg_data) if state.seg_data else None,
                                                  seed=state.cfg.seed, quiet=state.cfg.quiet))
-    state.record("distill", {"run": run}, t)
-    state.say(step, total, f"distilled {d.student} from the segmenter\n" + result["table"])
+    exported = export_run(run, "onnx")  # the file a game engine loads; checked against PyTorch on real images
+    state.record("distill", {"run": run, "onnx": Path(exported["path"])}, t)
+    state.say(step, total, f"distilled {d.student} from the segmenter\n" + result["table"] + "\n" + format_report(exported))
 
 
 STAGE_FUNCTIONS: dict[str, Callable[[LabState, int, int], None]] = {
