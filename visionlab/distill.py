@@ -128,10 +128,12 @@ def set_bn_momentum(model: nn.Module, momentum: float) -> int:
 # --- pseudo-labels --------------------------------------------------------------------------------
 
 def teacher_fingerprint(teacher: LoadedSegmenter) -> str:
-    """What identifies the teacher's outputs: its checkpoint's SHA-256, or the pretrained weights' name."""
+    """What identifies the teacher's outputs: its checkpoint's (or exported file's) SHA-256, or the pretrained weights' name."""
     if teacher.run is not None:
         ckpt = teacher.run / runs.BEST if (teacher.run / runs.BEST).is_file() else teacher.run / runs.LAST
         return "sha256:" + file_sha256(ckpt)
+    if Path(teacher.name).suffix == ".onnx":
+        return "sha256:" + file_sha256(Path(teacher.name))
     return f"pretrained:{teacher.name}:{teacher.model.weights.file_name if teacher.model.weights else 'random'}"
 
 
