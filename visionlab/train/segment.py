@@ -167,10 +167,9 @@ class SegTrainer:
         for ds in self.datasets.values():
             ds.fill()
         weight = class_weights(s.stats["train"]["pixel_counts"]) if cfg.class_weights == "balanced" else None
-        self.criterion = criterion or SegLoss(classes.ignore_index, weight, cfg.dice_weight if cfg.loss == "ce+dice" else 0.0)
-        self.criterion.to(s.device)
         # validation scores hard labels even when training uses soft targets
         self.val_criterion = SegLoss(classes.ignore_index, weight, cfg.dice_weight if cfg.loss == "ce+dice" else 0.0).to(s.device)
+        self.criterion = criterion.to(s.device) if criterion is not None else self.val_criterion
         params = [p for p in s.model.parameters() if p.requires_grad]
         self.optimizer = make_optimizer([{"params": params, "lr": cfg.lr}], cfg.weight_decay)
         self.scheduler = make_scheduler(self.optimizer, cfg.scheduler, cfg.epochs, cfg.step_size, cfg.gamma)
