@@ -35,7 +35,7 @@ from visionlab.data.check import file_sha256
 from visionlab.data.images import load_rgb
 from visionlab.data.masks import MaskList, mask_statistics, save_mask_png, split_mask_list
 from visionlab.data.seg_dataset import MaskDataset, seg_train_transform
-from visionlab.errors import ConfigError, RunFolderError, WeightsUnavailableError
+from visionlab.errors import ConfigError, RunFolderError, UnknownNameError, WeightsUnavailableError
 from visionlab.evaluate.seg_metrics import ConfusionAccumulator, segmentation_metrics
 from visionlab.models.segmenters import get_arch, list_archs
 from visionlab.predict import expand_paths, image_batches
@@ -80,8 +80,6 @@ def parse_student(name: str) -> tuple[str, str]:
     Raises:
         UnknownNameError: Neither an architecture nor ARCH_ENCODER of a registered pair.
     """
-    from visionlab.errors import UnknownNameError
-
     archs = list_archs()
     if name in archs:
         return name, get_arch(name).encoders[0]

@@ -292,8 +292,9 @@ def _data(state: LabState, step: int, total: int) -> None:
         data = out / "data"
     else:
         data = Path(cfg.data.path)
-    classes = sorted(p.name for p in data.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name not in ("train", "val", "test"))
-    classes = classes or sorted(p.name for p in (data / "train").iterdir() if p.is_dir())
+    from visionlab.data.folders import is_presplit, scan_class_folders
+
+    classes = list(scan_class_folders(data / "train" if is_presplit(data) else data)[0].classes)  # a missing or empty folder: a clear error
     if cfg.classes and sorted(cfg.classes) != classes:
         raise ConfigError(f"classes: {list(cfg.classes)} in the config, but {data} has {classes}; fix classes: or the data")
     state.manifest["classes"] = classes
