@@ -61,7 +61,7 @@ def main() -> None:
         single.append(time.perf_counter() - t0)
     b, s = statistics.median(batched), statistics.median(single)
     same = float((together.argmax(1) == alone.argmax(1)).mean())
-    print(f"[2] {len(crops)} regions: batched (batch {clf.batch_size}) {b:.2f}s, one by one {s:.2f}s (medians of {reps}); "
+    print(f"[2] {len(crops)} regions ({clf.folded} batch norms folded): batched (batch {clf.batch_size}) {b:.2f}s, one by one {s:.2f}s (medians of {reps}); "
           f"same labels on {100 * same:.1f}%")
     print(f"RATIO batched region classification speed-up = {s / b:.2f}x (goal >= {GOAL}: {'MET' if s / b >= GOAL else 'NOT MET'})")
 
