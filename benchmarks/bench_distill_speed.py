@@ -3,9 +3,9 @@
 Two pairings, timed with :func:`visionlab.distill.time_network` (network forward only, the
 settings visionlab predicts with, medians of interleaved repetitions, batch 1 and batch 8):
 
-1. the main job's pair: its U-Net/EfficientNet-Lite0 teacher against its distilled student
-   (``--teacher``/``--student`` run folders; default ``runs/demo/segment`` and ``runs/demo/distill``),
-   at the teacher's input size;
+1. the main job's pair: its U-Net/EfficientNet-Lite0 teacher against its distilled student, LR-ASPP
+   on the compact plain-convolution encoder (``--teacher``/``--student`` run folders; default
+   ``runs/demo/segment`` and ``runs/demo/distill``), at the teacher's input size;
 2. the manual's pair: DeepLabV3-ResNet50 against LR-ASPP-MobileNetV3 at 520 px (torchvision's
    COCO/VOC architectures; random weights, because their files are not available offline: speed
    does not depend on the weights' values).

@@ -192,6 +192,17 @@ def test_segmenter_export_round_trip(world, tmp_path, fmt):
     assert read_json(str(path) + ".json")["metadata"]["format"] == "visionlab-model/1"
 
 
+def test_compact_lraspp_student_distills_and_its_onnx_export_round_trips(world, tmp_path):
+    root, teacher_run = world
+    out = tmp_path / "compact"
+    distill([root / "extra" / "segment" / "images"], out,
+            DistillOptions(teacher=str(teacher_run), student="lraspp_compact", epochs=1, amp="off", quiet=True))
+    student = load_segmenter(out)
+    assert (student.model.arch, student.model.encoder, student.preprocess.pad_to) == ("lraspp", "compact", 16)
+    report = export_run(out, "onnx", tmp_path / "student.onnx")
+    assert report["check"]["passed"] and report["check"]["max_abs_diff"] <= 1e-3
+
+
 def test_onnx_segmenter_and_classifier_run_in_visionlab(world, classifier_run, tmp_path):
     root, teacher_run = world
     images = sorted((root / "extra" / "segment" / "images").iterdir())

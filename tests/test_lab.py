@@ -17,7 +17,7 @@ def test_embedded_configs_load_and_round_trip(tmp_path):
     path.write_text(yaml.safe_dump(main.to_dict()))
     assert LabConfig.from_yaml(path) == main  # what --print-config shows reads back as the same lab
     tiny = LabConfig.from_yaml("tiny")
-    assert tiny.classify.backbone == "tiny_cnn" and tiny.distill.student == "tiny_unet"
+    assert tiny.classify.backbone == "tiny_cnn" and tiny.distill.student == "lraspp_compact"
 
 
 def test_partial_config_keeps_the_defaults(tmp_path):

@@ -13,7 +13,7 @@ from PIL import Image
 from visionlab import cli
 from visionlab.data.masks import load_mask, save_mask_png
 from visionlab.errors import CheckpointMismatchError, DatasetError, UnknownNameError, WeightsUnavailableError
-from visionlab.models.segmenters import build_segmenter, list_archs, load_pretrained
+from visionlab.models.segmenters import build_segmenter, get_arch, list_archs, load_pretrained, upsample_bilinear
 from visionlab.segment import SegmentationPredictor, load_segmenter, output_names
 from visionlab.train.config import SegAugmentConfig, SegmentConfig
 from visionlab.train.segment import class_weights, train_segmenter
@@ -83,6 +83,31 @@ def test_every_architecture_gives_logits_at_input_size():
         with torch.no_grad():
             out = model(torch.zeros(1, 3, 64, 96))
         assert out.shape == (1, 3, 64, 96), arch
+
+
+def test_compact_lraspp_student_needs_multiples_of_16_and_traces_to_any_size(tmp_path):
+    model = build_segmenter("lraspp", 3, "compact").eval()
+    assert get_arch("lraspp").pad_for("compact") == 16 and get_arch("lraspp").pad_for("mobilenet_v3_large") == 1
+    x = torch.randn(2, 3, 64, 96)
+    with torch.no_grad():
+        out = model(x)
+        assert out.shape == (2, 3, 64, 96) and out.dtype == torch.float32
+        # exports trace it: the traced graph must resize for another input size, as exports declare
+        traced = torch.jit.trace(model, x[:1])
+        other = torch.randn(1, 3, 96, 128)
+        assert torch.allclose(traced(other), model(other), atol=1e-5)
+    data = make_rects_dataset(tmp_path / "d", n=8)
+    with pytest.raises(Exception, match="multiples of 16"):
+        train_segmenter(tiny_config(data, tmp_path / "run", model="lraspp", encoder="compact", img_size=(40, 64)))
+
+
+@pytest.mark.parametrize("shape, size", [((2, 8, 40, 40), (160, 160)), ((1, 3, 17, 23), (50, 31)), ((1, 2, 40, 40), (20, 20))])
+def test_upsample_bilinear_matches_interpolate(shape, size):
+    x = torch.randn(shape, generator=torch.Generator().manual_seed(0))
+    expected = F.interpolate(x, size=size, mode="bilinear", align_corners=False)
+    assert torch.allclose(upsample_bilinear(x, size), expected, atol=1e-5)
+    assert torch.allclose(upsample_bilinear(x.bfloat16().contiguous(memory_format=torch.channels_last), size),
+                          F.interpolate(x.bfloat16().float(), size=size, mode="bilinear", align_corners=False), atol=1e-5)
 
 
 def test_unet_lite0_encoder_gets_the_bundled_weights():

@@ -361,7 +361,7 @@ def _train_student(opts: DistillOptions, out: Path, teacher: LoadedSegmenter, ar
         splits = load_mask_splits_file(out / runs.SPLIT)
     else:
         cfg = _student_config(opts, out, teacher, arch, encoder, resolve_init(arch, encoder, opts.init, opts.download))
-        cfg.validate(get_arch(arch).pad_to)
+        cfg.validate(get_arch(arch).pad_for(encoder))
         splits = _splits(out, labelled, teacher.classes, test, opts.val_fraction, opts.seed)
     model, pre = build_model(cfg, teacher.classes.num_classes)
     if opts.bn_momentum is not None:

@@ -96,6 +96,8 @@ class PipelineSection:
 class DistillSection:
     student: str = "lraspp_mobilenet_v3_large"
     epochs: int = 8
+    batch_size: int = 8
+    lr: float = 3e-3
     soft: bool = False
     img_size: tuple[int, int] | None = None
 
@@ -451,6 +453,7 @@ def _distill(state: LabState, step: int, total: int) -> None:
     d, run = state.cfg.distill, state.out / "distill"
     images = [state.seg_data / "images", *_scenes(state)] if state.seg_data is not None else _scenes(state)
     result = distill(images, run, DistillOptions(teacher=str(state.seg_run), student=d.student, soft=d.soft, epochs=d.epochs,
+                                                 batch_size=d.batch_size, lr=d.lr,
                                                  img_size=tuple(d.img_size) if d.img_size else None, data=str(state.seg_data) if state.seg_data else None,
                                                  seed=state.cfg.seed, quiet=state.cfg.quiet))
     exported = export_run(run, "onnx")  # the file a game engine loads; checked against PyTorch on real images

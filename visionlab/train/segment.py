@@ -103,7 +103,7 @@ def build_model(cfg: SegmentConfig, num_classes: int) -> tuple[Segmenter, SegPre
     model = build_segmenter(cfg.model, num_classes, cfg.encoder, pretrained_encoder=cfg.pretrained, download=cfg.download)
     entry = ENCODER_WEIGHTS.get(model.encoder)
     mean, std = (entry.preprocess.mean, entry.preprocess.std) if entry else (IMAGENET_MEAN, IMAGENET_STD)
-    return model, SegPreprocess(tuple(cfg.img_size), mean, std, "bilinear", spec.pad_to)
+    return model, SegPreprocess(tuple(cfg.img_size), mean, std, "bilinear", spec.pad_for(model.encoder))
 
 
 def _prepare(cfg: SegmentConfig, resume: bool) -> tuple[SegmentConfig, dict[str, MaskList], dict]:
@@ -114,7 +114,7 @@ def _prepare(cfg: SegmentConfig, resume: bool) -> tuple[SegmentConfig, dict[str,
         saved = runs.load_config(out)
         keep = {"epochs": cfg.epochs, "quiet": cfg.quiet, "workers": cfg.workers, "out": cfg.out}
         return replace(SegmentConfig.from_dict(saved["config"]), **keep), load_mask_splits_file(out / runs.SPLIT), saved["dataset"]
-    cfg.validate(get_arch(cfg.model).pad_to)
+    cfg.validate(get_arch(cfg.model).pad_for(cfg.encoder))
     runs.check_new_run(out)
     splits = load_mask_splits(cfg.data, cfg.val_fraction, cfg.test_fraction, cfg.seed)
     stats = {k: mask_statistics(v) for k, v in splits.items()}  # checks every mask before any training
