@@ -153,6 +153,7 @@ def test_distill_command_end_to_end(world, tmp_path, capsys):
     assert teacher_row["role"] == "teacher" and teacher_row["agreement_with_teacher"] == 1.0
     assert 0.0 <= student_row["agreement_with_teacher"] <= 1.0 and student_row["miou_ground_truth"] is not None
     assert read_json(out / "metrics.json")["split"] == "test"
+    assert read_json(out / "config.json")["config"]["augment"] == {"scale_min": 0.9, "hflip": True, "color_jitter": 0.0}  # light by default
     assert (out / "distill" / "comparison.png").is_file() and (out / "distill" / "table.md").is_file()
     assert len(list((out / "pseudo" / "soft").iterdir())) == len(distilled)
     with pytest.raises(RunFolderError, match="--resume"):
@@ -196,7 +197,8 @@ def test_compact_lraspp_student_distills_and_its_onnx_export_round_trips(world, 
     root, teacher_run = world
     out = tmp_path / "compact"
     distill([root / "extra" / "segment" / "images"], out,
-            DistillOptions(teacher=str(teacher_run), student="lraspp_compact", epochs=1, amp="off", quiet=True))
+            DistillOptions(teacher=str(teacher_run), student="lraspp_compact", epochs=1, amp="off", quiet=True, scale_min=0.6, color_jitter=0.1))
+    assert read_json(out / "config.json")["config"]["augment"] == {"scale_min": 0.6, "hflip": True, "color_jitter": 0.1}
     student = load_segmenter(out)
     assert (student.model.arch, student.model.encoder, student.preprocess.pad_to) == ("lraspp", "compact", 16)
     report = export_run(out, "onnx", tmp_path / "student.onnx")

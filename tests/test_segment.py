@@ -16,7 +16,7 @@ from visionlab.errors import CheckpointMismatchError, DatasetError, UnknownNameE
 from visionlab.models.segmenters import build_segmenter, get_arch, list_archs, load_pretrained, upsample_bilinear
 from visionlab.segment import SegmentationPredictor, load_segmenter, output_names
 from visionlab.train.config import SegAugmentConfig, SegmentConfig
-from visionlab.train.segment import class_weights, train_segmenter
+from visionlab.train.segment import DiceLoss, class_weights, train_segmenter
 from visionlab.utils.device import gemm_dilated_convs
 from visionlab.utils.files import read_json
 
@@ -108,6 +108,21 @@ def test_upsample_bilinear_matches_interpolate(shape, size):
     assert torch.allclose(upsample_bilinear(x, size), expected, atol=1e-5)
     assert torch.allclose(upsample_bilinear(x.bfloat16().contiguous(memory_format=torch.channels_last), size),
                           F.interpolate(x.bfloat16().float(), size=size, mode="bilinear", align_corners=False), atol=1e-5)
+
+
+def test_dice_loss_is_smps_in_value_and_gradient():
+    from segmentation_models_pytorch.losses import DiceLoss as SmpDice
+
+    g = torch.Generator().manual_seed(0)
+    logits = torch.randn(3, 5, 12, 10, generator=g, requires_grad=True)
+    target = torch.randint(0, 5, (3, 12, 10), generator=g)
+    target[:, :2] = 255  # unlabelled rows
+    target[target == 3] = 4  # class 3 absent: it must count zero
+    ours, ref = DiceLoss(255)(logits, target), SmpDice(mode="multiclass", ignore_index=255)(logits, target)
+    assert ours.item() == pytest.approx(ref.item(), abs=1e-6) and 0 < ours.item() < 1
+    g_ours, = torch.autograd.grad(ours, logits)
+    g_ref, = torch.autograd.grad(ref, logits)
+    assert torch.allclose(g_ours, g_ref, atol=1e-7) and g_ours[:, :, :2].abs().max() == 0  # ignored pixels get no gradient
 
 
 def test_unet_lite0_encoder_gets_the_bundled_weights():

@@ -391,6 +391,9 @@ def _add_distill(sub) -> None:
     p.add_argument("--batch-size", type=int, default=8, help="mini-batch size")
     p.add_argument("--lr", type=float, default=3e-3, help="Adam learning rate (cosine decay)")
     p.add_argument("--img-size", type=int, nargs=2, default=None, metavar=("H", "W"), help="student input size (default: the teacher's)")
+    p.add_argument("--scale-min", type=float, default=0.9, help="augmentation: random crops of at least this share of the image area "
+                   "(light by default: small students fit the teacher better with little augmentation)")
+    p.add_argument("--jitter", type=float, default=0.0, help="augmentation: colour jitter strength (brightness, contrast, saturation)")
     p.add_argument("--seed", type=int, default=0, help="seed for the split, initialisation and augmentation")
     p.add_argument("--download", action="store_true", help="allow downloading weights that are not cached")
     p.add_argument("--resume", action="store_true", help="continue the student run in --out")
@@ -405,8 +408,8 @@ def _cmd_distill(args) -> None:
 
     opts = DistillOptions(teacher=args.teacher, student=args.student, init=args.init, soft=args.soft, temperature=args.temperature,
                           alpha=args.alpha, data=args.data, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-                          img_size=tuple(args.img_size) if args.img_size else None, seed=args.seed, download=args.download,
-                          device=args.device, amp=args.amp, quiet=args.quiet)
+                          img_size=tuple(args.img_size) if args.img_size else None, scale_min=args.scale_min, color_jitter=args.jitter,
+                          seed=args.seed, download=args.download, device=args.device, amp=args.amp, quiet=args.quiet)
     result = distill(args.images, args.out, opts, resume=args.resume)
     print(result["table"])
     print(f"student run: {args.out}  (comparison in {Path(args.out) / 'distill'}; export with: visionlab export {args.out} --format onnx)")

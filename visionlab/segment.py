@@ -26,6 +26,7 @@ from visionlab.models.segmenters import PRETRAINED, Segmenter, SegPreprocess, lo
 from visionlab.predict import expand_paths, image_batches
 from visionlab.utils.device import autocast, gemm_dilated_convs, resolve_amp, resolve_device
 from visionlab.utils.files import atomic_write, read_json, write_json
+from visionlab.utils.tensors import class_ids
 
 # Above this many logit values per image (classes x pixels, 256 MB in fp32), logits are not
 # resized to the original size: the argmax is taken at network resolution and resized (nearest).
@@ -166,10 +167,10 @@ class SegmentationPredictor:
     def _to_ids(logits: torch.Tensor, size: tuple[int, int]) -> np.ndarray:
         """Resize ``(1, K, h, w)`` logits to ``size`` (bilinear) and take the argmax."""
         if tuple(logits.shape[-2:]) == tuple(size):
-            return logits[0].argmax(0).to(torch.uint8).numpy()
+            return class_ids(logits[0], 0).to(torch.uint8).numpy()
         if logits.shape[1] * size[0] * size[1] <= MAX_FULL_RES_LOGITS:
-            return F.interpolate(logits, size=size, mode="bilinear", align_corners=False)[0].argmax(0).to(torch.uint8).numpy()
-        ids = logits[0].argmax(0)[None, None].float()
+            return class_ids(F.interpolate(logits, size=size, mode="bilinear", align_corners=False)[0], 0).to(torch.uint8).numpy()
+        ids = class_ids(logits[0], 0)[None, None].float()
         return F.interpolate(ids, size=size, mode="nearest")[0, 0].to(torch.uint8).numpy()
 
     def predict_paths(self, paths: list[Path]) -> Iterator[tuple[Path, np.ndarray, np.ndarray]]:

@@ -234,17 +234,18 @@ class CompactEncoder(nn.Module):
     game-world U-Net teacher; this encoder makes them about 10x faster (``benchmarks/bench_distill_speed.py``).
     """
 
-    def __init__(self, widths: tuple[int, ...] = (32, 64, 128), depths: tuple[int, ...] = (2, 2, 2)) -> None:
+    def __init__(self, widths: tuple[int, ...] = (32, 64, 128), depths: tuple[int, ...] = (2, 2, 2), stem_stride: int = 4) -> None:
         super().__init__()
 
         def conv(cin: int, cout: int, kernel: int = 3, stride: int = 1) -> nn.Sequential:
             return nn.Sequential(nn.Conv2d(cin, cout, kernel, stride, 1 if kernel == 3 else 0, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
 
-        self.stem = nn.Sequential(conv(3, widths[0], 4, 4), *[conv(widths[0], widths[0]) for _ in range(depths[0] - 1)])
+        first = conv(3, widths[0], 4, 4) if stem_stride == 4 else conv(3, widths[0], 3, stem_stride)
+        self.stem = nn.Sequential(first, *[conv(widths[0], widths[0]) for _ in range(depths[0] - 1)])
         self.stages = nn.Sequential(*[nn.Sequential(conv(cin, cout, 3, 2), *[conv(cout, cout) for _ in range(d - 1)])
                                       for cin, cout, d in zip(widths, widths[1:], depths[1:])])
         self.channels = (widths[0], widths[-1])
-        self.stride = 4 * 2 ** (len(widths) - 1)
+        self.stride = stem_stride * 2 ** (len(widths) - 1)
 
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         low = self.stem(x)
@@ -261,9 +262,9 @@ def upsample_bilinear(x: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
     """``F.interpolate(x, size, mode="bilinear", align_corners=False)`` for few channels, as two matrix products in fp32.
 
     Bilinear weights are separable, so the result is the same up to rounding. For 8 x 40 x 40 logits to
-    160 x 160 on a 2-core CPU, ``F.interpolate`` took 0.33 ms (0.53 ms channels-last), a sixth of a
-    small student's forward. Traced exports (ONNX, TorchScript) keep ``F.interpolate``: their input
-    size may change.
+    160 x 160 on a 2-core CPU, ``F.interpolate`` took 0.26 ms (0.32 ms channels-last), the two products
+    0.14 ms, a tenth of a small student's forward. Traced exports (ONNX, TorchScript) keep
+    ``F.interpolate``: their input size may change.
     """
     x = x.float()
     if torch.jit.is_tracing() or torch.jit.is_scripting() or tuple(x.shape[-2:]) == tuple(size):
@@ -277,9 +278,9 @@ class _CompactLRASPP(nn.Module):
     """torchvision's LR-ASPP head on :class:`CompactEncoder`; its stride-4 logits are upsampled in fp32
     (:func:`upsample_bilinear`): bilinear upsampling of bf16 channels-last tensors took 1.1 ms of a 2.8 ms forward."""
 
-    def __init__(self, num_classes: int, widths: tuple[int, ...], depths: tuple[int, ...], inter_channels: int = 64) -> None:
+    def __init__(self, num_classes: int, widths: tuple[int, ...], depths: tuple[int, ...], stem_stride: int = 4, inter_channels: int = 64) -> None:
         super().__init__()
-        self.backbone = CompactEncoder(widths, depths)
+        self.backbone = CompactEncoder(widths, depths, stem_stride)
         self.classifier = LRASPPHead(*self.backbone.channels, num_classes, inter_channels)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -289,7 +290,7 @@ class _CompactLRASPP(nn.Module):
 
 # name -> (widths, depths). Against the game-world U-Net teacher (40 epochs, 540 scenes, one run each):
 # widths 32/64/128 reached 0.86 of its test mIoU; 32/96/192 the same at 0.8x its speed; a fourth stage did worse
-COMPACT_ENCODERS = {"compact": ((32, 64, 128), (2, 2, 2))}
+COMPACT_ENCODERS = {"compact": ((32, 64, 128), (2, 2, 2), 4), "compact2": ((16, 32, 64, 128), (1, 2, 2, 2), 2)}
 
 
 def _tv_encoder_keys(encoder: str) -> dict[str, str]:

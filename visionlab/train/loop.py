@@ -11,6 +11,7 @@ from torch.utils.data import DataLoader
 
 from visionlab.utils.device import autocast, fp32_grouped_convs
 from visionlab.utils.progress import progress
+from visionlab.utils.tensors import class_ids
 
 
 @dataclass
@@ -25,7 +26,7 @@ class StepStats:
         keep = y != ignore_index if ignore_index is not None else torch.ones_like(y, dtype=torch.bool)
         n = int(keep.sum())
         self.loss_sum += float(loss) * n
-        self.correct += int(((logits.argmax(1) == y) & keep).sum())
+        self.correct += int(((class_ids(logits, 1) == y) & keep).sum())
         self.count += n
 
     @property

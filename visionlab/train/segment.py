@@ -25,6 +25,7 @@ from visionlab.train.trainers import make_optimizer, make_scheduler
 from visionlab.utils.device import autocast, resolve_amp, resolve_device
 from visionlab.utils.files import read_json, write_json
 from visionlab.utils.progress import progress
+from visionlab.utils.tensors import class_ids
 
 
 def load_mask_splits(root: str | Path, val_fraction: float, test_fraction: float, seed: int) -> dict[str, MaskList]:
@@ -65,17 +66,40 @@ def class_weights(pixel_counts: list[int]) -> torch.Tensor:
     return torch.tensor(np.clip(w, 0.1, 10.0), dtype=torch.float32)
 
 
+class DiceLoss(nn.Module):
+    """segmentation-models-pytorch's multiclass ``DiceLoss(ignore_index=...)``, computed on ``(B, K, H, W)`` directly.
+
+    The same quantity (``tests/test_segment.py`` checks loss and gradients against smp's): per class,
+    ``1 - 2 * sum(p * t) / sum(p + t)`` over every labelled pixel of the batch, with ``p`` the softmax
+    and ``t`` the one-hot target; classes absent from the target count 0; mean over classes. smp's
+    one-hot is built pixel-major and permuted, which made its forward and backward take 62 ms against
+    36 ms here for ``(8, 8, 160, 160)`` logits on one CPU core: a quarter of a small student's step.
+    """
+
+    def __init__(self, ignore_index: int, eps: float = 1e-7) -> None:
+        super().__init__()
+        self.ignore_index, self.eps = ignore_index, eps
+
+    def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        k = logits.shape[1]
+        keep = (target != self.ignore_index).unsqueeze(1)
+        probs = logits.log_softmax(1).exp() * keep
+        onehot = ((target.unsqueeze(1) == torch.arange(k, device=target.device).view(1, k, 1, 1)) & keep).to(probs.dtype)
+        dims = (0, 2, 3)
+        true = onehot.sum(dims)
+        score = 2 * (probs * onehot).sum(dims) / (probs.sum(dims) + true).clamp_min(self.eps)
+        return ((1.0 - score) * (true > 0).to(score.dtype)).mean()
+
+
 class SegLoss(nn.Module):
-    """Cross-entropy with ``ignore_index`` (optionally class-weighted), plus optional Dice (smp)."""
+    """Cross-entropy with ``ignore_index`` (optionally class-weighted), plus optional Dice."""
 
     def __init__(self, ignore_index: int, weight: torch.Tensor | None = None, dice_weight: float = 0.0) -> None:
         super().__init__()
         self.ce = nn.CrossEntropyLoss(weight=weight, ignore_index=ignore_index)
         self.dice_weight = dice_weight
         if dice_weight > 0:
-            from segmentation_models_pytorch.losses import DiceLoss
-
-            self.dice = DiceLoss(mode="multiclass", ignore_index=ignore_index)
+            self.dice = DiceLoss(ignore_index)
 
     def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         loss = self.ce(logits, target)
@@ -209,7 +233,7 @@ class SegTrainer:
                 logits = logits.float()
                 loss_sum += float(self.val_criterion(logits, y)) * len(x)
                 n += len(x)
-                acc.update(logits.argmax(1), y)
+                acc.update(class_ids(logits, 1), y)
         finally:
             model.train(was_training)
         m = segmentation_metrics(acc.matrix, self.classes.names)
