@@ -165,6 +165,15 @@ def test_distill_command_end_to_end(world, tmp_path, capsys):
     assert len((out / "history.csv").read_text().splitlines()) == len(history) + 1  # one more epoch, not a new run
 
 
+def test_bad_student_settings_fail_before_the_teacher_labels_anything(world, tmp_path):
+    root, teacher_run = world
+    for opts in (dict(scale_min=0.0), dict(student="lraspp_compact", img_size=(40, 40))):
+        out = tmp_path / "s"
+        with pytest.raises(ConfigError, match="scale-min|multiples of 16"):
+            distill([root / "extra" / "segment" / "images"], out, DistillOptions(teacher=str(teacher_run), **{"student": "tiny_unet", **opts}))
+        assert not out.exists()
+
+
 def test_a_classical_teacher_is_refused(world, tmp_path):
     root, _ = world
     with pytest.raises(ConfigError, match="classical"):

@@ -332,6 +332,8 @@ def distill(images: list[str | Path], out: str | Path, opts: DistillOptions, *, 
     if teacher.classical:
         raise ConfigError(f"{opts.teacher} is a classical baseline; a teacher must be a network (a run folder or a pretrained name)")
     arch, encoder = parse_student(opts.student)
+    if not resume:  # bad settings fail before the teacher labels anything
+        _student_config(opts, out, teacher, arch, encoder, pretrained=False).validate(get_arch(arch).pad_for(encoder))
     test = ground_truth_split(teacher, opts.data, opts.seed) if opts.data else None
     files, dropped = _drop_test_images(expand_paths(images), test)
     if not opts.quiet and dropped:
@@ -364,8 +366,7 @@ def _train_student(opts: DistillOptions, out: Path, teacher: LoadedSegmenter, ar
         cfg.epochs, cfg.quiet = opts.epochs, opts.quiet
         splits = load_mask_splits_file(out / runs.SPLIT)
     else:
-        cfg = _student_config(opts, out, teacher, arch, encoder, resolve_init(arch, encoder, opts.init, opts.download))
-        cfg.validate(get_arch(arch).pad_for(encoder))
+        cfg = _student_config(opts, out, teacher, arch, encoder, resolve_init(arch, encoder, opts.init, opts.download))  # validated by distill()
         splits = _splits(out, labelled, teacher.classes, test, opts.val_fraction, opts.seed)
     model, pre = build_model(cfg, teacher.classes.num_classes)
     if opts.bn_momentum is not None:

@@ -231,21 +231,20 @@ class CompactEncoder(nn.Module):
     features (stride 4); each further width adds a stage that halves the resolution, the last
     giving ``high`` (stride 16 for three widths). On a 2-core AMX CPU in bf16, MobileNetV3's and
     EfficientNet-Lite0's depthwise convolutions made LR-ASPP students only 1.3-1.6x faster than the
-    game-world U-Net teacher; this encoder makes them about 10x faster (``benchmarks/bench_distill_speed.py``).
+    game-world U-Net teacher; with this encoder the student ran 7.3-7.4x faster at batch 1 and 10-11x at
+    batch 8 (``benchmarks/bench_distill_speed.py``).
     """
 
-    def __init__(self, widths: tuple[int, ...] = (32, 64, 128), depths: tuple[int, ...] = (2, 2, 2), stem_stride: int = 4) -> None:
+    def __init__(self, widths: tuple[int, ...] = (32, 64, 128), depths: tuple[int, ...] = (2, 2, 2)) -> None:
         super().__init__()
 
         def conv(cin: int, cout: int, kernel: int = 3, stride: int = 1) -> nn.Sequential:
             return nn.Sequential(nn.Conv2d(cin, cout, kernel, stride, 1 if kernel == 3 else 0, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
 
-        first = conv(3, widths[0], 4, 4) if stem_stride == 4 else conv(3, widths[0], 3, stem_stride)
-        self.stem = nn.Sequential(first, *[conv(widths[0], widths[0]) for _ in range(depths[0] - 1)])
+        self.stem = nn.Sequential(conv(3, widths[0], 4, 4), *[conv(widths[0], widths[0]) for _ in range(depths[0] - 1)])
         self.stages = nn.Sequential(*[nn.Sequential(conv(cin, cout, 3, 2), *[conv(cout, cout) for _ in range(d - 1)])
                                       for cin, cout, d in zip(widths, widths[1:], depths[1:])])
         self.channels = (widths[0], widths[-1])
-        self.stride = stem_stride * 2 ** (len(widths) - 1)
 
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         low = self.stem(x)
@@ -278,9 +277,9 @@ class _CompactLRASPP(nn.Module):
     """torchvision's LR-ASPP head on :class:`CompactEncoder`; its stride-4 logits are upsampled in fp32
     (:func:`upsample_bilinear`): bilinear upsampling of bf16 channels-last tensors took 1.1 ms of a 2.8 ms forward."""
 
-    def __init__(self, num_classes: int, widths: tuple[int, ...], depths: tuple[int, ...], stem_stride: int = 4, inter_channels: int = 64) -> None:
+    def __init__(self, num_classes: int, widths: tuple[int, ...], depths: tuple[int, ...], inter_channels: int = 64) -> None:
         super().__init__()
-        self.backbone = CompactEncoder(widths, depths, stem_stride)
+        self.backbone = CompactEncoder(widths, depths)
         self.classifier = LRASPPHead(*self.backbone.channels, num_classes, inter_channels)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -288,9 +287,9 @@ class _CompactLRASPP(nn.Module):
         return upsample_bilinear(out, tuple(x.shape[-2:]))
 
 
-# name -> (widths, depths). Against the game-world U-Net teacher (40 epochs, 540 scenes, one run each):
-# widths 32/64/128 reached 0.86 of its test mIoU; 32/96/192 the same at 0.8x its speed; a fourth stage did worse
-COMPACT_ENCODERS = {"compact": ((32, 64, 128), (2, 2, 2), 4), "compact2": ((16, 32, 64, 128), (1, 2, 2, 2), 2)}
+# name -> (widths, depths). Against the game-world U-Net teacher (540 scenes, one run each): widths 32/96/192
+# scored as 32/64/128 at 0.8x its speed; a fourth stage, or a stride-2 low branch, scored lower
+COMPACT_ENCODERS = {"compact": ((32, 64, 128), (2, 2, 2))}
 
 
 def _tv_encoder_keys(encoder: str) -> dict[str, str]:
