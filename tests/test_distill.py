@@ -12,9 +12,9 @@ from torchvision.transforms import v2 as T
 from visionlab import cli
 from visionlab.data.masks import MaskList, SegClasses, load_mask, save_mask_png
 from visionlab.data.synth import SceneSpec, write_dataset
-from visionlab.distill import DistillLoss, DistillOptions, SoftTargetDataset, distill, parse_student, pseudo_label
+from visionlab.distill import DistillLoss, DistillOptions, SoftTargetDataset, distill, parse_student, pseudo_label, speedups, time_runtimes
 from visionlab.errors import ConfigError, RunFolderError, UnknownNameError
-from visionlab.export import ExportCheckError, export_run, read_exported_metadata
+from visionlab.export import ExportCheckError, export_run, onnx_twin, read_exported_metadata
 from visionlab.predict import predict_paths
 from visionlab.segment import SegmentationPredictor, load_segmenter
 from visionlab.train.classify import train_classifier
@@ -151,6 +151,13 @@ def test_distill_command_end_to_end(world, tmp_path, capsys):
     result = read_json(out / "distill" / "comparison.json")
     teacher_row, student_row = result["rows"]
     assert teacher_row["role"] == "teacher" and teacher_row["agreement_with_teacher"] == 1.0
+    assert result["runtimes"] == ["pytorch", "onnxruntime"]
+    for b in (1, 8):  # each model timed in both runtimes; the headline takes each model's faster one
+        for row in (teacher_row, student_row):
+            times = {rt: row[f"ms_batch{b}_{rt}"] for rt in result["runtimes"]}
+            assert min(times.values()) > 0 and row[f"ms_batch{b}"] == min(times.values()) and times[row[f"runtime_batch{b}"]] == row[f"ms_batch{b}"]
+        assert result[f"speedup_batch{b}"] == pytest.approx(teacher_row[f"ms_batch{b}"] / student_row[f"ms_batch{b}"])
+        assert result[f"speedup_batch{b}_onnxruntime"] == pytest.approx(teacher_row[f"ms_batch{b}_onnxruntime"] / student_row[f"ms_batch{b}_onnxruntime"])
     assert 0.0 <= student_row["agreement_with_teacher"] <= 1.0 and student_row["miou_ground_truth"] is not None
     assert read_json(out / "metrics.json")["split"] == "test"
     assert read_json(out / "config.json")["config"]["augment"] == {"scale_min": 0.9, "hflip": True, "color_jitter": 0.0}  # light by default
@@ -163,6 +170,29 @@ def test_distill_command_end_to_end(world, tmp_path, capsys):
                                                                         data=str(root / "world" / "segment"), soft=True, amp="off", quiet=True),
             resume=True)
     assert len((out / "history.csv").read_text().splitlines()) == len(history) + 1  # one more epoch, not a new run
+
+
+def test_speedups_take_each_model_in_its_faster_runtime():
+    times = {"pytorch": {"teacher": {1: 20.0, 8: 10.0}, "student": {1: 4.0, 8: 1.0}},
+             "onnxruntime": {"teacher": {1: 25.0, 8: 30.0}, "student": {1: 2.0, 8: 2.0}}}
+    s = speedups(times)
+    assert s["by_runtime"] == {"pytorch": {1: 5.0, 8: 10.0}, "onnxruntime": {1: 12.5, 8: 15.0}}
+    assert s["best"][1] == {"speedup": 10.0, "teacher": (20.0, "pytorch"), "student": (2.0, "onnxruntime")}
+    assert s["best"][8] == {"speedup": 10.0, "teacher": (10.0, "pytorch"), "student": (1.0, "pytorch")}
+    with pytest.raises(ConfigError, match="tensorrt"):
+        time_runtimes({}, [], runtimes=("tensorrt",))
+
+
+def test_onnx_twin_runs_the_same_network_in_onnx_runtime(world, tmp_path):
+    root, teacher_run = world
+    seg = load_segmenter(teacher_run)
+    arrays = [np.asarray(Image.open(f).convert("RGB")) for f in sorted((root / "extra" / "segment" / "images").iterdir())]
+    twin = onnx_twin(seg, arrays[:2], tmp_path / "t.onnx")
+    assert twin.model.runtime == "onnxruntime" and twin.classes == seg.classes and twin.preprocess.pad_to == seg.preprocess.pad_to
+    torch_masks = SegmentationPredictor(seg, amp="off").predict(arrays)
+    assert np.mean([(a == b).mean() for a, b in zip(torch_masks, SegmentationPredictor(twin).predict(arrays))]) > 0.999
+    with pytest.raises(ExportCheckError, match="differs from PyTorch"):
+        onnx_twin(seg, arrays[:2], tmp_path / "strict.onnx", tolerance=-1.0)
 
 
 def test_bad_student_settings_fail_before_the_teacher_labels_anything(world, tmp_path):

@@ -108,6 +108,22 @@ def test_upsample_bilinear_matches_interpolate(shape, size):
     assert torch.allclose(upsample_bilinear(x, size), expected, atol=1e-5)
     assert torch.allclose(upsample_bilinear(x.bfloat16().contiguous(memory_format=torch.channels_last), size),
                           F.interpolate(x.bfloat16().float(), size=size, mode="bilinear", align_corners=False), atol=1e-5)
+    with torch.autocast("cpu", dtype=torch.bfloat16):  # the products stay in fp32 under autocast
+        inside = upsample_bilinear(x, size)
+    assert inside.dtype == torch.float32 and torch.allclose(inside, expected, atol=1e-5)
+
+
+def test_compact_lraspp_is_torchvisions_head_with_the_classifier_moved_before_the_upsampling():
+    model = build_segmenter("lraspp", 5, "compact").eval()
+    for m in model.modules():  # non-trivial batch-norm statistics
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.5, 0.5)
+            m.running_var.uniform_(0.5, 2.0)
+    net = model.net
+    x = torch.randn(2, 3, 64, 96, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        reference = F.interpolate(net.classifier(net.backbone(x)), size=(64, 96), mode="bilinear", align_corners=False)  # LRASPPHead.forward
+        assert torch.allclose(model(x), reference, atol=1e-4)
 
 
 def test_dice_loss_is_smps_in_value_and_gradient():
@@ -164,6 +180,19 @@ def test_predictor_returns_masks_at_original_size():
     assert [m.shape for m in masks] == [(50, 80), (90, 40), (50, 80)]
     assert predictor.prepare(images[1]).shape[-1] == 520  # short side resized to the weights' 520
     assert all(m.max() < 21 for m in masks)
+
+
+def test_predictor_folds_batch_norms_and_predicts_the_same(rects_run):
+    data, run = rects_run
+    seg = load_segmenter(run)
+    images = [np.asarray(Image.open(p).convert("RGB")) for p in sorted((data / "images").iterdir())[:6]]
+    folded, plain = SegmentationPredictor(seg, amp="off"), SegmentationPredictor(seg, amp="off", fold=False)
+    assert folded.folded > 0 and plain.folded == 0 and plain.network is seg.model and folded.network is not seg.model
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in folded.network.modules())
+    assert any(isinstance(m, torch.nn.BatchNorm2d) for m in seg.model.modules())  # the loaded model itself is left as it was
+    x = torch.stack([folded.prepare(im) for im in images])
+    assert torch.allclose(folded.logits(x), plain.logits(x), atol=1e-4)
+    assert all(np.array_equal(a, b) for a, b in zip(folded.predict(images), plain.predict(images)))
 
 
 def test_output_names_are_distinct(tmp_path):

@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import statistics
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -412,23 +413,72 @@ def _soft_parts(setup, opts: DistillOptions) -> tuple[SoftTargetDataset, Distill
 
 # --- the comparison -------------------------------------------------------------------------------
 
-def time_network(models: dict[str, LoadedSegmenter], images: list[np.ndarray], batch: int, reps: int = 5) -> dict[str, float]:
-    """Median milliseconds per image of each network's forward pass, repetitions interleaved.
+def time_network(models: dict[str, LoadedSegmenter], images: list[np.ndarray], batch: int, rounds: int = 5, block: int = 5) -> dict[str, float]:
+    """Median milliseconds per image of each network's forward pass.
 
-    All models see the same prepared inputs (each with its own preprocessing) under the
-    settings :class:`SegmentationPredictor` uses (bf16 autocast and channels_last where native).
+    Each of ``rounds`` rounds runs every model ``block`` times in a row (a model's first forward
+    after another model's is slowed by the other's idle threads and evicted caches; the median
+    discounts it), so a change in the machine's speed touches all models alike. All models see
+    the same images, each with its own preprocessing, under the settings
+    :class:`SegmentationPredictor` uses (batch norms folded; bf16 autocast and channels_last where
+    native). Models exported to ONNX run in ONNX Runtime the same way.
     """
     predictors = {k: SegmentationPredictor(m, batch_size=batch) for k, m in models.items()}
     inputs = {k: torch.stack([p.prepare(im) for im in (images * batch)[:batch]]) for k, p in predictors.items()}
     times: dict[str, list[float]] = {k: [] for k in models}
     for k, p in predictors.items():
         p.logits(inputs[k])  # warm-up: kernels are chosen on first use
-    for _ in range(reps):
+    for _ in range(rounds):
         for k, p in predictors.items():
-            t0 = time.perf_counter()
-            p.logits(inputs[k])
-            times[k].append((time.perf_counter() - t0) * 1000 / batch)
+            for _ in range(block):
+                t0 = time.perf_counter()
+                p.logits(inputs[k])
+                times[k].append((time.perf_counter() - t0) * 1000 / batch)
     return {k: statistics.median(v) for k, v in times.items()}
+
+
+RUNTIMES = {"pytorch": "PyTorch", "onnxruntime": "ONNX Runtime"}
+BATCHES = (1, 8)
+
+
+def time_runtimes(models: dict[str, LoadedSegmenter], images: list[np.ndarray], rounds: int = 6,
+                  runtimes: tuple[str, ...] = tuple(RUNTIMES), block: int = 5) -> dict[str, dict[str, dict[int, float]]]:
+    """``{runtime: {role: {batch: ms per image}}}`` for each model in PyTorch and in ONNX Runtime
+    (:func:`time_network`; ``rounds`` of ``block`` forwards at batch 1, half as many rounds at batch 8).
+
+    Each network is exported to ONNX (checked against PyTorch on ``images``) in a temporary folder.
+    Runtimes are timed one after the other: mixing ONNX Runtime with PyTorch lets each runtime's
+    idle threads slow the other (a small student's batch-1 forward in ONNX Runtime took 2.6 ms
+    alternating with PyTorch forwards against 1.8 ms alone on a 2-core CPU).
+    """
+    from visionlab.export import OnnxNetwork, onnx_twin
+
+    unknown = set(runtimes) - set(RUNTIMES)
+    if unknown:
+        raise ConfigError(f"unknown runtime(s) {sorted(unknown)}; choose from {', '.join(RUNTIMES)}")
+    native = {k: m for k, m in models.items() if not isinstance(m.model, OnnxNetwork)}
+    timed = {"pytorch": native} if "pytorch" in runtimes else {}
+    with tempfile.TemporaryDirectory(prefix="visionlab-onnx-") as tmp:
+        if "onnxruntime" in runtimes:
+            timed["onnxruntime"] = {k: onnx_twin(m, images[:4], Path(tmp) / f"{k}.onnx") if k in native else m for k, m in models.items()}
+        result: dict[str, dict[str, dict[int, float]]] = {}
+        for runtime, ms in timed.items():
+            if ms:
+                per_batch = {b: time_network(ms, images[:b], b, rounds if b == 1 else max(1, rounds // 2), block) for b in BATCHES}
+                result[runtime] = {k: {b: per_batch[b][k] for b in BATCHES} for k in ms}
+    return result
+
+
+def speedups(times: dict[str, dict[str, dict[int, float]]]) -> dict:
+    """The student's speed-up over the teacher within each runtime, and with each model in its fastest one."""
+    out: dict = {"by_runtime": {}, "best": {}}
+    for runtime, roles in times.items():
+        if {"teacher", "student"} <= set(roles):
+            out["by_runtime"][runtime] = {b: roles["teacher"][b] / roles["student"][b] for b in BATCHES}
+    for b in BATCHES:
+        best = {role: min((roles[role][b], runtime) for runtime, roles in times.items() if role in roles) for role in ("teacher", "student")}
+        out["best"][b] = {"speedup": best["teacher"][0] / best["student"][0], "teacher": best["teacher"], "student": best["student"]}
+    return out
 
 
 def agreement(student: LoadedSegmenter, teacher: LoadedSegmenter, images: list[np.ndarray]) -> float:
@@ -446,10 +496,12 @@ def _model_bytes(seg: LoadedSegmenter) -> tuple[int, int | None]:
 
 
 def compare_with_teacher(teacher: LoadedSegmenter | str, student_run: str | Path, test: MaskList | None, out: str | Path, *,
-                         n_images: int = 40, reps: int = 5, quiet: bool = True) -> dict:
+                         n_images: int = 40, rounds: int = 6, runtimes: tuple[str, ...] = tuple(RUNTIMES), quiet: bool = True) -> dict:
     """The manual's comparison table of teacher and student, written to ``out``.
 
-    Agreement and mIoU are measured on the test images when there are any, else on the
+    Both networks are timed in PyTorch and in ONNX Runtime (:func:`time_runtimes`); ``ms_batch1`` and
+    ``ms_batch8`` are each model's time in its faster runtime, which ``runtime_batch1``/``runtime_batch8``
+    name. Agreement and mIoU are measured on the test images when there are any, else on the
     student's held-out pseudo-labelled images (then there is no ground truth column).
     """
     from visionlab.evaluate.segment import evaluate_segmenter, resolve_mask_split
@@ -461,19 +513,27 @@ def compare_with_teacher(teacher: LoadedSegmenter | str, student_run: str | Path
     items = test if test is not None else resolve_mask_split(Path(student_run), None, "val")
     sample = [np.asarray(load_rgb(items.image_path(i))) for i in range(min(n_images, len(items)))]
     models = {"teacher": teacher, "student": student}
-    ms1 = time_network(models, sample[:1], 1, reps * 2)
-    ms8 = time_network(models, sample, 8, reps)
+    times = time_runtimes(models, sample, rounds, runtimes)
+    speed = speedups(times)
     gt = {k: evaluate_segmenter(m, test, quiet=quiet)[0]["miou"] for k, m in models.items()} if test is not None else {}
     agree = agreement(student, teacher, sample)
     rows = []
     for role, seg in models.items():
         tensors, ckpt = _model_bytes(seg)
-        rows.append({"role": role, "model": _describe(seg), "input": _input_label(seg, sample[0]), "ms_batch1": ms1[role],
-                     "ms_batch8": ms8[role], "parameters": seg.model.parameter_counts()["total"], "tensor_bytes": tensors,
-                     "file_bytes": ckpt, "miou_ground_truth": gt.get(role), "agreement_with_teacher": 1.0 if role == "teacher" else agree})
-    result = {"rows": rows, "speedup_batch1": ms1["teacher"] / ms1["student"], "speedup_batch8": ms8["teacher"] / ms8["student"],
-              "quality_ratio": gt["student"] / gt["teacher"] if gt else None, "threads": torch.get_num_threads(),
-              "images": len(sample), "test_images": len(test) if test is not None else 0, "amp": str(SegmentationPredictor(student).amp)}
+        row = {"role": role, "model": _describe(seg), "input": _input_label(seg, sample[0])}
+        for b in BATCHES:
+            row[f"ms_batch{b}"], row[f"runtime_batch{b}"] = speed["best"][b][role]
+        for runtime, roles in times.items():
+            row |= {f"ms_batch{b}_{runtime}": roles[role][b] for b in BATCHES if role in roles}
+        row |= {"parameters": seg.model.parameter_counts()["total"], "tensor_bytes": tensors, "file_bytes": ckpt,
+                "miou_ground_truth": gt.get(role), "agreement_with_teacher": 1.0 if role == "teacher" else agree}
+        rows.append(row)
+    result = {"rows": rows, **{f"speedup_batch{b}": speed["best"][b]["speedup"] for b in BATCHES},
+              **{f"speedup_batch{b}_{runtime}": s[b] for runtime, s in speed["by_runtime"].items() for b in BATCHES},
+              "runtimes": list(times), "quality_ratio": gt["student"] / gt["teacher"] if gt else None, "threads": torch.get_num_threads(),
+              "images": len(sample), "test_images": len(test) if test is not None else 0, "amp": str(SegmentationPredictor(student).amp),
+              "timing": f"Network forward only; medians of {rounds} (batch 1) and {max(1, rounds // 2)} (batch 8) rounds of 5 forwards "
+                        "per model, runtime by runtime"}
     result["table"] = format_table(result)
     write_json(out / "comparison.json", result)
     write_csv_rows(out / "table.csv", rows)
@@ -491,20 +551,36 @@ def _input_label(seg: LoadedSegmenter, image: np.ndarray) -> str:
     return f"{h}x{w}"
 
 
+def _ms(row: dict, key: str) -> str:
+    return "-" if row.get(key) is None else f"{row[key]:.1f}"
+
+
 def format_table(result: dict) -> str:
     """The comparison as Markdown, with what the timings mean."""
-    head = "| role | model | input | ms/image batch 1 | ms/image batch 8 | parameters | file MB | mIoU (ground truth) | agreement with teacher (mIoU) |"
-    lines = [head, "|" + "---|" * 9]
+    runtimes = result.get("runtimes", ["pytorch"])
+    timing_heads = [f"{RUNTIMES[r]} ms/image batch {b}" for r in runtimes for b in BATCHES]
+    head = ["role", "model", "input", *timing_heads, "parameters", "file MB", "mIoU (ground truth)", "agreement with teacher (mIoU)"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in result["rows"]:
         mb = (r["file_bytes"] or r["tensor_bytes"]) / 2**20
         gt = "-" if r["miou_ground_truth"] is None else f"{r['miou_ground_truth']:.4f}"
-        lines.append(f"| {r['role']} | {r['model']} | {r['input']} | {r['ms_batch1']:.1f} | {r['ms_batch8']:.1f} | {r['parameters']:,} | "
-                     f"{mb:.1f} | {gt} | {r['agreement_with_teacher']:.4f} |")
-    q = "" if result["quality_ratio"] is None else f"; student/teacher mIoU {result['quality_ratio']:.3f}"
-    lines.append(f"\nSpeed-up of the student: {result['speedup_batch1']:.2f}x at batch 1, {result['speedup_batch8']:.2f}x at batch 8{q}. "
-                 f"Network forward only, median of repetitions, {result['threads']} threads, autocast {result['amp']}; "
-                 f"agreement on {result['images']} images.")
+        times = [_ms(r, f"ms_batch{b}_{rt}") for rt in runtimes for b in BATCHES]
+        lines.append(f"| {r['role']} | {r['model']} | {r['input']} | {' | '.join(times)} | {r['parameters']:,} | {mb:.1f} | {gt} | "
+                     f"{r['agreement_with_teacher']:.4f} |")
+    lines.append("\n" + speed_sentence(result) + (f" Student/teacher mIoU {result['quality_ratio']:.3f}." if result["quality_ratio"] is not None else "")
+                 + f" {result.get('timing', 'Network forward only, medians of repetitions')}, {result['threads']} threads; PyTorch with "
+                 f"folded batch norms and autocast {result['amp']}, ONNX Runtime fp32 on the CPU; agreement on {result['images']} images.")
     return "\n".join(lines)
+
+
+def speed_sentence(result: dict) -> str:
+    """How much faster the student is, each model in its faster runtime and within each runtime."""
+    roles = {r["role"]: r for r in result["rows"]}
+    best = ", ".join(f"{result[f'speedup_batch{b}']:.2f}x at batch {b} (teacher {RUNTIMES.get(roles['teacher'].get(f'runtime_batch{b}'), 'PyTorch')}, "
+                     f"student {RUNTIMES.get(roles['student'].get(f'runtime_batch{b}'), 'PyTorch')})" for b in BATCHES)
+    within = "; ".join(f"within {RUNTIMES[rt]} {result[f'speedup_batch1_{rt}']:.2f}x and {result[f'speedup_batch8_{rt}']:.2f}x"
+                       for rt in result.get("runtimes", []) if f"speedup_batch1_{rt}" in result)
+    return f"Speed-up of the student, each model in its faster runtime: {best}" + (f"; {within}." if within else ".")
 
 
 def plot_comparison(rows: list[dict], path: Path) -> Path:
@@ -516,8 +592,9 @@ def plot_comparison(rows: list[dict], path: Path) -> Path:
 
     labels = [f"{r['role']}\n{r['model'].split(' (')[0]}" for r in rows]
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
-    axes[0].bar(labels, [r["ms_batch1"] for r in rows], color=["#555", "#2a7"])
-    axes[0].set_title("ms / image, batch 1")
+    bars = axes[0].bar(labels, [r["ms_batch1"] for r in rows], color=["#555", "#2a7"])
+    axes[0].bar_label(bars, [RUNTIMES.get(r.get("runtime_batch1"), "") for r in rows], fontsize=8)
+    axes[0].set_title("ms / image, batch 1, faster runtime")
     axes[1].bar(labels, [r["parameters"] / 1e6 for r in rows], color=["#555", "#2a7"])
     axes[1].set_title("parameters (millions)")
     quality = [r["miou_ground_truth"] if r["miou_ground_truth"] is not None else r["agreement_with_teacher"] for r in rows]

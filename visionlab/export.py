@@ -60,14 +60,22 @@ def load_for_export(run: str | Path) -> tuple[nn.Module, dict, torch.Tensor]:
 def _segmenter_parts(run: Path) -> tuple[nn.Module, dict, torch.Tensor]:
     from visionlab.data.images import load_rgb
     from visionlab.evaluate.segment import resolve_mask_split
-    from visionlab.segment import SegmentationPredictor, load_segmenter
+    from visionlab.segment import load_segmenter
 
-    seg = load_segmenter(run)
     items = resolve_mask_split(run, None, "val")
-    predictor = SegmentationPredictor(seg, device="cpu", amp="off")
     images = [np.asarray(load_rgb(items.image_path(i))) for i in range(min(N_CHECK, len(items)))]
-    x = torch.stack([predictor.prepare(im) for im in images if seg.preprocess.input_size(*im.shape[:2]) == seg.preprocess.input_size(*images[0].shape[:2])])
+    return segmenter_parts(load_segmenter(run), images)
+
+
+def segmenter_parts(seg, images: list[np.ndarray]) -> tuple[nn.Module, dict, torch.Tensor]:
+    """A loaded segmenter's fp32 network, its ``visionlab-model/1`` record, and ``images`` prepared
+    for it (those with the first image's network input size) as the check batch."""
+    from visionlab.segment import SegmentationPredictor
+
+    predictor = SegmentationPredictor(seg, device="cpu", amp="off", fold=False)
     pre = seg.preprocess
+    size = pre.input_size(*images[0].shape[:2])
+    x = torch.stack([predictor.prepare(im) for im in images if pre.input_size(*im.shape[:2]) == size])
     meta = {"task": "segment", "classes": list(seg.classes.names), "colors": [list(c) for c in seg.classes.colors],
             "ignore_index": seg.classes.ignore_index, "arch": seg.model.arch, "encoder": seg.model.encoder,
             "input": {"layout": "NCHW", "dtype": "float32", "scale": "RGB / 255", "mean": list(pre.mean), "std": list(pre.std),
@@ -134,6 +142,8 @@ def _flat_metadata(meta: dict) -> dict[str, str]:
 class OnnxNetwork(nn.Module):
     """An ONNX file run by ONNX Runtime on the CPU, callable like the PyTorch network it came from."""
 
+    runtime = "onnxruntime"
+
     def __init__(self, path: str | Path, threads: int | None = None) -> None:
         super().__init__()
         import onnxruntime as ort
@@ -141,7 +151,8 @@ class OnnxNetwork(nn.Module):
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or torch.get_num_threads()
         # ORT's workers spin-wait after each run by default, stealing the cores from PyTorch work that
-        # follows in the same process (measured: the U-Net's next PyTorch forward 21 -> 80 ms at batch 1)
+        # follows in the same process (measured: the U-Net's next PyTorch forward 21 -> 80 ms at batch 1),
+        # and from other sessions: two spinning sessions made a small student's forward 2.6 -> 4.2 ms
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.path = Path(path)
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
@@ -272,6 +283,23 @@ def export_run(run: str | Path, fmt: str = "onnx", out: str | Path | None = None
     report = {"path": str(path), "format": fmt, "bytes": path.stat().st_size, "metadata": meta, "check": check}
     write_json(Path(str(path) + ".json"), report)
     return report
+
+
+def onnx_twin(seg, images: list[np.ndarray], path: str | Path, *, opset: int = 17, tolerance: float = TOLERANCE):
+    """``seg`` (a network loaded in PyTorch) exported to ``path`` and loaded back to run in ONNX Runtime,
+    checked on ``images`` like :func:`export_run`; for timing one model in both runtimes.
+
+    Raises:
+        ExportCheckError: ONNX Runtime's outputs differ from PyTorch's beyond ``tolerance``.
+    """
+    path = Path(path)
+    model, meta, x = segmenter_parts(seg, images)
+    _write_onnx(model, x, {"format": FORMAT_VERSION, **meta, "source": seg.name, "visionlab": __version__}, path, opset)
+    check = verify(path, "onnx", model, x, tolerance)
+    if not check["passed"]:
+        raise ExportCheckError(f"{seg.name} in ONNX Runtime differs from PyTorch: max |difference| {check['max_abs_diff']:.2e} "
+                               f"(tolerance {tolerance:.0e}), same argmax on {100 * check['argmax_agreement']:.2f}%")
+    return load_exported_segmenter(path)
 
 
 def format_report(report: dict) -> str:

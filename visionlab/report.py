@@ -1068,18 +1068,22 @@ def walkmap_section(lab: Lab) -> list[Block]:
 # --- distillation --------------------------------------------------------------------------------
 
 def distillation_section(lab: Lab) -> list[Block]:
+    from visionlab.distill import BATCHES, RUNTIMES, speed_sentence
+
     run = lab.stage_path("distill", "run")
     r = lab.json(run / "distill" / "comparison.json", "distill")
-    rows = [[x["role"], x["model"], x["input"], num(x["ms_batch1"], 1), num(x["ms_batch8"], 1), f"{x['parameters']:,}",
+    runtimes = r.get("runtimes", ["pytorch"])
+    rows = [[x["role"], x["model"], x["input"], *[num(x.get(f"ms_batch{b}_{rt}"), 1) for rt in runtimes for b in BATCHES], f"{x['parameters']:,}",
              num((x.get("file_bytes") or x["tensor_bytes"]) / 2**20, 2), num(x.get("miou_ground_truth")), num(x["agreement_with_teacher"])]
             for x in r["rows"]]
-    table = Table(["role", "model", "input", "ms/image batch 1", "ms/image batch 8", "parameters", "file MB", "mIoU (ground truth)",
-                   "agreement with teacher (mIoU)"], rows,
-                  f"Network forward only, median of repetitions, {r.get('threads')} threads, autocast {r.get('amp')}; agreement on "
-                  f"{r.get('images')} images" + (f"; ground truth on {r['test_images']} test images." if r.get("test_images") else "."))
+    table = Table(["role", "model", "input", *[f"{RUNTIMES[rt]} ms/image batch {b}" for rt in runtimes for b in BATCHES], "parameters",
+                   "file MB", "mIoU (ground truth)", "agreement with teacher (mIoU)"], rows,
+                  f"{r.get('timing', 'Network forward only, medians of repetitions')}, {r.get('threads')} threads; PyTorch with folded "
+                  f"batch norms and autocast {r.get('amp')}, ONNX Runtime fp32; agreement on {r.get('images')} images"
+                  + (f"; ground truth on {r['test_images']} test images." if r.get("test_images") else "."))
     roles = {x["role"]: x for x in r["rows"]}
     t, s = roles.get("teacher"), roles.get("student")
-    text = f"Student speed-up: {num(r['speedup_batch1'], 2)}× at batch 1, {num(r['speedup_batch8'], 2)}× at batch 8"
+    text = speed_sentence(r).rstrip(".")
     if t and s:
         text += f"; parameters {s['parameters']:,} against {t['parameters']:,}"
         if s.get("miou_ground_truth") is not None and t.get("miou_ground_truth") is not None:

@@ -16,6 +16,7 @@ from timm.layers import BatchNormAct2d
 from torch import nn
 from torch.nn.utils.fusion import fuse_conv_bn_eval
 
+BATCH_NORMS = (nn.BatchNorm2d, BatchNormAct2d)
 FOLD_TOLERANCE = 1e-4  # max |output difference| / max |output| allowed after folding (fp32)
 
 
@@ -29,7 +30,7 @@ def conv_bn_pairs(model: nn.Module, example: torch.Tensor) -> list[tuple[str, st
     hooks = [
         module.register_forward_hook(lambda mod, args, out, name=name: seen.append((name, mod, args[0], out)))
         for name, module in model.named_modules()
-        if isinstance(module, nn.Conv2d) or type(module) in (nn.BatchNorm2d, BatchNormAct2d)
+        if isinstance(module, nn.Conv2d) or type(module) in BATCH_NORMS
     ]
     try:
         with torch.no_grad():
@@ -53,6 +54,8 @@ def fold_batchnorm(model: nn.Module, example: torch.Tensor) -> tuple[nn.Module, 
     """
     if model.training:
         raise ValueError("fold_batchnorm needs a model in eval mode: batch statistics change while training")
+    if not any(type(m) in BATCH_NORMS for m in model.modules()):
+        return model, 0
     folded = copy.deepcopy(model)
     modules = dict(folded.named_modules())
     pairs = conv_bn_pairs(folded, example)

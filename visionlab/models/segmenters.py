@@ -270,7 +270,8 @@ def upsample_bilinear(x: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
         return F.interpolate(x, size=size, mode="bilinear", align_corners=False)
     rows = _linear_resize_matrix(x.shape[-2], size[0]).to(x.device)
     cols = _linear_resize_matrix(x.shape[-1], size[1]).to(x.device)
-    return rows @ x.contiguous() @ cols.T
+    with torch.autocast(x.device.type, enabled=False):  # autocast would run matmul in bf16
+        return rows @ x.contiguous() @ cols.T
 
 
 class _CompactLRASPP(nn.Module):
@@ -283,7 +284,13 @@ class _CompactLRASPP(nn.Module):
         self.classifier = LRASPPHead(*self.backbone.channels, num_classes, inter_channels)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out = self.classifier(self.backbone(x))
+        features = self.backbone(x)
+        low, high, head = features["low"], features["high"], self.classifier
+        # LRASPPHead's own order, with its 1x1 high classifier moved before the upsampling: both are
+        # linear (bilinear weights sum to 1), so the logits are the same, but 8 channels are resized
+        # instead of 64 and the classifier runs at 1/16 of the pixels
+        high = head.high_classifier(head.cbr(high) * head.scale(high))
+        out = head.low_classifier(low) + upsample_bilinear(high, tuple(low.shape[-2:]))
         return upsample_bilinear(out, tuple(x.shape[-2:]))
 
 

@@ -131,7 +131,7 @@ def _gemm_variant(cls: type) -> type:
     return type(f"Gemm{cls.__name__}", (cls,), {"forward": forward})
 
 
-def gemm_dilated_convs(model: nn.Module, enabled: bool = True) -> contextlib.AbstractContextManager:
+def gemm_dilated_convs(model: nn.Module | list[nn.Module], enabled: bool = True) -> contextlib.AbstractContextManager:
     """Compute widely dilated 3x3 convolutions (DeepLabV3's ASPP) as matrix products in bf16 on CPU.
 
     oneDNN's bf16 kernels are slow for large dilations: measured on a 2-core AMX CPU with a
@@ -139,11 +139,18 @@ def gemm_dilated_convs(model: nn.Module, enabled: bool = True) -> contextlib.Abs
     in fp32, while dilations 2 and 4 ran about 3x faster in bf16 than in fp32. Nine bf16 matrix
     products give the same result (accumulated in fp32). Only stride-1, ungrouped, zero-padded
     convolutions whose padding keeps the size ("same") are swapped; the rest keep oneDNN.
+    ``model`` may also be the list :func:`dilated_convs` found in it, for callers that enter this often.
     """
+    convs = model if isinstance(model, list) else dilated_convs(model)
+    return swapped_classes(convs if enabled else [], _gemm_variant)
+
+
+def dilated_convs(model: nn.Module) -> list[nn.Module]:
+    """The convolutions of ``model`` that :func:`gemm_dilated_convs` computes as matrix products."""
 
     def eligible(m: nn.Module) -> bool:
         return (isinstance(m, nn.Conv2d) and m.groups == 1 and m.stride == (1, 1) and m.padding_mode == "zeros"
                 and min(m.dilation) >= GEMM_MIN_DILATION and m.kernel_size[0] % 2 == 1 and m.kernel_size[1] % 2 == 1
                 and tuple(m.padding) == tuple(d * (k // 2) for d, k in zip(m.dilation, m.kernel_size)))
 
-    return swapped_classes([m for m in model.modules() if eligible(m)] if enabled else [], _gemm_variant)
+    return [m for m in model.modules() if eligible(m)]
