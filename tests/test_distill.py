@@ -183,6 +183,27 @@ def test_speedups_take_each_model_in_its_faster_runtime():
         time_runtimes({}, [], runtimes=("tensorrt",))
 
 
+def test_a_model_that_does_not_export_is_timed_in_pytorch_only(world, monkeypatch):
+    import visionlab.export
+
+    root, teacher_run = world
+    real = visionlab.export.onnx_twin
+
+    def fails_for_student(seg, images, path, **kw):
+        if path.stem == "student":
+            raise RuntimeError("Unsupported: ONNX export of operator foo")
+        return real(seg, images, path, **kw)
+
+    monkeypatch.setattr(visionlab.export, "onnx_twin", fails_for_student)
+    arrays = [np.asarray(Image.open(f).convert("RGB")) for f in sorted((root / "extra" / "segment" / "images").iterdir())[:2]]
+    models = {"teacher": load_segmenter(teacher_run), "student": load_segmenter(teacher_run)}
+    with pytest.warns(UserWarning, match="student .* was not timed in ONNX Runtime.*operator foo"):
+        times = time_runtimes(models, arrays, rounds=1, block=1)
+    assert set(times["pytorch"]) == {"teacher", "student"} and set(times["onnxruntime"]) == {"teacher"}
+    s = speedups(times)
+    assert set(s["by_runtime"]) == {"pytorch"} and s["best"][1]["student"][1] == "pytorch"
+
+
 def test_onnx_twin_runs_the_same_network_in_onnx_runtime(world, tmp_path):
     root, teacher_run = world
     seg = load_segmenter(teacher_run)
