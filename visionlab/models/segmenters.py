@@ -231,8 +231,8 @@ class CompactEncoder(nn.Module):
     features (stride 4); each further width adds a stage that halves the resolution, the last
     giving ``high`` (stride 16 for three widths). On a 2-core AMX CPU in bf16, MobileNetV3's and
     EfficientNet-Lite0's depthwise convolutions made LR-ASPP students only 1.3-1.6x faster than the
-    game-world U-Net teacher; with this encoder the student ran 7.3-7.4x faster at batch 1 and 10-11x at
-    batch 8 (``benchmarks/bench_distill_speed.py``).
+    game-world U-Net teacher; with this encoder the student ran 11.8-13.3x faster at batch 1 (ONNX Runtime)
+    and 10.5-11.0x at batch 8 (PyTorch bf16), each model in its faster runtime (``benchmarks/bench_distill_speed.py``).
     """
 
     def __init__(self, widths: tuple[int, ...] = (32, 64, 128), depths: tuple[int, ...] = (2, 2, 2)) -> None:
