@@ -16,7 +16,8 @@ from visionlab.errors import CheckpointMismatchError, DatasetError, UnknownNameE
 from visionlab.models.segmenters import build_segmenter, get_arch, list_archs, load_pretrained, upsample_bilinear
 from visionlab.segment import SegmentationPredictor, load_segmenter, output_names
 from visionlab.train.config import SegAugmentConfig, SegmentConfig
-from visionlab.train.segment import DiceLoss, SegLoss, class_weights, train_segmenter
+from visionlab.train.losses import DiceLoss, SegLoss, class_weights
+from visionlab.train.segment import train_segmenter
 from visionlab.utils.device import gemm_dilated_convs
 from visionlab.utils.files import read_json
 
@@ -305,7 +306,7 @@ def test_eval_refuses_a_dataset_with_other_classes(rects_run, tmp_path):
 def test_classifier_checkpoint_is_not_a_segmenter(tmp_path):
     from visionlab.models import get_classifier
     from visionlab.models.weights import IMAGENET_PREPROCESS
-    from visionlab.train.checkpoint import load_segmenter as load_seg_ckpt, save_classifier
+    from visionlab.models.checkpoint import load_segmenter as load_seg_ckpt, save_classifier
 
     save_classifier(tmp_path / "c.safetensors", get_classifier("tiny_cnn", num_classes=2, weights=None), ["a", "b"], IMAGENET_PREPROCESS)
     with pytest.raises(CheckpointMismatchError, match="not a segmenter"):

@@ -200,7 +200,7 @@ def test_decode_cache_respects_its_memory_limit(blobs_dir: Path) -> None:
 
 
 def test_optimizer_is_fused_adam_on_the_cpu_and_steps_like_plain_adam():
-    from visionlab.train.trainers import make_optimizer
+    from visionlab.train.optim import make_optimizer
 
     g = torch.Generator().manual_seed(0)
     ours, ref = (torch.nn.Linear(6, 3) for _ in range(2))

@@ -54,11 +54,11 @@ from visionlab.data.images import load_rgb
 from visionlab.errors import ConfigError, DatasetError, UnknownNameError, UnreadableImageError, VisionLabError
 from visionlab.explain.cam import Explainer
 from visionlab.explain.figures import overlay as cam_overlay
+from visionlab.models.checkpoint import read_metadata
 from visionlab.models.weights import Preprocess
 from visionlab.pipeline import PipelineOptions, RegionClassifier, annotate, crop_region, find_regions, resolve_classes
 from visionlab.segment import LoadedSegmenter, SegmentationPredictor, class_shares, load_segmenter
 from visionlab.segment import overlay as seg_overlay
-from visionlab.train.checkpoint import read_metadata
 from visionlab.utils.files import atomic_write
 
 if TYPE_CHECKING:
@@ -324,7 +324,7 @@ def run_examples(run: Path, n: int = N_EXAMPLES) -> list[Path]:
 
     payload = read_json(split)
     if payload.get("task") == "segment":
-        from visionlab.train.segment import load_mask_splits_file
+        from visionlab.data.mask_splits import load_mask_splits_file
 
         lists = load_mask_splits_file(split)
         groups = [[s.image_path(i) for i in range(len(s))] for s in _val_first(lists)]
@@ -382,7 +382,7 @@ def find_examples(classifier: str | Path | None, segmenter: str | Path | None, c
 
 # --- the Gradio layer ----------------------------------------------------------------------------
 
-def make_theme() -> "gr.themes.Base":
+def make_theme() -> gr.themes.Base:
     """Gradio's default look with system fonts only: nothing to fetch, from a CDN or the app."""
     import gradio as gr
     from gradio.themes.utils.fonts import Font
@@ -410,7 +410,7 @@ def markdown_escape(text: str) -> str:
 
 
 def build_app(classifier: str | Path | None = None, segmenter: str | Path | None = None, examples: list[str | Path] | None = None, *,
-              options: PipelineOptions | None = None, cache_dir: Path | None = None) -> "gr.Blocks":
+              options: PipelineOptions | None = None, cache_dir: Path | None = None) -> gr.Blocks:
     """The web app; models load here, once.
 
     Args:
@@ -472,7 +472,7 @@ def build_app(classifier: str | Path | None = None, segmenter: str | Path | None
     return demo
 
 
-def launch(demo: "gr.Blocks", host: str = "127.0.0.1", port: int | None = None, share: bool = False, block: bool = True,
+def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int | None = None, share: bool = False, block: bool = True,
            quiet: bool = False) -> str:
     """Serve the app; returns its local URL (``block=False``: serve from a thread and return at once).
 

@@ -571,7 +571,7 @@ def _cmd_restore(args) -> None:
     print(format_restore(restore(args.quarantine)))
 
 
-def config_from_args(args) -> "ClassifyConfig":
+def config_from_args(args) -> ClassifyConfig:
     from visionlab.data.transforms import AugmentConfig
     from visionlab.train.config import ClassifyConfig
 

@@ -26,6 +26,7 @@ from PIL import Image, ImageDraw
 from skimage.filters import threshold_otsu
 
 from visionlab import runs
+from visionlab.data.images import expand_paths, image_batches
 from visionlab.data.masks import SegClasses
 from visionlab.data.transforms import eval_transform
 from visionlab.errors import ConfigError, UnknownNameError
@@ -33,10 +34,9 @@ from visionlab.explain.cam import Explainer
 from visionlab.explain.figures import overlay as cam_overlay
 from visionlab.explain.figures import save_png
 from visionlab.explain.stage import _target_index
+from visionlab.models.checkpoint import load_classifier
 from visionlab.models.weights import Preprocess
-from visionlab.predict import expand_paths, image_batches
 from visionlab.segment import SUMMARY, SegmentationPredictor, check_output_folder, load_segmenter, output_names
-from visionlab.train.checkpoint import load_classifier
 from visionlab.utils.device import resolve_device
 from visionlab.utils.files import write_csv_rows, write_json
 

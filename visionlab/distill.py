@@ -34,13 +34,12 @@ from torchvision import tv_tensors
 
 from visionlab import runs
 from visionlab.data.check import file_sha256
-from visionlab.data.images import load_rgb
+from visionlab.data.images import expand_paths, image_batches, load_rgb
 from visionlab.data.masks import MaskList, mask_statistics, save_mask_png, split_mask_list
 from visionlab.data.seg_dataset import MaskDataset, seg_train_transform
 from visionlab.errors import ConfigError, RunFolderError, UnknownNameError, WeightsUnavailableError
 from visionlab.evaluate.seg_metrics import ConfusionAccumulator, segmentation_metrics
 from visionlab.models.segmenters import get_arch, list_archs
-from visionlab.predict import expand_paths, image_batches
 from visionlab.segment import LoadedSegmenter, SegmentationPredictor, load_segmenter, output_names
 from visionlab.train.config import SegAugmentConfig, SegmentConfig
 from visionlab.utils.files import atomic_write, read_json, write_csv_rows, write_json
@@ -274,8 +273,8 @@ class DistillLoss(nn.Module):
 
 def ground_truth_split(teacher: LoadedSegmenter, data: str | Path, seed: int) -> MaskList:
     """The test images to score on: the teacher run's own test split of ``data``, else ``data``'s."""
+    from visionlab.data.mask_splits import load_mask_splits
     from visionlab.evaluate.segment import resolve_mask_split
-    from visionlab.train.segment import load_mask_splits
 
     if teacher.run is not None and (teacher.run / runs.SPLIT).is_file():
         saved = read_json(teacher.run / runs.SPLIT)["splits"]
@@ -295,7 +294,8 @@ def _drop_test_images(files: list[Path], test: MaskList | None) -> tuple[list[Pa
 
 def _student_config(opts: DistillOptions, out: Path, teacher: LoadedSegmenter, arch: str, encoder: str, pretrained: bool) -> SegmentConfig:
     """The student's training settings; loss and class weights follow the teacher run's (rare classes
-    such as the game world's items need Dice and balanced weights in a short run), else cross-entropy."""
+    such as the game world's items need Dice and balanced weights in a short run), else cross-entropy.
+    """
     size = opts.img_size or _teacher_size(teacher)
     taught = runs.load_config(teacher.run)["config"] if teacher.run is not None else {}
     return SegmentConfig(data=str(out / PSEUDO), out=str(out), model=arch, encoder=encoder, pretrained=pretrained, download=opts.download,
@@ -357,10 +357,11 @@ def _splits(out: Path, labelled: dict[str, Path], classes, test: MaskList | None
 
 def _train_student(opts: DistillOptions, out: Path, teacher: LoadedSegmenter, arch: str, encoder: str, labelled: dict[str, Path],
                    test: MaskList | None, resume: bool) -> Path:
+    from visionlab.data.mask_splits import load_mask_splits_file, save_mask_splits
     from visionlab.evaluate.segment import evaluate_segmentation_run
-    from visionlab.train.checkpoint import load_segmenter_state, save_segmenter
+    from visionlab.models.checkpoint import load_segmenter_state, save_segmenter
     from visionlab.train.fit import FitPlan, fit
-    from visionlab.train.segment import SegSetup, SegTrainer, build_model, load_mask_splits_file, save_mask_splits
+    from visionlab.train.segment import SegSetup, SegTrainer, build_model
     from visionlab.utils.device import resolve_amp, resolve_device
 
     if resume:
@@ -401,7 +402,7 @@ def _train_student(opts: DistillOptions, out: Path, teacher: LoadedSegmenter, ar
 
 
 def _soft_parts(setup, opts: DistillOptions) -> tuple[SoftTargetDataset, DistillLoss]:
-    from visionlab.train.segment import class_weights
+    from visionlab.train.losses import class_weights
 
     cfg, items = setup.cfg, setup.splits["train"]
     aug = cfg.augment

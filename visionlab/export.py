@@ -28,9 +28,17 @@ import numpy as np
 import torch
 from torch import nn
 
-from visionlab import __version__, runs
+from visionlab import runs
+from visionlab._version import __version__
+from visionlab.data.images import load_rgb
+from visionlab.data.transforms import eval_transform
 from visionlab.errors import ConfigError, VisionLabError
-from visionlab.utils.files import write_json
+from visionlab.evaluate.segment import resolve_mask_split
+from visionlab.models.loading import LoadedSegmenter, load_classifier_run, load_exported_segmenter, load_segmenter
+from visionlab.models.onnx import OnnxNetwork
+from visionlab.models.onnx import read_exported_metadata as read_exported_metadata  # re-exported for engines' scripts
+from visionlab.segment import SegmentationPredictor
+from visionlab.utils.files import read_json, write_json
 
 FORMATS = {"onnx": ".onnx", "torchscript": ".pt"}
 FORMAT_VERSION = "visionlab-model/1"
@@ -58,20 +66,15 @@ def load_for_export(run: str | Path) -> tuple[nn.Module, dict, torch.Tensor]:
 
 
 def _segmenter_parts(run: Path) -> tuple[nn.Module, dict, torch.Tensor]:
-    from visionlab.data.images import load_rgb
-    from visionlab.evaluate.segment import resolve_mask_split
-    from visionlab.segment import load_segmenter
-
     items = resolve_mask_split(run, None, "val")
     images = [np.asarray(load_rgb(items.image_path(i))) for i in range(min(N_CHECK, len(items)))]
     return segmenter_parts(load_segmenter(run), images)
 
 
-def segmenter_parts(seg, images: list[np.ndarray]) -> tuple[nn.Module, dict, torch.Tensor]:
+def segmenter_parts(seg: LoadedSegmenter, images: list[np.ndarray]) -> tuple[nn.Module, dict, torch.Tensor]:
     """A loaded segmenter's fp32 network, its ``visionlab-model/1`` record, and ``images`` prepared
-    for it (those with the first image's network input size) as the check batch."""
-    from visionlab.segment import SegmentationPredictor
-
+    for it (those with the first image's network input size) as the check batch.
+    """
     predictor = SegmentationPredictor(seg, device="cpu", amp="off", fold=False)
     pre = seg.preprocess
     size = pre.input_size(*images[0].shape[:2])
@@ -85,13 +88,8 @@ def segmenter_parts(seg, images: list[np.ndarray]) -> tuple[nn.Module, dict, tor
 
 
 def _classifier_parts(run: Path) -> tuple[nn.Module, dict, torch.Tensor]:
-    from visionlab.data.images import load_rgb
-    from visionlab.data.transforms import eval_transform
-    from visionlab.train.checkpoint import load_classifier
-    from visionlab.utils.files import read_json
-
-    model, meta = load_classifier(run / runs.BEST if (run / runs.BEST).is_file() else run / runs.LAST)
-    split = read_json(run / runs.SPLIT)
+    model, meta = load_classifier_run(run)
+    split = read_json(runs.RunFolder(run).split_path)
     rows = split["splits"].get("val") or split["splits"]["train"]
     tf = eval_transform(meta["preprocess"])
     x = torch.stack([tf(load_rgb(Path(split["root"]) / rel)) for rel, _ in rows[:N_CHECK]])
@@ -138,94 +136,6 @@ def _flat_metadata(meta: dict) -> dict[str, str]:
 
 
 # --- loading and checking -------------------------------------------------------------------------
-
-class OnnxNetwork(nn.Module):
-    """An ONNX file run by ONNX Runtime on the CPU, callable like the PyTorch network it came from."""
-
-    runtime = "onnxruntime"
-
-    def __init__(self, path: str | Path, threads: int | None = None) -> None:
-        super().__init__()
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or torch.get_num_threads()
-        # ORT's workers spin-wait after each run by default, stealing the cores from PyTorch work that
-        # follows in the same process (measured: the U-Net's next PyTorch forward 21 -> 80 ms at batch 1),
-        # and from other sessions: two spinning sessions made a small student's forward 2.6 -> 4.2 ms
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.path = Path(path)
-        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        self.meta = json.loads(self.session.get_modelmeta().custom_metadata_map["visionlab"])
-        self.arch, self.encoder = f"onnx:{self.meta['arch']}", self.meta.get("encoder", "")
-        self.num_classes, self.weights = len(self.meta["classes"]), None
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        array = np.ascontiguousarray(x.detach().float().cpu().numpy())
-        return torch.from_numpy(self.session.run(None, {"input": array})[0])
-
-    def parameter_counts(self) -> dict[str, int]:
-        import onnx
-
-        n = sum(int(np.prod(t.dims)) for t in onnx.load(str(self.path)).graph.initializer)
-        return {"total": n, "trainable": 0}
-
-
-def load_exported_segmenter(path: str | Path):
-    """An exported ONNX segmenter as a :class:`~visionlab.segment.LoadedSegmenter` (run by ONNX Runtime)."""
-    from visionlab.data.masks import SegClasses
-    from visionlab.models.segmenters import SegPreprocess
-    from visionlab.segment import LoadedSegmenter
-
-    meta = _require_task(path, "segment")
-    inp = meta["input"]
-    size = inp["resize"] if isinstance(inp["resize"], int) else tuple(inp["resize"])
-    pre = SegPreprocess(size, tuple(inp["mean"]), tuple(inp["std"]), inp["interpolation"], inp["pad_to"])
-    classes = SegClasses(tuple(meta["classes"]), tuple(tuple(c) for c in meta["colors"]), meta["ignore_index"])
-    return LoadedSegmenter(str(path), classes, OnnxNetwork(path), pre)
-
-
-def load_exported_classifier(path: str | Path) -> tuple[nn.Module, dict]:
-    """An exported ONNX classifier and the metadata ``predict`` needs (``classes``, ``preprocess``)."""
-    from visionlab.models.weights import Preprocess
-
-    meta = _require_task(path, "classify")
-    inp = meta["input"]
-    pre = Preprocess(inp["resize_short_side"], inp["size"][0], tuple(inp["mean"]), tuple(inp["std"]), inp["interpolation"])
-    return OnnxNetwork(path), {"classes": meta["classes"], "preprocess": pre}
-
-
-def _require_task(path: str | Path, task: str) -> dict:
-    if Path(path).suffix != ".onnx":
-        raise ConfigError(f"{path}: only ONNX files run in visionlab (TorchScript files are for engines); export with --format onnx")
-    meta = read_exported_metadata(path)
-    if meta["task"] != task:
-        raise ConfigError(f"{path} holds a {meta['task']} model; pass a {task} model here")
-    return meta
-
-
-def read_exported_metadata(path: str | Path) -> dict:
-    """The ``visionlab-model/1`` record of an exported file.
-
-    Raises:
-        ConfigError: Not a file visionlab exported.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"{path} does not exist; export a run first: visionlab export RUN --format onnx")
-    try:
-        if path.suffix == ".onnx":
-            import onnxruntime as ort
-
-            return json.loads(ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).get_modelmeta().custom_metadata_map["visionlab"])
-        extra = {"visionlab.json": ""}
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)
-            torch.jit.load(str(path), map_location="cpu", _extra_files=extra)
-        return json.loads(extra["visionlab.json"])
-    except Exception as exc:  # ONNX Runtime and torch.jit raise their own types for damaged or foreign files
-        raise ConfigError(f"{path} is not a model exported by visionlab ({exc}); export it with: visionlab export RUN") from exc
-
 
 def _exported_outputs(path: Path, fmt: str, x: torch.Tensor) -> np.ndarray:
     if fmt == "onnx":
@@ -285,7 +195,8 @@ def export_run(run: str | Path, fmt: str = "onnx", out: str | Path | None = None
     return report
 
 
-def onnx_twin(seg, images: list[np.ndarray], path: str | Path, *, opset: int = 17, tolerance: float = TOLERANCE):
+def onnx_twin(seg: LoadedSegmenter, images: list[np.ndarray], path: str | Path, *, opset: int = 17,
+              tolerance: float = TOLERANCE) -> LoadedSegmenter:
     """``seg`` (a network loaded in PyTorch) exported to ``path`` and loaded back to run in ONNX Runtime,
     checked on ``images`` like :func:`export_run`; for timing one model in both runtimes.
 

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import platform
 import time
+from collections.abc import Callable
 from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import torch
 import yaml
@@ -121,11 +122,11 @@ class LabConfig:
     quiet: bool = False
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "LabConfig":
+    def from_dict(cls, d: dict[str, Any]) -> LabConfig:
         return _build(cls, d, "")
 
     @classmethod
-    def from_yaml(cls, path: str | Path) -> "LabConfig":
+    def from_yaml(cls, path: str | Path) -> LabConfig:
         """Read a config file, or an embedded config by name (``game_world``, ``tiny``).
 
         Raises:

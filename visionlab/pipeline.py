@@ -26,12 +26,12 @@ from skimage.feature import peak_local_max
 from skimage.measure import label, regionprops
 from skimage.segmentation import watershed
 
+from visionlab.data.images import expand_paths
 from visionlab.data.transforms import eval_transform
 from visionlab.errors import UnknownNameError
+from visionlab.models.checkpoint import load_classifier
 from visionlab.models.fuse import fold_batchnorm
-from visionlab.predict import expand_paths
 from visionlab.segment import SegmentationPredictor, check_output_folder, load_segmenter, output_names
-from visionlab.train.checkpoint import load_classifier
 from visionlab.utils.device import autocast, resolve_amp, resolve_device
 from visionlab.utils.files import atomic_write, read_json, write_csv_rows, write_json
 

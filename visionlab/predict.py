@@ -4,67 +4,42 @@ from __future__ import annotations
 
 import csv
 import io
-import warnings
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterator
 
 import torch
-from PIL import Image
+from torch import nn
 
-from visionlab import runs
-from visionlab.data.images import is_image_path, load_rgb
+from visionlab.data.images import expand_paths, image_batches
 from visionlab.data.transforms import eval_transform
-from visionlab.errors import ConfigError, DatasetError, UnreadableImageError
-from visionlab.train.checkpoint import load_classifier
-from visionlab.train.loop import predict_logits
-from visionlab.utils.device import resolve_amp, resolve_device
+from visionlab.errors import ConfigError
+from visionlab.models.loading import load_classifier_run
+from visionlab.utils.device import autocast, resolve_amp, resolve_device, to_device
 from visionlab.utils.files import atomic_write, write_json
+from visionlab.utils.progress import progress
 
 
-def expand_paths(paths: list[str | Path]) -> list[Path]:
-    """Files as given, folders searched recursively for images, in sorted order.
+@torch.no_grad()
+def predict_logits(
+    model: nn.Module, loader: Iterable[tuple[torch.Tensor, torch.Tensor, torch.Tensor]], device: torch.device, amp: torch.dtype | None, channels_last: bool, quiet: bool = True, desc: str = "eval"
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Logits ``(N, K)`` (fp32), labels ``(N,)`` and indices ``(N,)`` over ``(x, y, index)`` batches.
 
-    Raises:
-        DatasetError: A path does not exist, or nothing to predict on was found.
+    The model's train/eval mode is restored afterwards.
     """
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and is_image_path(f))
-        elif p.is_file():
-            out.append(p)
-        else:
-            raise DatasetError(f"{p} does not exist; pass image files or folders")
-    if not out:
-        raise DatasetError(f"no images found in {', '.join(map(str, paths))}")
-    return out
-
-
-def image_batches(paths: list[Path], batch_size: int) -> Iterator[tuple[list[Path], list[Image.Image]]]:
-    """Decode every file once, a batch at a time; unreadable files are skipped.
-
-    After the last batch one warning lists the skipped files.
-
-    Raises:
-        DatasetError: Not one file could be read.
-    """
-    bad: list[str] = []
-    seen_good = False
-    for start in range(0, len(paths), batch_size):
-        good, images = [], []
-        for p in paths[start : start + batch_size]:
-            try:
-                images.append(load_rgb(p))
-                good.append(p)
-            except UnreadableImageError as exc:
-                bad.append(str(exc))
-        if good:
-            seen_good = True
-            yield good, images
-    if bad:
-        warnings.warn(f"skipped {len(bad)} unreadable file(s):\n  " + "\n  ".join(bad), stacklevel=3)
-    if not seen_good:
-        raise DatasetError("none of the given files is a readable image")
+    was_training = model.training
+    model.eval()
+    logits, labels, indices = [], [], []
+    try:
+        for x, y, idx in progress(loader, desc, quiet):
+            with autocast(device, amp):
+                out = model(to_device(x, device, channels_last))
+            logits.append(out.float().cpu())
+            labels.append(torch.as_tensor(y))
+            indices.append(torch.as_tensor(idx))
+    finally:
+        model.train(was_training)
+    return torch.cat(logits), torch.cat(labels), torch.cat(indices)
 
 
 def predict_paths(run: str | Path, paths: list[str | Path], top_k: int = 3, batch_size: int = 32, device: str = "auto") -> list[dict]:
@@ -78,14 +53,9 @@ def predict_paths(run: str | Path, paths: list[str | Path], top_k: int = 3, batc
         >>> predict_paths("runs/r1", ["cat.jpg"])[0]["label"]  # doctest: +SKIP
         'cat'
     """
+    model, meta = load_classifier_run(run)
     if Path(run).suffix == ".onnx":  # exported with visionlab export; runs in ONNX Runtime on the CPU
-        from visionlab.export import load_exported_classifier
-
-        model, meta = load_exported_classifier(run)
         device = "cpu"
-    else:
-        run = runs.require_run(run)
-        model, meta = load_classifier(run / runs.BEST if (run / runs.BEST).is_file() else run / runs.LAST)
     dev = resolve_device(device)
     model.to(dev)
     tf = eval_transform(meta["preprocess"])

@@ -47,9 +47,10 @@ import math
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Union
+from typing import Any, Union
 
 from PIL import Image, ImageDraw
 
@@ -141,7 +142,7 @@ class Bullets:
 @dataclass
 class Details:
     summary: str
-    blocks: list["Block"]
+    blocks: list[Block]
 
 
 Block = Union[Para, Note, Heading, Table, Gallery, Pre, Bullets, Details]
@@ -449,7 +450,7 @@ MODE_TEXT = {
 
 def classifier_parameters(ckpt: Path, mode: str, unfreeze_top: int) -> dict[str, int]:
     """Parameter counts of a checkpoint's model with the run's mode applied (what that mode trains)."""
-    from visionlab.train.checkpoint import load_classifier
+    from visionlab.models.checkpoint import load_classifier
 
     model, _ = load_classifier(ckpt)
     if mode == "frozen":

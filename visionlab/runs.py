@@ -1,11 +1,35 @@
-"""Run folders: one per command, self-describing (config.json with versions and seed)."""
+"""Run and lab folders: the only code that knows their layout.
+
+A *run* is what one training command writes (``visionlab train classify|segment``, ``distill``)::
+
+    RUN/config.json          every resolved setting, library versions, seed (``{"config": ..., "versions": ...}``)
+    RUN/split.json           the data split, reused by evaluation
+    RUN/best.safetensors     the best epoch's weights; ``last.safetensors`` the last epoch's
+    RUN/train_state.pt       optimizer/scheduler state for ``--resume``
+    RUN/history.csv          one row per epoch
+    RUN/metrics.json         the latest evaluation
+    RUN/eval/<split>/        per-split metrics and per-image rows
+    RUN/plots/               curves, confusion matrices, ROC, worst examples
+    RUN/explain/<method>/    class activation maps
+
+A *lab* is what ``visionlab lab`` writes: ``LAB/lab.json`` (format ``visionlab-lab/1``) lists each
+stage's folder relative to the lab; ``LAB/report.html``, ``LAB/report.md`` and ``LAB/report_files/``
+are the report.
+
+Example:
+    >>> run = RunFolder("runs/r1")
+    >>> run.checkpoint()  # doctest: +SKIP
+    PosixPath('runs/r1/best.safetensors')
+"""
 
 from __future__ import annotations
 
 import platform
 import sys
 from pathlib import Path
+from typing import Any
 
+from visionlab._version import __version__
 from visionlab.errors import RunFolderError
 from visionlab.utils.files import read_json, write_json
 
@@ -16,9 +40,19 @@ METRICS = "metrics.json"
 BEST = "best.safetensors"
 LAST = "last.safetensors"
 TRAIN_STATE = "train_state.pt"
+PLOTS = "plots"
+EVAL = "eval"
+EXPLAIN = "explain"
+
+LAB_MANIFEST = "lab.json"
+LAB_FORMAT = "visionlab-lab/1"
+REPORT_HTML = "report.html"
+REPORT_MARKDOWN = "report.md"
+REPORT_FILES = "report_files"
 
 
 def library_versions() -> dict[str, str]:
+    """The versions of Python, the platform and the libraries a run depends on."""
     import numpy
     import PIL
     import segmentation_models_pytorch as smp
@@ -27,10 +61,8 @@ def library_versions() -> dict[str, str]:
     import torch
     import torchvision
 
-    import visionlab
-
     return {
-        "visionlab": visionlab.__version__,
+        "visionlab": __version__,
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "torch": torch.__version__,
@@ -43,49 +75,225 @@ def library_versions() -> dict[str, str]:
     }
 
 
-def check_new_run(out: str | Path) -> None:
-    """Refuse a folder that already holds a run or other files, without touching it.
+class RunFolder:
+    """One run folder: its paths, and the checks that a command may read or create it.
 
-    Raises:
-        RunFolderError: ``out`` already holds a run or other files.
+    Args:
+        path: The folder (need not exist yet).
     """
-    out = Path(out)
-    if (out / CONFIG).exists():
-        raise RunFolderError(
-            f"{out} already holds a run; pass --resume to continue it, or choose another --out "
-            "(nothing was overwritten)"
-        )
-    if out.exists() and any(out.iterdir()):
-        raise RunFolderError(f"{out} is not empty; choose a new or empty folder for --out (nothing was touched)")
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def __repr__(self) -> str:
+        return f"RunFolder({str(self.path)!r})"
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+    # --- paths -------------------------------------------------------------------------------------
+    @property
+    def config_path(self) -> Path:
+        return self.path / CONFIG
+
+    @property
+    def split_path(self) -> Path:
+        return self.path / SPLIT
+
+    @property
+    def history_path(self) -> Path:
+        return self.path / HISTORY
+
+    @property
+    def metrics_path(self) -> Path:
+        return self.path / METRICS
+
+    @property
+    def best_path(self) -> Path:
+        return self.path / BEST
+
+    @property
+    def last_path(self) -> Path:
+        return self.path / LAST
+
+    @property
+    def train_state_path(self) -> Path:
+        return self.path / TRAIN_STATE
+
+    @property
+    def plots(self) -> Path:
+        return self.path / PLOTS
+
+    def eval_dir(self, split: str) -> Path:
+        """``RUN/eval/<split>/``: one split's metrics and per-image rows."""
+        return self.path / EVAL / split
+
+    def eval_metrics_path(self, split: str) -> Path:
+        return self.eval_dir(split) / METRICS
+
+    def explain_dir(self, method: str) -> Path:
+        """``RUN/explain/<method>/``: the default output folder of ``visionlab explain``."""
+        return self.path / EXPLAIN / method
+
+    def is_run(self) -> bool:
+        """Whether the folder holds a run's config."""
+        return self.config_path.is_file()
+
+    def checkpoint(self) -> Path:
+        """The best epoch's weights, else the last epoch's.
+
+        Raises:
+            RunFolderError: The folder is not a run, or holds no checkpoint yet.
+        """
+        self.require()
+        return self.best_path if self.best_path.is_file() else self.last_path
+
+    def best_or_none(self) -> Path | None:
+        """The best epoch's weights when present, else ``None``."""
+        return self.best_path if self.best_path.is_file() else None
+
+    # --- checks ------------------------------------------------------------------------------------
+    def require(self) -> RunFolder:
+        """Check that this is a finished-or-resumable run folder.
+
+        Raises:
+            RunFolderError: The folder or its config/checkpoint is missing.
+        """
+        if not self.config_path.is_file():
+            raise RunFolderError(
+                f"{self.path} is not a visionlab run folder (no {CONFIG}); pass the --out folder of a training run"
+            )
+        if not self.best_path.is_file() and not self.last_path.is_file():
+            raise RunFolderError(
+                f"{self.path} has no checkpoint yet; finish training with: visionlab train classify ... "
+                f"--out {self.path} --resume"
+            )
+        return self
+
+    def check_new(self) -> None:
+        """Refuse a folder that already holds a run or other files, without touching it.
+
+        Raises:
+            RunFolderError: The folder already holds a run or other files.
+        """
+        if self.config_path.exists():
+            raise RunFolderError(
+                f"{self.path} already holds a run; pass --resume to continue it, or choose another --out "
+                "(nothing was overwritten)"
+            )
+        if self.path.exists() and any(self.path.iterdir()):
+            raise RunFolderError(
+                f"{self.path} is not empty; choose a new or empty folder for --out (nothing was touched)"
+            )
+
+    def create(self) -> RunFolder:
+        """Create the folder (with ``plots/``) for a new run after :meth:`check_new`."""
+        self.check_new()
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.plots.mkdir(exist_ok=True)
+        return self
+
+    # --- files -------------------------------------------------------------------------------------
+    def save_config(self, config: dict, extra: dict | None = None) -> None:
+        """Write ``config.json``: the resolved settings, library versions and anything in ``extra``."""
+        write_json(self.config_path, {"config": config, "versions": library_versions(), **(extra or {})})
+
+    def load_config(self) -> dict:
+        """``config.json`` as saved (``{"config": ..., "versions": ..., ...}``)."""
+        return read_json(self.config_path)
+
+    @property
+    def task(self) -> str | None:
+        """``classify``, ``segment`` or ``None`` for a folder without a config."""
+        if not self.is_run():
+            return None
+        return self.load_config().get("task")
+
+    def metrics(self, split: str | None = None) -> dict:
+        """``RUN/eval/<split>/metrics.json``, or ``RUN/metrics.json`` when ``split`` is ``None``."""
+        return read_json(self.eval_metrics_path(split) if split else self.metrics_path)
+
+    def evaluated_splits(self, order: tuple[str, ...] = ("val", "test", "train")) -> list[str]:
+        """The splits that have ``eval/<split>/metrics.json``, in ``order``."""
+        return [s for s in order if self.eval_metrics_path(s).is_file()]
+
+
+class LabFolder:
+    """One lab folder: its manifest (``lab.json``) and report files.
+
+    Args:
+        path: The folder (need not exist yet).
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def __repr__(self) -> str:
+        return f"LabFolder({str(self.path)!r})"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.path / LAB_MANIFEST
+
+    @property
+    def html_path(self) -> Path:
+        return self.path / REPORT_HTML
+
+    @property
+    def markdown_path(self) -> Path:
+        return self.path / REPORT_MARKDOWN
+
+    @property
+    def files_dir(self) -> Path:
+        return self.path / REPORT_FILES
+
+    def write_manifest(self, manifest: dict[str, Any]) -> Path:
+        """Write ``lab.json`` (atomically)."""
+        return write_json(self.manifest_path, manifest)
+
+    def read_manifest(self) -> dict[str, Any]:
+        """``lab.json``, checked for its format.
+
+        Raises:
+            RunFolderError: The folder has no manifest, or not a visionlab one.
+        """
+        if not self.manifest_path.is_file():
+            raise RunFolderError(f"{self.path} is not a lab folder (no {LAB_MANIFEST}); make one with: visionlab lab CONFIG")
+        manifest = read_json(self.manifest_path)
+        prefix = LAB_FORMAT.rsplit("/", 1)[0] + "/"
+        if not str(manifest.get("format", "")).startswith(prefix):
+            raise RunFolderError(
+                f"{self.manifest_path} is not a visionlab lab manifest (format {manifest.get('format')!r}, expected {LAB_FORMAT})"
+            )
+        return manifest
+
+
+# Function forms kept for the modules that take a plain path.
+def check_new_run(out: str | Path) -> None:
+    """See :meth:`RunFolder.check_new`."""
+    RunFolder(out).check_new()
 
 
 def prepare_new_run(out: str | Path) -> Path:
-    """Create ``out`` (with ``plots/``) for a new run after :func:`check_new_run`."""
-    out = Path(out)
-    check_new_run(out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "plots").mkdir(exist_ok=True)
-    return out
+    """See :meth:`RunFolder.create`; returns the path."""
+    return RunFolder(out).create().path
 
 
 def require_run(run: str | Path) -> Path:
-    """Check that ``run`` is a finished-or-resumable run folder.
-
-    Raises:
-        RunFolderError: The folder or its config/checkpoint is missing.
-    """
-    run = Path(run)
-    if not (run / CONFIG).is_file():
-        raise RunFolderError(f"{run} is not a visionlab run folder (no {CONFIG}); pass the --out folder of a training run")
-    if not (run / BEST).is_file() and not (run / LAST).is_file():
-        raise RunFolderError(f"{run} has no checkpoint yet; finish training with: visionlab train classify ... --out {run} --resume")
-    return run
+    """See :meth:`RunFolder.require`; returns the path."""
+    return RunFolder(run).require().path
 
 
-def save_config(run: Path, config: dict, extra: dict | None = None) -> None:
-    """Write ``config.json``: the resolved settings, library versions and anything in ``extra``."""
-    write_json(run / CONFIG, {"config": config, "versions": library_versions(), **(extra or {})})
+def save_config(run: str | Path, config: dict, extra: dict | None = None) -> None:
+    """See :meth:`RunFolder.save_config`."""
+    RunFolder(run).save_config(config, extra)
 
 
-def load_config(run: Path) -> dict:
-    return read_json(Path(run) / CONFIG)
+def load_config(run: str | Path) -> dict:
+    """See :meth:`RunFolder.load_config`."""
+    return RunFolder(run).load_config()
+
+
+def checkpoint(run: str | Path) -> Path:
+    """See :meth:`RunFolder.checkpoint`."""
+    return RunFolder(run).checkpoint()

@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image, ImageDraw
 
-from visionlab import runs
-from visionlab.data.masks import VOC, SegClasses, save_mask_png, voc_palette
+from visionlab.data.images import expand_paths, image_batches
+from visionlab.data.masks import SegClasses, save_mask_png
 from visionlab.errors import RunFolderError, UnknownNameError
-from visionlab.models.classical import CLASSICAL, DEFAULT_K, classical_segment
+from visionlab.models.classical import classical_segment
 from visionlab.models.fuse import fold_batchnorm
-from visionlab.models.segmenters import PRETRAINED, Segmenter, SegPreprocess, load_pretrained, pretrained_preprocess
-from visionlab.predict import expand_paths, image_batches
+from visionlab.models.loading import LoadedSegmenter, load_segmenter
 from visionlab.utils.device import autocast, dilated_convs, gemm_dilated_convs, resolve_amp, resolve_device
 from visionlab.utils.files import atomic_write, read_json, write_json
 from visionlab.utils.tensors import class_ids
@@ -32,70 +31,6 @@ from visionlab.utils.tensors import class_ids
 # Above this many logit values per image (classes x pixels, 256 MB in fp32), logits are not
 # resized to the original size: the argmax is taken at network resolution and resized (nearest).
 MAX_FULL_RES_LOGITS = 2**26
-
-
-@dataclass
-class LoadedSegmenter:
-    """A segmenter ready to predict, and what its outputs mean."""
-
-    name: str  # as the user gave it
-    classes: SegClasses  # for classical baselines: cluster_0..cluster_{k-1}
-    model: Segmenter | None = None
-    preprocess: SegPreprocess | None = None
-    classical: str | None = None  # baseline name when not a network
-    k: int | None = None  # clusters of a classical baseline
-    run: Path | None = None
-
-    def describe(self) -> dict:
-        d = {"name": self.name, "classes": list(self.classes.names)}
-        if self.model is not None:
-            d |= {"arch": self.model.arch, "encoder": self.model.encoder, "preprocess": self.preprocess.to_dict(),
-                  "weights": self.model.weights.describe() if self.model.weights else None}
-        if self.classical:
-            d |= {"classical": self.classical, "k": self.k}
-        return d
-
-
-def cluster_classes(k: int) -> SegClasses:
-    colors = tuple(tuple(int(v) for v in c) for c in voc_palette(k + 1)[1:])
-    return SegClasses(tuple(f"cluster_{i}" for i in range(k)), colors, 255)
-
-
-def load_segmenter(spec: str | Path, *, download: bool = False, k: int | None = None, random_weights: bool = False) -> LoadedSegmenter:
-    """Resolve a segmenter given as a run folder, a pretrained name or a classical baseline.
-
-    Args:
-        spec: Run folder, an exported ``.onnx`` file (run by ONNX Runtime), a name from ``PRETRAINED`` or ``CLASSICAL``.
-        download: Allow fetching pretrained weights that are not cached.
-        k: Clusters of a classical baseline.
-        random_weights: Pretrained architectures with random weights (timing, tests).
-
-    Raises:
-        UnknownNameError: Neither a run nor a known name; the message lists the names.
-        WeightsUnavailableError: Pretrained weights neither cached nor downloadable.
-    """
-    from visionlab.train.checkpoint import load_segmenter as load_checkpoint
-
-    path = Path(spec)
-    if path.suffix == ".onnx":
-        from visionlab.export import load_exported_segmenter
-
-        return load_exported_segmenter(path)
-    if (path / runs.CONFIG).is_file():
-        runs.require_run(path)
-        model, meta = load_checkpoint(path / runs.BEST if (path / runs.BEST).is_file() else path / runs.LAST)
-        return LoadedSegmenter(str(spec), meta["classes"], model, meta["preprocess"], run=path)
-    name = str(spec)
-    if name in PRETRAINED:
-        model = load_pretrained(name, download=download, weights=not random_weights)
-        return LoadedSegmenter(name, VOC, model.eval(), pretrained_preprocess(name))
-    if name in CLASSICAL:
-        k = k or DEFAULT_K[name]
-        return LoadedSegmenter(name, cluster_classes(k), classical=name, k=k)
-    if path.exists():
-        raise RunFolderError(f"{path} is not a visionlab run folder (no {runs.CONFIG}); pass the --out folder of visionlab train segment")
-    raise UnknownNameError(f"unknown segmenter {name!r}; choose a run folder, a pretrained model "
-                           f"({', '.join(sorted(PRETRAINED))}) or a classical baseline ({', '.join(CLASSICAL)})")
 
 
 class SegmentationPredictor:
@@ -163,7 +98,8 @@ class SegmentationPredictor:
 
     def predict_with_logits(self, images: list[np.ndarray]) -> list[tuple[np.ndarray, torch.Tensor]]:
         """For each image: class ids at its own size and the logits ``(K, h, w)`` at network resolution
-        (padding removed), for distillation."""
+        (padding removed), for distillation.
+        """
         if self.seg.classical:
             raise UnknownNameError(f"{self.seg.name} is a classical baseline: it has cluster ids, not logits; use a network")
         out: list = [None] * len(images)

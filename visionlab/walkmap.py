@@ -60,8 +60,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
+from visionlab.data.images import expand_paths
 from visionlab.errors import ConfigError, UnknownNameError
-from visionlab.predict import expand_paths
 from visionlab.segment import SUMMARY, SegmentationPredictor, check_output_folder, load_segmenter, output_names
 from visionlab.utils.files import atomic_write, write_json
 

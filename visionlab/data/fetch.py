@@ -42,17 +42,17 @@ import time
 import uuid
 import warnings
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlsplit
 
 from PIL import Image, UnidentifiedImageError
 
-from visionlab import __version__
+from visionlab._version import __version__
 from visionlab.data.check import FORMAT_EXTENSIONS
 from visionlab.data.folders import SPLIT_NAMES
 from visionlab.data.images import MAX_PIXELS

@@ -40,7 +40,7 @@ class ImageList:
     def abs_paths(self) -> list[Path]:
         return [self.root / p for p in self.paths]
 
-    def subset(self, indices: list[int] | np.ndarray) -> "ImageList":
+    def subset(self, indices: list[int] | np.ndarray) -> ImageList:
         return ImageList(self.root, self.classes, [self.paths[i] for i in indices], [self.labels[i] for i in indices])
 
     def class_counts(self) -> dict[str, int]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from visionlab.errors import UnreadableImageError
+from visionlab.errors import DatasetError, UnreadableImageError
 
 IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif", ".tif", ".tiff"})
 
@@ -84,3 +85,49 @@ def load_rgb(path: str | Path) -> Image.Image:
         raise UnreadableImageError(f"{path}: not a readable image ({exc})") from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise UnreadableImageError(f"{path}: corrupt or truncated image ({exc})") from exc
+
+
+def expand_paths(paths: list[str | Path]) -> list[Path]:
+    """Files as given, folders searched recursively for images, in sorted order.
+
+    Raises:
+        DatasetError: A path does not exist, or nothing to predict on was found.
+    """
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and is_image_path(f))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise DatasetError(f"{p} does not exist; pass image files or folders")
+    if not out:
+        raise DatasetError(f"no images found in {', '.join(map(str, paths))}")
+    return out
+
+
+def image_batches(paths: list[Path], batch_size: int) -> Iterator[tuple[list[Path], list[Image.Image]]]:
+    """Decode every file once, a batch at a time; unreadable files are skipped.
+
+    After the last batch one warning lists the skipped files.
+
+    Raises:
+        DatasetError: Not one file could be read.
+    """
+    bad: list[str] = []
+    seen_good = False
+    for start in range(0, len(paths), batch_size):
+        good, images = [], []
+        for p in paths[start : start + batch_size]:
+            try:
+                images.append(load_rgb(p))
+                good.append(p)
+            except UnreadableImageError as exc:
+                bad.append(str(exc))
+        if good:
+            seen_good = True
+            yield good, images
+    if bad:
+        warnings.warn(f"skipped {len(bad)} unreadable file(s):\n  " + "\n  ".join(bad), stacklevel=3)
+    if not seen_good:
+        raise DatasetError("none of the given files is a readable image")

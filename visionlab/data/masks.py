@@ -11,10 +11,11 @@ Layouts understood by :func:`scan_mask_dataset`:
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
@@ -93,7 +94,7 @@ class SegClasses:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict) -> "SegClasses":
+    def from_dict(cls, d: dict) -> SegClasses:
         """Inverse of :meth:`to_dict`; also reads the ``classes.json`` form.
 
         Raises:
@@ -343,14 +344,14 @@ class MaskList:
     def mask_path(self, i: int) -> Path:
         return self.root / self.masks[i]
 
-    def subset(self, indices: Sequence[int] | np.ndarray) -> "MaskList":
+    def subset(self, indices: Sequence[int] | np.ndarray) -> MaskList:
         return MaskList(self.root, [self.images[i] for i in indices], [self.masks[i] for i in indices], self.classes)
 
     def to_dict(self) -> dict[str, Any]:
         return {"root": str(self.root), "images": list(self.images), "masks": list(self.masks), "classes": self.classes.to_dict()}
 
     @classmethod
-    def from_dict(cls, d: dict, root: str | Path | None = None) -> "MaskList":
+    def from_dict(cls, d: dict, root: str | Path | None = None) -> MaskList:
         """Inverse of :meth:`to_dict`; ``root`` overrides the stored dataset folder."""
         return cls(Path(root if root is not None else d["root"]), list(d["images"]), list(d["masks"]), SegClasses.from_dict(d["classes"]))
 

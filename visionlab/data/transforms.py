@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import torch
 from PIL import Image
 from torchvision.transforms import InterpolationMode
 from torchvision.transforms import v2 as T
 
-from visionlab.models.weights import Preprocess
+from visionlab.data.preprocess import Preprocess
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,8 @@ def eval_transform(pre: Preprocess) -> T.Compose:
 def decode_transform(pre: Preprocess) -> Callable[[Image.Image], torch.Tensor]:
     """What is cached when images are decoded once: a uint8 ``(3, H, W)`` tensor, shrunk so its
     short side is the eval resize size; smaller images are kept as they are (upscaling them
-    before the random crop would only cost memory)."""
+    before the random crop would only cost memory).
+    """
     shrink = T.Resize(pre.resize_size, interpolation=_interp(pre.interpolation), antialias=True)
 
     def decode(img: Image.Image) -> torch.Tensor:

@@ -12,8 +12,8 @@ from visionlab.data.folders import ImageList, drop_unreadable, load_split, scan_
 from visionlab.data.transforms import eval_transform
 from visionlab.errors import DatasetError
 from visionlab.evaluate.report import write_evaluation
-from visionlab.train.checkpoint import load_classifier
-from visionlab.train.loop import predict_logits
+from visionlab.models.checkpoint import load_classifier
+from visionlab.predict import predict_logits
 from visionlab.utils.device import resolve_amp, resolve_device
 
 

@@ -8,7 +8,7 @@ None in the JSON-friendly dict, and are left out of the means.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import torch

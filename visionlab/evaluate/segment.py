@@ -108,8 +108,8 @@ def write_segmentation_evaluation(out: Path, split: str, metrics: dict, per_imag
 
 def resolve_mask_split(run: Path, data: str | Path | None, split: str) -> MaskList:
     """The run's saved split, or ``split`` of another dataset folder (all of it when unsplit)."""
+    from visionlab.data.mask_splits import load_mask_splits_file
     from visionlab.data.masks import scan_mask_dataset
-    from visionlab.train.segment import load_mask_splits_file
 
     if data is None:
         saved = load_mask_splits_file(run / runs.SPLIT)

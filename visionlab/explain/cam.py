@@ -86,7 +86,7 @@ class Explainer:
         self.channels_last = channels_last
         self._cam = None
 
-    def __enter__(self) -> "Explainer":
+    def __enter__(self) -> Explainer:
         self._was_training = self.model.training
         self._flags = [p.requires_grad for p in self.model.parameters()]
         for p in self.model.parameters():

@@ -13,15 +13,14 @@ from torchvision.transforms import InterpolationMode
 from torchvision.transforms import v2 as T
 
 from visionlab import runs
-from visionlab.data.images import load_rgb
+from visionlab.data.images import expand_paths, image_batches, load_rgb
 from visionlab.data.transforms import eval_transform
 from visionlab.errors import UnknownNameError
 from visionlab.explain.cam import Explainer
 from visionlab.explain.figures import gallery, save_png, three_panels
 from visionlab.explain.measures import mask_measures, perturbation_confidences, summarize
+from visionlab.models.checkpoint import load_classifier
 from visionlab.models.weights import Preprocess
-from visionlab.predict import expand_paths, image_batches
-from visionlab.train.checkpoint import load_classifier
 from visionlab.utils.device import resolve_amp
 from visionlab.utils.files import atomic_write, read_json, write_csv_rows, write_json
 

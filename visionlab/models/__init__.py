@@ -1,9 +1,8 @@
 """Model registries, weights entries and the transfer-learning classifier wrapper."""
 
-from visionlab.models.classifier import Classifier
-from visionlab.models.registry import get_classifier, get_weights, list_classifiers, register_classifier
-
 # Importing the zoo registers the built-in classifiers.
 from visionlab.models import zoo as _zoo  # noqa: E402,F401
+from visionlab.models.classifier import Classifier
+from visionlab.models.registry import get_classifier, get_weights, list_classifiers, register_classifier
 
 __all__ = ["Classifier", "get_classifier", "get_weights", "list_classifiers", "register_classifier"]

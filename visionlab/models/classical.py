@@ -8,7 +8,7 @@ these baselines are scored against learned segmenters.
 from __future__ import annotations
 
 import warnings
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -65,8 +65,8 @@ def kmeans(image: np.ndarray, k: int = 4, seed: int = 0) -> np.ndarray:
     The model is fitted on a seeded sample of at most ``MAX_FIT_PIXELS`` pixels, then predicts
     every pixel, so the same image and seed always give the same ids.
     """
-    from sklearn.cluster import KMeans
     from skimage.util import img_as_float
+    from sklearn.cluster import KMeans
 
     pixels = img_as_float(image).reshape(-1, image.shape[2] if image.ndim == 3 else 1)
     if len(pixels) < k:

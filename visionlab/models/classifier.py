@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import torch
 from torch import nn
@@ -96,7 +96,7 @@ class Classifier(nn.Module):
         self._frozen_blocks = []
         self.train(self.training)
 
-    def train(self, mode: bool = True) -> "Classifier":
+    def train(self, mode: bool = True) -> Classifier:
         super().train(mode)
         for m in self._frozen_blocks:
             if isinstance(m, nn.modules.batchnorm._BatchNorm):

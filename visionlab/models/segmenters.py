@@ -7,8 +7,8 @@ Every network is wrapped as a :class:`Segmenter`: ``(B, 3, H, W) -> (B, K, H, W)
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Callable, Mapping
 
 import torch
 import torch.nn.functional as F
@@ -52,7 +52,7 @@ class SegPreprocess:
                 "std": list(self.std), "interpolation": self.interpolation, "pad_to": self.pad_to}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "SegPreprocess":
+    def from_dict(cls, d: dict) -> SegPreprocess:
         size = d["size"] if isinstance(d["size"], int) else tuple(d["size"])
         return cls(size, tuple(d["mean"]), tuple(d["std"]), d.get("interpolation", "bilinear"), int(d.get("pad_to", 1)))
 
@@ -101,7 +101,7 @@ class Segmenter(nn.Module):
             p.requires_grad_(not frozen)
         self._encoder_frozen = frozen
 
-    def train(self, mode: bool = True) -> "Segmenter":
+    def train(self, mode: bool = True) -> Segmenter:
         super().train(mode)
         if mode and getattr(self, "_encoder_frozen", False):
             self.encoder_module.eval()
@@ -209,8 +209,9 @@ class _FeatureDict(nn.Module):
 
 
 def _lraspp_builder(num_classes: int, encoder: str) -> tuple[nn.Module, nn.Module]:
-    """torchvision's LR-ASPP on MobileNetV3 (its own builder), or the same head on EfficientNet-Lite0,
-    whose ImageNet weights ship with visionlab, with its stride-4 and stride-32 features."""
+    """Torchvision's LR-ASPP on MobileNetV3 (its own builder), or the same head on EfficientNet-Lite0,
+    whose ImageNet weights ship with visionlab, with its stride-4 and stride-32 features.
+    """
     if encoder in COMPACT_ENCODERS:
         net = _CompactLRASPP(num_classes, *COMPACT_ENCODERS[encoder])
         return net, net.backbone
@@ -276,7 +277,8 @@ def upsample_bilinear(x: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
 
 class _CompactLRASPP(nn.Module):
     """torchvision's LR-ASPP head on :class:`CompactEncoder`; its stride-4 logits are upsampled in fp32
-    (:func:`upsample_bilinear`): bilinear upsampling of bf16 channels-last tensors took 1.1 ms of a 2.8 ms forward."""
+    (:func:`upsample_bilinear`): bilinear upsampling of bf16 channels-last tensors took 1.1 ms of a 2.8 ms forward.
+    """
 
     def __init__(self, num_classes: int, widths: tuple[int, ...], depths: tuple[int, ...], inter_channels: int = 64) -> None:
         super().__init__()

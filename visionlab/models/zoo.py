@@ -1,5 +1,6 @@
 """Built-in classifiers: torchvision ImageNet backbones, EfficientNet-Lite0 with bundled weights,
-and a tiny CNN for tests and smoke runs."""
+and a tiny CNN for tests and smoke runs.
+"""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def _resnet(arch: str, net: tvm.ResNet, num_classes: int, dropout: float) -> Cla
 
 
 def _features_net(arch: str, net: nn.Module, num_features: int, num_classes: int, dropout: float) -> Classifier:
-    """torchvision nets shaped ``features`` -> pool -> ``classifier``: drop the classifier."""
+    """Torchvision nets shaped ``features`` -> pool -> ``classifier``: drop the classifier."""
     net.classifier = nn.Identity()
     blocks = list(net.features)
     return Classifier(arch, net, num_features, num_classes, blocks, f"backbone.features.{len(blocks) - 1}", dropout)

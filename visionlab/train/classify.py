@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -12,31 +12,13 @@ from visionlab.data.check import warn_quick_check
 from visionlab.data.folders import ImageList, load_classification_splits, load_split, save_split
 from visionlab.evaluate.report import write_evaluation
 from visionlab.models import Classifier, get_classifier
+from visionlab.models.checkpoint import load_state_into, save_classifier
 from visionlab.models.weights import IMAGENET_PREPROCESS, Preprocess
-from visionlab.train.checkpoint import load_state_into, save_classifier
 from visionlab.train.config import ClassifyConfig
-from visionlab.train.distributed import DistContext, barrier, init_distributed
+from visionlab.train.distributed import barrier, init_distributed
 from visionlab.train.fit import EpochHook, FitPlan, fit
-from visionlab.train.trainers import FrozenTrainer, LoopTrainer, Trainer
+from visionlab.train.trainers import FrozenTrainer, LoopTrainer, Setup, Trainer
 from visionlab.utils.device import resolve_amp, resolve_device
-
-
-@dataclass
-class Setup:
-    """What every stage of a run needs."""
-
-    cfg: ClassifyConfig
-    run: Path
-    ctx: DistContext
-    device: torch.device
-    amp: torch.dtype | None
-    splits: dict[str, ImageList]
-    model: Classifier
-    preprocess: Preprocess
-
-    @property
-    def classes(self) -> list[str]:
-        return self.splits["train"].classes
 
 
 def build_model(cfg: ClassifyConfig, num_classes: int) -> tuple[Classifier, Preprocess]:

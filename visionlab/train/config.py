@@ -49,7 +49,7 @@ class ClassifyConfig:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "ClassifyConfig":
+    def from_dict(cls, d: dict) -> ClassifyConfig:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in d.items() if k in known}
         values["augment"] = AugmentConfig(**values.get("augment", {}))
@@ -123,7 +123,7 @@ class SegmentConfig:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict) -> "SegmentConfig":
+    def from_dict(cls, d: dict) -> SegmentConfig:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in d.items() if k in known}
         values["augment"] = SegAugmentConfig(**values.get("augment", {}))

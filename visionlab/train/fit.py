@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 from visionlab import runs
 from visionlab.evaluate.plots import plot_history
-from visionlab.train.checkpoint import load_train_state, save_train_state
+from visionlab.models.checkpoint import load_train_state, save_train_state
 from visionlab.utils.files import write_csv_rows
 
 EpochHook = Callable[[int, dict], None]

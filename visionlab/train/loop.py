@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
 
 import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
-from visionlab.utils.device import autocast, fp32_grouped_convs
+from visionlab.utils.device import autocast, fp32_grouped_convs, to_device
 from visionlab.utils.progress import progress
 from visionlab.utils.tensors import class_ids
 
@@ -38,11 +37,6 @@ class StepStats:
         return self.correct / max(self.count, 1)
 
 
-def _to_device(x: torch.Tensor, device: torch.device, channels_last: bool) -> torch.Tensor:
-    x = x.to(device, non_blocking=True)
-    return x.contiguous(memory_format=torch.channels_last) if channels_last else x
-
-
 def train_one_epoch(
     model: nn.Module,
     loader: DataLoader,
@@ -68,7 +62,7 @@ def train_one_epoch(
     scaler = torch.amp.GradScaler(device.type, enabled=amp is torch.float16)
     with fp32_grouped_convs(model, enabled=device.type == "cpu" and amp is torch.bfloat16):
         for x, y, _ in progress(loader, desc, quiet):
-            x, y = _to_device(x, device, channels_last), y.to(device)
+            x, y = to_device(x, device, channels_last), y.to(device)
             with autocast(device, amp):
                 logits = model(x)  # (B, K)
                 loss = criterion(logits.float(), y)
@@ -79,26 +73,3 @@ def train_one_epoch(
             labels = criterion.labels(y) if hasattr(criterion, "labels") else y  # packed soft targets carry their labels
             stats.add(loss.detach(), logits.detach(), labels, ignore_index)
     return stats
-
-
-@torch.no_grad()
-def predict_logits(
-    model: nn.Module, loader: Iterable[tuple[torch.Tensor, torch.Tensor, torch.Tensor]], device: torch.device, amp: torch.dtype | None, channels_last: bool, quiet: bool = True, desc: str = "eval"
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Logits ``(N, K)`` (fp32), labels ``(N,)`` and indices ``(N,)`` over ``(x, y, index)`` batches.
-
-    The model's train/eval mode is restored afterwards.
-    """
-    was_training = model.training
-    model.eval()
-    logits, labels, indices = [], [], []
-    try:
-        for x, y, idx in progress(loader, desc, quiet):
-            with autocast(device, amp):
-                out = model(_to_device(x, device, channels_last))
-            logits.append(out.float().cpu())
-            labels.append(torch.as_tensor(y))
-            indices.append(torch.as_tensor(idx))
-    finally:
-        model.train(was_training)
-    return torch.cat(logits), torch.cat(labels), torch.cat(indices)

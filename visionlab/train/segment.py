@@ -6,117 +6,25 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader
 
 from visionlab import runs
-from visionlab.data.masks import MaskList, mask_statistics, scan_mask_dataset, split_mask_list
+from visionlab.data.mask_splits import load_mask_splits, load_mask_splits_file, save_mask_splits
+from visionlab.data.masks import MaskList, mask_statistics
 from visionlab.data.seg_dataset import MaskDataset, seg_eval_transform, seg_train_transform
-from visionlab.errors import DatasetError
 from visionlab.evaluate.seg_metrics import ConfusionAccumulator, segmentation_metrics
-from visionlab.models.segmenters import IMAGENET_MEAN, IMAGENET_STD, ENCODER_WEIGHTS, Segmenter, SegPreprocess, build_segmenter, get_arch
-from visionlab.train.checkpoint import load_segmenter_state, save_segmenter
+from visionlab.models.checkpoint import load_segmenter_state, save_segmenter
+from visionlab.models.segmenters import ENCODER_WEIGHTS, IMAGENET_MEAN, IMAGENET_STD, Segmenter, SegPreprocess, build_segmenter, get_arch
 from visionlab.train.config import SegmentConfig
 from visionlab.train.fit import EpochHook, FitPlan, fit
 from visionlab.train.loop import train_one_epoch
-from visionlab.train.trainers import make_optimizer, make_scheduler
+from visionlab.train.losses import SegLoss, class_weights
+from visionlab.train.optim import epoch_seed, make_optimizer, make_scheduler
 from visionlab.utils.device import autocast, resolve_amp, resolve_device
-from visionlab.utils.files import read_json, write_json
 from visionlab.utils.progress import progress
 from visionlab.utils.tensors import class_ids
-
-
-def load_mask_splits(root: str | Path, val_fraction: float, test_fraction: float, seed: int) -> dict[str, MaskList]:
-    """The dataset's own splits, or a seeded split of an unsplit dataset (``train``/``val``/``test``).
-
-    Raises:
-        DatasetError: No training pairs.
-    """
-    found = scan_mask_dataset(root)
-    if "all" in found:
-        return split_mask_list(found["all"], val_fraction, test_fraction, seed)
-    if "train" not in found:
-        raise DatasetError(f"{root} has no train split (found: {', '.join(found)}); add train/images and train/masks")
-    if "val" not in found:  # carve validation out of train, keep a given test split
-        cut = split_mask_list(found["train"], val_fraction, 0.0, seed)
-        found = {**found, "train": cut["train"], "val": cut["val"]}
-    return found
-
-
-def save_mask_splits(path: Path, splits: dict[str, MaskList]) -> None:
-    write_json(path, {"task": "segment", "splits": {k: v.to_dict() for k, v in splits.items()}})
-
-
-def load_mask_splits_file(path: Path) -> dict[str, MaskList]:
-    return {k: MaskList.from_dict(v) for k, v in read_json(path)["splits"].items()}
-
-
-def class_weights(pixel_counts: list[int]) -> torch.Tensor:
-    """Rare classes weigh more: ``sqrt(median frequency / frequency)``, clipped to [0.1, 10].
-
-    Classes without pixels get weight 1 (they never appear as targets).
-    """
-    counts = np.asarray(pixel_counts, dtype=np.float64)
-    present = counts > 0
-    freq = counts / counts.sum()
-    w = np.ones_like(freq)
-    w[present] = np.sqrt(np.median(freq[present]) / freq[present])
-    return torch.tensor(np.clip(w, 0.1, 10.0), dtype=torch.float32)
-
-
-class DiceLoss(nn.Module):
-    """segmentation-models-pytorch's multiclass ``DiceLoss(ignore_index=...)``, computed on ``(B, K, H, W)`` directly.
-
-    The same quantity (``tests/test_segment.py`` checks loss and gradients against smp's): per class,
-    ``1 - 2 * sum(p * t) / sum(p + t)`` over every labelled pixel of the batch, with ``p`` the softmax
-    and ``t`` the one-hot target; classes absent from the target count 0; mean over classes. smp's
-    one-hot is built pixel-major and permuted, which made its forward and backward take 62 ms against
-    36 ms here for ``(8, 8, 160, 160)`` logits on one CPU core: a quarter of a small student's step.
-    """
-
-    def __init__(self, ignore_index: int, eps: float = 1e-7) -> None:
-        super().__init__()
-        self.ignore_index, self.eps = ignore_index, eps
-
-    def forward(self, logits: torch.Tensor, target: torch.Tensor, log_probs: torch.Tensor | None = None) -> torch.Tensor:
-        """``log_probs``: ``logits.log_softmax(1)`` when the caller has it already (cross-entropy does)."""
-        k = logits.shape[1]
-        keep = (target != self.ignore_index).unsqueeze(1)
-        probs = (logits.log_softmax(1) if log_probs is None else log_probs).exp()
-        onehot = target.unsqueeze(1) == torch.arange(k, device=target.device).view(1, k, 1, 1)
-        if not keep.all():  # pseudo-labels and most masks label every pixel: no full-size masking then
-            probs, onehot = probs * keep, onehot & keep
-        onehot = onehot.to(probs.dtype)
-        dims = (0, 2, 3)
-        true = onehot.sum(dims)
-        score = 2 * (probs * onehot).sum(dims) / (probs.sum(dims) + true).clamp_min(self.eps)
-        return ((1.0 - score) * (true > 0).to(score.dtype)).mean()
-
-
-class SegLoss(nn.Module):
-    """Cross-entropy with ``ignore_index`` (optionally class-weighted), plus optional Dice.
-
-    Both terms share one log-softmax (``CrossEntropyLoss`` is ``nll_loss`` of it): computing it twice
-    took 11% of a small student's training step on ``(8, 8, 160, 160)`` logits.
-    """
-
-    def __init__(self, ignore_index: int, weight: torch.Tensor | None = None, dice_weight: float = 0.0) -> None:
-        super().__init__()
-        self.ignore_index = ignore_index
-        self.register_buffer("weight", weight)
-        self.dice_weight = dice_weight
-        if dice_weight > 0:
-            self.dice = DiceLoss(ignore_index)
-
-    def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        log_probs = logits.log_softmax(1)
-        loss = F.nll_loss(log_probs, target, weight=self.weight, ignore_index=self.ignore_index)
-        if self.dice_weight > 0:
-            loss = loss + self.dice_weight * self.dice(logits, target, log_probs)
-        return loss
 
 
 @dataclass
@@ -212,8 +120,8 @@ class SegTrainer:
     def run_epoch(self, epoch: int) -> dict:
         t0 = time.perf_counter()
         cfg, s = self.s.cfg, self.s
-        torch.manual_seed(cfg.seed * 100_003 + epoch)
-        gen = torch.Generator().manual_seed(cfg.seed * 100_003 + epoch)
+        torch.manual_seed(epoch_seed(cfg.seed, epoch))
+        gen = torch.Generator().manual_seed(epoch_seed(cfg.seed, epoch))
         loader = DataLoader(self.datasets["train"], batch_size=cfg.batch_size, shuffle=True, generator=gen,
                             num_workers=cfg.workers, drop_last=len(self.datasets["train"]) > cfg.batch_size)
         lr = self.optimizer.param_groups[0]["lr"]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import torch
@@ -11,13 +13,34 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 
 from visionlab.data.dataset import DecodedCacheDataset, ImageListDataset
+from visionlab.data.folders import ImageList
+from visionlab.data.preprocess import Preprocess
 from visionlab.data.transforms import decode_transform, eval_transform, train_transform
-from visionlab.train.distributed import all_reduce_sum, make_sampler
+from visionlab.models import Classifier
+from visionlab.predict import predict_logits
+from visionlab.train.config import ClassifyConfig
+from visionlab.train.distributed import DistContext, all_reduce_sum, make_sampler
 from visionlab.train.features import FeatureStore, extract_features, head_logits, train_head_epoch
-from visionlab.train.loop import predict_logits, train_one_epoch
+from visionlab.train.loop import train_one_epoch
+from visionlab.train.optim import epoch_seed, make_optimizer, make_scheduler
 
-if TYPE_CHECKING:
-    from visionlab.train.classify import Setup
+
+@dataclass
+class Setup:
+    """What every stage of a run needs."""
+
+    cfg: ClassifyConfig
+    run: Path
+    ctx: DistContext
+    device: torch.device
+    amp: torch.dtype | None
+    splits: dict[str, ImageList]
+    model: Classifier
+    preprocess: Preprocess
+
+    @property
+    def classes(self) -> list[str]:
+        return self.splits["train"].classes
 
 
 class Trainer(Protocol):
@@ -28,30 +51,8 @@ class Trainer(Protocol):
     def close(self) -> None: ...
 
 
-def make_optimizer(groups: list[dict], weight_decay: float) -> torch.optim.Adam:
-    """Adam, fused (one kernel over all parameters) on CPU and CUDA: on a 2-core CPU a step over the
-    U-Net/EfficientNet-Lite0's 176 tensors took 10.4 ms fused against 41 ms, the compact LR-ASPP's 1.6 against 4.9."""
-    groups = [{**g, "params": list(g["params"])} for g in groups]
-    devices = {p.device.type for g in groups for p in g["params"]}
-    return torch.optim.Adam(groups, weight_decay=weight_decay, fused=True if devices <= {"cpu", "cuda"} else None)
-
-
-def make_scheduler(opt: torch.optim.Optimizer, kind: str, epochs: int, step_size: int, gamma: float):
-    """Per-epoch LR schedule: the manual's StepLR, cosine annealing, or constant."""
-    if kind == "step":
-        return torch.optim.lr_scheduler.StepLR(opt, step_size=step_size, gamma=gamma)
-    if kind == "cosine":
-        return torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs)
-    return torch.optim.lr_scheduler.LambdaLR(opt, lambda _: 1.0)
-
-
-def _epoch_seed(seed: int, epoch: int) -> int:
-    # One seed per epoch, so a resumed run draws the same dropout masks and orders.
-    return seed * 100_003 + epoch
-
-
 class _Base:
-    def __init__(self, s: "Setup") -> None:
+    def __init__(self, s: Setup) -> None:
         self.s = s
         self.cfg = s.cfg
 
@@ -73,7 +74,7 @@ class _Base:
 class FrozenTrainer(_Base):
     """Backbone frozen (BatchNorm included); the head trains on features computed once."""
 
-    def __init__(self, s: "Setup") -> None:
+    def __init__(self, s: Setup) -> None:
         super().__init__(s)
         s.model.freeze_backbone()
         self.views = self.cfg.feature_views
@@ -93,7 +94,7 @@ class FrozenTrainer(_Base):
         )
 
     def _extract_all(self) -> None:
-        torch.manual_seed(_epoch_seed(self.cfg.seed, -1))  # augmented views are reproducible
+        torch.manual_seed(epoch_seed(self.cfg.seed, -1))  # augmented views are reproducible
         pre = self.s.preprocess
         augmented = [train_transform(self.cfg.augment, pre)] * (self.views - 1)
         self.train_feats = self._extract("train", [eval_transform(pre), *augmented])
@@ -102,8 +103,8 @@ class FrozenTrainer(_Base):
 
     def run_epoch(self, epoch: int) -> dict:
         t0 = time.perf_counter()
-        torch.manual_seed(_epoch_seed(self.cfg.seed, epoch))
-        gen = torch.Generator().manual_seed(_epoch_seed(self.cfg.seed, epoch))
+        torch.manual_seed(epoch_seed(self.cfg.seed, epoch))
+        gen = torch.Generator().manual_seed(epoch_seed(self.cfg.seed, epoch))
         n = len(self.labels["train"])
         view = epoch % self.views
         rows = np.arange(n) + view * n  # (N,) this epoch's view of every training image
@@ -142,7 +143,7 @@ class _Reindexed(torch.utils.data.Dataset):
 class LoopTrainer(_Base):
     """finetune (head first, then the top of the backbone at a lower LR) and full training."""
 
-    def __init__(self, s: "Setup") -> None:
+    def __init__(self, s: Setup) -> None:
         super().__init__(s)
         cfg, model = self.cfg, s.model
         if cfg.channels_last:
@@ -172,7 +173,7 @@ class LoopTrainer(_Base):
         sampler = make_sampler(ds, self.s.ctx, shuffle, self.cfg.seed)
         if sampler is not None:
             sampler.set_epoch(epoch)
-        gen = torch.Generator().manual_seed(_epoch_seed(self.cfg.seed, epoch))
+        gen = torch.Generator().manual_seed(epoch_seed(self.cfg.seed, epoch))
         return DataLoader(
             ds, batch_size=self.cfg.batch_size, shuffle=shuffle and sampler is None, sampler=sampler,
             num_workers=self.cfg.workers, generator=gen, drop_last=False,
@@ -183,7 +184,7 @@ class LoopTrainer(_Base):
         cfg, model = self.cfg, self.s.model
         if cfg.mode == "finetune":
             model.freeze_backbone(keep_top=cfg.unfreeze_top if epoch >= cfg.head_epochs else 0)
-        torch.manual_seed(_epoch_seed(cfg.seed, epoch))
+        torch.manual_seed(epoch_seed(cfg.seed, epoch))
         lr = self.optimizer.param_groups[0]["lr"]
         stats = train_one_epoch(self.net, self._loader("train", True, epoch), self.optimizer, self.s.device, self.s.amp, cfg.channels_last, cfg.quiet, f"epoch {epoch + 1}")
         self.scheduler.step()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from functools import lru_cache
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
+from functools import cache
 
 import torch
 from torch import nn
@@ -17,7 +17,7 @@ def resolve_device(name: str = "auto") -> torch.device:
     return torch.device(name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def cpu_supports_bf16() -> bool:
     """True when the CPU has native bf16 matrix units (AVX512-BF16 or AMX)."""
     try:
@@ -53,7 +53,7 @@ def autocast(device: torch.device, dtype: torch.dtype | None) -> contextlib.Abst
     return torch.autocast(device.type, dtype=dtype)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fp32_variant(cls: type) -> type:
     """A subclass of conv class ``cls`` whose forward leaves autocast and runs in fp32.
 
@@ -123,7 +123,7 @@ def _dilated_as_gemms(conv: nn.Conv2d, x: torch.Tensor) -> torch.Tensor:
     return out.to(x.dtype).permute(0, 3, 1, 2)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _gemm_variant(cls: type) -> type:
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return _dilated_as_gemms(self, x)
@@ -154,3 +154,9 @@ def dilated_convs(model: nn.Module) -> list[nn.Module]:
                 and tuple(m.padding) == tuple(d * (k // 2) for d, k in zip(m.dilation, m.kernel_size)))
 
     return [m for m in model.modules() if eligible(m)]
+
+
+def to_device(x: torch.Tensor, device: torch.device, channels_last: bool) -> torch.Tensor:
+    """``x`` on ``device``, in channels_last memory format when asked."""
+    x = x.to(device, non_blocking=True)
+    return x.contiguous(memory_format=torch.channels_last) if channels_last else x

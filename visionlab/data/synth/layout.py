@@ -73,7 +73,7 @@ class Layout:
         return None
 
     def water_spans(self) -> list[tuple[float, float]]:
-        """x ranges covered by water: nothing stands there."""
+        """X ranges covered by water: nothing stands there."""
         return [(b[0], b[2]) for b in self.water]
 
     def meta(self) -> dict:

@@ -7,7 +7,7 @@ so colour carries no information about the kind: a classifier has to look at sha
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -158,7 +158,7 @@ def _light(c: Color, time_of_day: str) -> Color:
     return clamp([v * factor + t for v, t in zip(c, tint)])
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lit_colors(biome: str, tod: str) -> tuple[tuple[Color, Color], dict]:
     """Sky gradient and lit environment colours of a biome at a time of day (cached: pure)."""
     base = _BIOME_COLORS[biome]

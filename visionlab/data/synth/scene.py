@@ -10,8 +10,7 @@ import numpy as np
 from . import props
 from .canvas import Canvas, Op, character_label, split_labels
 from .layout import Box, Layout, Plan, overlap, plan_extra, plan_main, plan_water
-from .palette import (BUILDING, ITEM, PLATFORM, SYNTH_CLASSES, TERRAIN, VEGETATION, WATER, Theme,
-                      make_theme)
+from .palette import BUILDING, ITEM, PLATFORM, SYNTH_CLASSES, TERRAIN, VEGETATION, WATER, Theme, make_theme
 from .props import terrain_line
 from .sprites import KINDS, place
 
@@ -219,7 +218,8 @@ def _occluder(rng: np.random.Generator, kind: str, main: Plan, theme: Theme, lay
 def _add_occluder(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout: Layout,
                   plans: list[Plan], full: dict[int, int]) -> None:
     """Draw one occluder in front, shrinking it until the main character stays >= 70% visible
-    and every extra character keeps at least 40% of what was visible."""
+    and every extra character keeps at least 40% of what was visible.
+    """
     main = plans[0]
     # A bush needs the ground (or a platform) under the character's feet.
     kinds = ("bush", "slab", "wall") if main.support != "air" else ("slab", "wall")

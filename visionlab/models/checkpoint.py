@@ -9,9 +9,9 @@ import torch
 from safetensors.torch import load_file, safe_open, save_file
 from torch import nn
 
+from visionlab.data.masks import SegClasses
 from visionlab.errors import CheckpointMismatchError, RunFolderError
 from visionlab.models import Classifier, get_classifier
-from visionlab.data.masks import SegClasses
 from visionlab.models.segmenters import Segmenter, SegPreprocess, build_segmenter
 from visionlab.models.weights import Preprocess
 from visionlab.utils.files import atomic_write
