@@ -17,6 +17,7 @@ from visionlab.cli import build_parser, main
 from visionlab.data.check import CheckOptions, DataQualityWarning, check_dataset, format_report, near_pairs, quick_check, warn_quick_check
 from visionlab.data.folders import load_classification_splits, scan_class_folders
 from visionlab.data.quarantine import read_manifest
+from visionlab.errors import ParamError
 
 
 def photo(name: str, side: int = 200) -> Image.Image:
@@ -122,6 +123,13 @@ def test_split_leakage_is_called_out_and_train_copy_kept(tmp_path: Path) -> None
     assert len(report.duplicates) == 2  # no false match among the other photos
     assert "LEAKAGE: 2 group(s)" in format_report(report)
     assert not report.imbalance()["train"]["flagged"]
+
+
+@pytest.mark.parametrize(("field", "value"), [("near_threshold", 33), ("min_side", -1), ("max_imbalance", 0.5), ("workers", 0)])
+def test_bad_options_name_the_parameter(tmp_path: Path, field: str, value: float) -> None:
+    with pytest.raises(ParamError, match=f"^{field} ") as err:
+        check_dataset(tmp_path, CheckOptions(**{field: value}))  # refused before the folder is read
+    assert err.value.param == field
 
 
 def test_near_pairs_counts_differing_bits() -> None:

@@ -109,3 +109,86 @@ def test_predict_skips_unreadable_files_with_a_warning(blobs_dir: Path, tmp_path
     assert write_predictions(rows, tmp_path / "p.json").is_file()
     with pytest.raises(Exception, match=r"\.csv or \.json"):
         write_predictions(rows, tmp_path / "p.txt")
+
+
+def test_library_errors_name_the_parameter_and_the_cli_names_the_flag(tmp_path: Path, capsys) -> None:
+    from visionlab.errors import ParamError
+    from visionlab.train.config import ClassifyConfig
+
+    with pytest.raises(ParamError, match=r"^lr must be positive; got 0") as info:
+        ClassifyConfig(data=str(tmp_path), out=str(tmp_path / "r"), lr=0).validate()
+    assert info.value.param == "lr" and "--" not in str(info.value)
+    assert main(["train", "classify", str(tmp_path), "--out", str(tmp_path / "r"), "--lr", "0"]) == 2
+    assert "error: --lr must be positive; got 0.0" in capsys.readouterr().err
+
+
+def test_parameters_map_to_their_flags_nested_and_renamed_ones_included() -> None:
+    from visionlab.cli.args import PARAM_FLAGS, cli_message
+    from visionlab.errors import ParamError
+    from visionlab.train.config import SegAugmentConfig, SegmentConfig
+
+    with pytest.raises(ParamError) as info:
+        SegmentConfig(data="d", out="o", augment=SegAugmentConfig(scale_min=0.0)).validate()
+    assert info.value.param == "augment.scale_min"
+    flags = getattr(build_parser().parse_args(["train", "segment", "d", "--out", "o"]), PARAM_FLAGS)
+    assert cli_message(info.value, flags) == "--scale-min must be in (0, 1]; got 0.0"
+    for param, flag in [("img_size", "--img-size"), ("augment.color_jitter", "--jitter"), ("augment.hflip", "--no-flip"), ("lr", "--lr")]:
+        assert cli_message(ParamError(param, f"{param} is bad"), flags) == f"{flag} is bad"
+    assert cli_message(ParamError("cache_mb", "cache_mb is bad"), flags) == "cache_mb is bad"  # not an option: left as it is
+    classify = getattr(build_parser().parse_args(["train", "classify", "d", "--out", "o"]), PARAM_FLAGS)
+    assert classify["augment.crop_scale_min"] == "--crop-scale-min" and "weight_decay" not in classify
+
+
+def test_configs_built_from_the_command_line_match_the_dataclass_defaults() -> None:
+    from visionlab.cli.train import classify_config_from_args, segment_config_from_args
+    from visionlab.data.augment import AugmentConfig
+    from visionlab.train.config import ClassifyConfig, SegAugmentConfig, SegmentConfig
+
+    parse = build_parser().parse_args
+    assert classify_config_from_args(parse(["train", "classify", "d", "--out", "o"])) == ClassifyConfig("d", "o")
+    assert segment_config_from_args(parse(["train", "segment", "d", "--out", "o"])) == SegmentConfig("d", "o")
+    args = parse(["experiment", "d", "--out", "o"])
+    assert segment_config_from_args(args, out=args.out) == SegmentConfig("d", "o")
+    cfg = classify_config_from_args(parse(["train", "classify", "d", "--out", "o", "--no-flip", "--jitter", "0", "--crop-scale-min", "0.5",
+                                           "--rotation", "0", "--img-size", "64", "--mode", "full"]))
+    assert cfg.augment == AugmentConfig(crop_scale_min=0.5, hflip=False, color_jitter=0.0, rotation=0.0)
+    assert cfg.img_size == 64 and cfg.mode == "full"
+    seg = segment_config_from_args(parse(["train", "segment", "d", "--out", "o", "--scratch", "--no-flip", "--scale-min", "0.7",
+                                          "--img-size", "64", "96"]))
+    assert seg.pretrained is False and seg.img_size == (64, 96)
+    assert seg.augment == SegAugmentConfig(scale_min=0.7, hflip=False, color_jitter=0.2)
+
+
+def test_every_config_field_has_help() -> None:
+    from visionlab.cli.args import field_options
+    from visionlab.train.config import ClassifyConfig, SegmentConfig
+
+    for cls in (ClassifyConfig, SegmentConfig):
+        for path, opt in field_options(cls).items():
+            assert opt.meta.get("help"), f"{cls.__name__}.{path} has no help metadata"
+
+
+def test_cam_method_names_match_the_cam_classes() -> None:
+    from visionlab.explain.cam import METHODS
+    from visionlab.explain.methods import METHOD_NAMES
+
+    assert tuple(METHODS) == METHOD_NAMES
+
+
+def test_main_scopes_its_warning_format(monkeypatch, tmp_path: Path, capsys) -> None:
+    import warnings
+
+    import visionlab.data.quarantine as quarantine
+
+    def restore(folder):
+        warnings.warn("a test warning from inside a command", UserWarning, stacklevel=1)
+        return "restored"
+
+    monkeypatch.setattr(quarantine, "restore", restore)
+    monkeypatch.setattr(quarantine, "format_restore", lambda result: f"{result}!")
+    before = (warnings.showwarning, warnings.formatwarning, list(warnings.filters))
+    assert main(["data", "restore", str(tmp_path)]) == 0
+    out = capsys.readouterr()
+    assert out.out.strip() == "restored!"
+    assert "warning: a test warning from inside a command" in out.err and "UserWarning" not in out.err
+    assert (warnings.showwarning, warnings.formatwarning, list(warnings.filters)) == before

@@ -13,8 +13,9 @@ from torchvision.transforms import v2 as T
 
 from conftest import make_blob_dataset
 from test_segment import make_rects_dataset, tiny_config
-from visionlab.compare import CompareOptions, cam_to_image, compare_images, compare_maps, crop_window, format_summary
+from visionlab.compare import CompareOptions, compare_images, compare_maps, format_summary
 from visionlab.errors import ConfigError, RunFolderError, UnknownNameError
+from visionlab.explain.geometry import cam_to_image, crop_window
 from visionlab.models.weights import Preprocess
 from visionlab.train.classify import train_classifier
 from visionlab.train.config import ClassifyConfig
@@ -196,7 +197,7 @@ def test_bad_concept_classes_list_the_segmenter_classes(runs_and_images, tmp_pat
     cls_run, seg_run, images = runs_and_images
     with pytest.raises(UnknownNameError, match="background, red, green"):
         compare_images(cls_run, [images], seg_run, tmp_path / "a", CompareOptions(concept_classes=("person",)))
-    with pytest.raises(UnknownNameError, match="concept-classes"):  # no 'character' class to default to
+    with pytest.raises(UnknownNameError, match="^concept_classes: the segmenter has no class 'character'"):  # no default
         compare_images(cls_run, [images], seg_run, tmp_path / "b")
     with pytest.raises(UnknownNameError, match="blue, red"):
         compare_images(cls_run, [images], seg_run, tmp_path / "c", CompareOptions(concept_classes=("red",), target_class="green"))

@@ -12,8 +12,18 @@ from torchvision.transforms import v2 as T
 from visionlab import cli
 from visionlab.data.masks import MaskList, SegClasses, load_mask, save_mask_png
 from visionlab.data.synth import SceneSpec, write_dataset
-from visionlab.distill import DistillLoss, DistillOptions, SoftTargetDataset, distill, parse_student, pseudo_label, speedups, time_runtimes
-from visionlab.errors import ConfigError, RunFolderError, UnknownNameError
+from visionlab.distill import (
+    DistillLoss,
+    DistillOptions,
+    SoftTargetDataset,
+    distill,
+    parse_student,
+    pseudo_label,
+    resolve_init,
+    speedups,
+    time_runtimes,
+)
+from visionlab.errors import ConfigError, ParamError, RunFolderError, UnknownNameError
 from visionlab.export import ExportCheckError, export_run, onnx_twin, read_exported_metadata
 from visionlab.predict import predict_paths
 from visionlab.segment import SegmentationPredictor, load_segmenter
@@ -163,7 +173,7 @@ def test_distill_command_end_to_end(world, tmp_path, capsys):
     assert read_json(out / "config.json")["config"]["augment"] == {"scale_min": 0.9, "hflip": True, "color_jitter": 0.0}  # light by default
     assert (out / "distill" / "comparison.png").is_file() and (out / "distill" / "table.md").is_file()
     assert len(list((out / "pseudo" / "soft").iterdir())) == len(distilled)
-    with pytest.raises(RunFolderError, match="--resume"):
+    with pytest.raises(RunFolderError, match="already holds a run.*resume"):
         distill([root / "extra" / "segment" / "images"], out, DistillOptions(teacher=str(teacher_run), student="tiny_unet"))
     history = (out / "history.csv").read_text().splitlines()
     distill([root / "extra" / "segment" / "images"], out, DistillOptions(teacher=str(teacher_run), student="tiny_unet", epochs=3,
@@ -220,9 +230,30 @@ def test_bad_student_settings_fail_before_the_teacher_labels_anything(world, tmp
     root, teacher_run = world
     for opts in (dict(scale_min=0.0), dict(student="lraspp_compact", img_size=(40, 40))):
         out = tmp_path / "s"
-        with pytest.raises(ConfigError, match="scale-min|multiples of 16"):
+        with pytest.raises(ParamError, match=r"^(scale_min must be in \(0, 1\]|img_size 40 40: .* multiples of 16)") as err:
             distill([root / "extra" / "segment" / "images"], out, DistillOptions(teacher=str(teacher_run), **{"student": "tiny_unet", **opts}))
+        assert err.value.param in opts  # named as DistillOptions names it, not the trainer's augment.scale_min
         assert not out.exists()
+
+
+def test_the_out_folder_is_checked_before_the_teacher_loads(tmp_path):
+    opts = DistillOptions(teacher="no_such_teacher", student="tiny_unet")
+    with pytest.raises(RunFolderError, match=r"^resume: .*holds no run to resume.*pseudo-labels cached in .* are reused anyway"):
+        distill([tmp_path], tmp_path / "new", opts, resume=True)
+    taken = tmp_path / "taken"
+    (taken / "pseudo").mkdir(parents=True)
+    (taken / "notes.txt").write_text("mine")
+    with pytest.raises(RunFolderError, match=r"is not empty.*only an earlier distill's pseudo/ may stay"):
+        distill([tmp_path], taken, opts)
+    assert sorted(p.name for p in taken.iterdir()) == ["notes.txt", "pseudo"]  # nothing touched
+
+
+def test_init_errors_name_the_parameter():
+    with pytest.raises(ParamError, match=r"^init must be auto, pretrained or scratch; got 'imagenet'") as err:
+        resolve_init("tiny_unet", "none", "imagenet", download=False)
+    assert err.value.param == "init"
+    with pytest.raises(ParamError, match=r"^init pretrained: tiny_unet_none has no pretrained encoder weights"):
+        resolve_init("tiny_unet", "none", "pretrained", download=False)
 
 
 def test_a_classical_teacher_is_refused(world, tmp_path):

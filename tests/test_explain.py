@@ -71,9 +71,9 @@ def test_every_method_runs(method: str) -> None:
 
 def test_bad_layer_and_method_list_the_choices() -> None:
     model = get_classifier("resnet18", num_classes=2, weights=None)
-    with pytest.raises(UnknownNameError, match="layer4"):
+    with pytest.raises(UnknownNameError, match="^layer: .*layer4"):
         Explainer(model, layer="backbone.layer9")
-    with pytest.raises(UnknownNameError, match="gradcam"):
+    with pytest.raises(UnknownNameError, match="^method: .*gradcam"):
         Explainer(model, method="magic")
 
 
@@ -126,7 +126,7 @@ def test_unknown_target_class_and_odd_image_modes(tmp_path: Path) -> None:
     root = _corner_task(tmp_path, n=4)
     run = train_classifier(ClassifyConfig(data=str(root / "data"), out=str(tmp_path / "run"), backbone="tiny_cnn", weights="none",
                                           img_size=32, epochs=1, quiet=True))
-    with pytest.raises(UnknownNameError, match="blue, red"):
+    with pytest.raises(UnknownNameError, match="^target_class: .*blue, red"):
         explain_images(run, [root / "data"], opts=ExplainOptions(target_class="green"))
     odd = tmp_path / "odd"
     odd.mkdir()

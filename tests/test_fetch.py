@@ -19,6 +19,7 @@ from skimage import data as skdata
 from visionlab.cli import build_parser, main
 from visionlab.data import fetch
 from visionlab.data.fetch import FetchOptions, fetch_images
+from visionlab.errors import ParamError
 
 SIZE_LIMIT = 100 * 1024  # bytes; "over size limit 100 KB"
 READ_TIMEOUT = 0.3
@@ -240,6 +241,17 @@ def test_bad_class_names_are_refused(tmp_path: Path, capsys) -> None:
     for name in ["train", ".hidden", "a/b"]:
         assert main(["data", "fetch", str(tmp_path / "o"), "--class", name, "q"]) == 2
         assert "class name" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(("field", "value"), [("workers", 0), ("read_timeout", 0.0), ("backoff", -1.0), ("max_redirects", -1)])
+def test_bad_options_name_the_parameter(tmp_path: Path, field: str, value: float) -> None:
+    with pytest.raises(ParamError, match=f"^{field} must") as err:
+        fetch_images(tmp_path / "o", [("cat", "cat photo")], FetchOptions(**{field: value}))  # before any search
+    assert err.value.param == field
+    with pytest.raises(ParamError, match="^classes ") as err:
+        fetch_images(tmp_path / "o", [])
+    assert err.value.param == "classes"
     assert not (tmp_path / "o").exists()
 
 

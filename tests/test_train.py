@@ -16,7 +16,7 @@ from visionlab.errors import DatasetError, RunFolderError
 from visionlab.evaluate.classify import evaluate_run
 from visionlab.train.classify import train_classifier
 from visionlab.train.config import ClassifyConfig
-from visionlab.data.transforms import AugmentConfig
+from visionlab.data.augment import AugmentConfig
 
 NO_AUG = AugmentConfig(crop_scale_min=1.0, hflip=False, color_jitter=0.0, rotation=0.0)
 
@@ -105,7 +105,7 @@ def test_interrupted_run_resumes_to_the_same_result(blobs_dir: Path, tmp_path: P
 def test_existing_run_is_never_overwritten(blobs_dir: Path, tmp_path: Path) -> None:
     run = train_classifier(tiny_cfg(blobs_dir, tmp_path / "run", epochs=1))
     before = (run / "best.safetensors").read_bytes()
-    with pytest.raises(RunFolderError, match="--resume"):
+    with pytest.raises(RunFolderError, match="already holds a run"):
         train_classifier(tiny_cfg(blobs_dir, run, epochs=1))
     assert (run / "best.safetensors").read_bytes() == before
     (tmp_path / "other").mkdir()
@@ -113,7 +113,7 @@ def test_existing_run_is_never_overwritten(blobs_dir: Path, tmp_path: Path) -> N
     with pytest.raises(RunFolderError, match="not empty"):
         train_classifier(tiny_cfg(blobs_dir, tmp_path / "other", epochs=1))
     assert (tmp_path / "other" / "keep.txt").read_text() == "mine"
-    with pytest.raises(RunFolderError, match="no run to resume"):
+    with pytest.raises(RunFolderError, match="resume: .* holds no run to resume"):
         train_classifier(tiny_cfg(blobs_dir, tmp_path / "fresh", epochs=1), resume=True)
 
 

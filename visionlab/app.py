@@ -42,24 +42,25 @@ import threading
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import torch
 from PIL import Image, UnidentifiedImageError
 
 from visionlab import runs
-from visionlab.compare import cam_to_image
+from visionlab.data.folders import ImageList, load_split
 from visionlab.data.images import load_rgb
+from visionlab.data.mask_splits import load_mask_splits_file
 from visionlab.errors import ConfigError, DatasetError, UnknownNameError, UnreadableImageError, VisionLabError
 from visionlab.explain.cam import Explainer
 from visionlab.explain.figures import overlay as cam_overlay
-from visionlab.models.checkpoint import read_metadata
-from visionlab.models.weights import Preprocess
-from visionlab.pipeline import PipelineOptions, RegionClassifier, annotate, crop_region, find_regions, resolve_classes
+from visionlab.explain.figures import save_png
+from visionlab.explain.geometry import cam_to_image
+from visionlab.pipeline import PipelineOptions, RegionClassifier, image_regions, resolve_classes
 from visionlab.segment import LoadedSegmenter, SegmentationPredictor, class_shares, load_segmenter
 from visionlab.segment import overlay as seg_overlay
-from visionlab.utils.files import atomic_write
+from visionlab.utils.files import read_json
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -71,6 +72,7 @@ QUEUE_CONCURRENCY = 1
 QUEUE_MAX_SIZE = 16
 SANS = ("ui-sans-serif", "system-ui", "DejaVu Sans", "Liberation Sans", "sans-serif")
 MONO = ("ui-monospace", "DejaVu Sans Mono", "Liberation Mono", "monospace")
+T = TypeVar("T")
 REGION_HEADERS = ["#", "label", "confidence", "segment class", "area (px)", "box x0,y0,x1,y1"]
 
 
@@ -94,13 +96,19 @@ class AppModels:
     """What the app was started with, loaded once."""
 
     classifier: RegionClassifier | None = None
-    preprocess: Preprocess | None = None  # the classifier's eval preprocessing (for mapping the CAM back)
     segmenter: LoadedSegmenter | None = None
     predictor: SegmentationPredictor | None = None
     region_classes: dict[int, str] | None = None  # segmentation classes cut into regions; None: no pipeline
     pipeline_note: str | None = None  # why the pipeline is off although both models are there
     options: PipelineOptions = field(default_factory=PipelineOptions)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _need(model: T | None, option: str) -> T:
+    """``model``; ConfigError naming the start option when the app was started without it."""
+    if model is None:
+        raise ConfigError(f"the app was started without {option}")
+    return model
 
 
 def load_models(classifier: str | Path | None = None, segmenter: str | Path | None = None,
@@ -123,8 +131,6 @@ def load_models(classifier: str | Path | None = None, segmenter: str | Path | No
     models = AppModels(options=opts)
     if classifier is not None:
         models.classifier = RegionClassifier(classifier, opts.device, opts.amp)
-        run = models.classifier.run
-        models.preprocess = read_metadata(run / runs.BEST if (run / runs.BEST).is_file() else run / runs.LAST)["preprocess"]
     if segmenter is not None:
         models.segmenter = load_segmenter(segmenter)
         models.predictor = SegmentationPredictor(models.segmenter, opts.device, opts.amp, batch_size=1)
@@ -134,7 +140,8 @@ def load_models(classifier: str | Path | None = None, segmenter: str | Path | No
         except UnknownNameError as exc:
             if opts.classes is not None:
                 raise
-            models.pipeline_note = f"Regions are off: {exc}"
+            param, _, reason = str(exc).partition(": ")  # the message starts with the parameter: name the app's option
+            models.pipeline_note = f"Regions are off: `--{param}`: {reason}"
     return models
 
 
@@ -169,9 +176,10 @@ def read_upload(path: str | Path, max_pixels: int = MAX_UPLOAD_PIXELS) -> np.nda
 
 def classify(models: AppModels, image: np.ndarray) -> dict[str, float]:
     """Class probabilities of the whole image (the run's eval preprocessing), largest first."""
-    probs = models.classifier.probabilities([Image.fromarray(image)])[0]
+    clf = _need(models.classifier, "--classifier RUN")
+    probs = clf.probabilities([Image.fromarray(image)])[0]
     order = np.argsort(-probs, kind="stable")
-    return {models.classifier.classes[i]: float(probs[i]) for i in order}
+    return {clf.classes[i]: float(probs[i]) for i in order}
 
 
 def grad_cam(models: AppModels, image: np.ndarray, class_name: str, method: str = "gradcam") -> np.ndarray:
@@ -179,18 +187,18 @@ def grad_cam(models: AppModels, image: np.ndarray, class_name: str, method: str 
 
     Pixels outside the crop the classifier sees get 0.
     """
-    clf = models.classifier
+    clf = _need(models.classifier, "--classifier RUN")
     x = clf.transform(Image.fromarray(image))[None].to(clf.device).contiguous(memory_format=torch.channels_last)
     # channels_last=False: the RegionClassifier already keeps the model channels_last; the
     # Explainer would otherwise switch it back to contiguous on exit.
     with Explainer(clf.model, method, channels_last=False) as ex:
         cams, _ = ex(x, [clf.classes.index(class_name)])
-    return cam_to_image(cams[0], models.preprocess, *image.shape[:2])
+    return cam_to_image(cams[0], clf.preprocess, *image.shape[:2])
 
 
 def segment(models: AppModels, image: np.ndarray) -> np.ndarray:
     """Class ids ``(H, W)`` at the image's size."""
-    return models.predictor.predict([image])[0]
+    return _need(models.predictor, "--segmenter NAME|RUN").predict([image])[0]
 
 
 def legend_entries(ids: np.ndarray, seg: LoadedSegmenter) -> list[dict[str, Any]]:
@@ -201,21 +209,15 @@ def legend_entries(ids: np.ndarray, seg: LoadedSegmenter) -> list[dict[str, Any]
 
 
 def regions(models: AppModels, image: np.ndarray, ids: np.ndarray) -> tuple[Image.Image, list[dict[str, Any]], int]:
-    """The pipeline on one image: objects of the region classes, each classified.
+    """The pipeline's step on one image (:func:`visionlab.pipeline.image_regions`): objects of the region classes, each classified.
 
     Returns:
         The annotated image, one row per region (``box``, ``seg_class``, ``area``, ``label``,
         ``confidence``), and how many regions were under the minimum area.
     """
-    opts = models.options
-    found, skipped = find_regions(ids, models.region_classes, opts.min_area, opts.split_touching, opts.min_distance)
-    clf = models.classifier
-    probs = clf.probabilities([crop_region(image, r, opts.pad, opts.mask_background) for r in found])
-    labels = [clf.classes[int(i)] for i in probs.argmax(1)]
-    confs = [float(p.max()) for p in probs]
-    rows = [{"box": list(r.box), "seg_class": r.seg_class, "area": r.area, "label": lab, "confidence": c}
-            for r, lab, c in zip(found, labels, confs)]
-    return annotate(image, found, labels, confs, clf.classes), rows, skipped
+    region_classes = _need(models.region_classes, "regions (they need --classifier, --segmenter and region classes)")
+    result = image_regions(image, ids, region_classes, _need(models.classifier, "--classifier RUN"), models.options)
+    return result.annotate(image), result.rows(probabilities=False), result.skipped
 
 
 @dataclass
@@ -260,10 +262,10 @@ def analyse(models: AppModels, path: str | Path) -> Analysis:
 def analysis_notes(models: AppModels, result: Analysis) -> list[str]:
     """Plain sentences for the status line: what was found, and which option enables what is missing."""
     notes = []
-    if result.probabilities is not None:
+    if result.probabilities is not None and result.explained is not None:
         notes.append(f"Predicted **{result.explained}** ({result.probabilities[result.explained]:.1%}); "
                      "the Grad-CAM shows where the classifier looked for it.")
-    if result.regions is not None:
+    if result.regions is not None and models.region_classes is not None:
         names = "+".join(models.region_classes.values())
         notes.append(f"{len(result.regions)} {names} region(s) of at least {models.options.min_area} px"
                      + (f"; {result.skipped_small} smaller one(s) skipped." if result.skipped_small else "."))
@@ -317,40 +319,28 @@ def regions_html(rows: list[dict[str, Any]] | None) -> str:
 
 def run_examples(run: Path, n: int = N_EXAMPLES) -> list[Path]:
     """Up to ``n`` existing images listed in a run's split (validation first), classes taken in turn."""
-    split = run / runs.SPLIT
+    split = runs.RunFolder(run).split_path
     if not split.is_file():
         return []
-    from visionlab.utils.files import read_json
-
-    payload = read_json(split)
-    if payload.get("task") == "segment":
-        from visionlab.data.mask_splits import load_mask_splits_file
-
-        lists = load_mask_splits_file(split)
-        groups = [[s.image_path(i) for i in range(len(s))] for s in _val_first(lists)]
-        candidates = [p for g in groups for p in g]
+    if read_json(split).get("task") == "segment":
+        candidates = [s.image_path(i) for s in _val_first(load_mask_splits_file(split)) for i in range(len(s))]
     else:
-        from visionlab.data.folders import load_split
-
-        lists = load_split(split)
-        candidates = []
-        for s in _val_first(lists):
-            by_class = [[p for p, lab in zip(s.abs_paths(), s.labels) if lab == c] for c in range(len(s.classes))]
-            candidates += [p for row in _interleave(by_class) for p in row]
+        candidates = [p for s in _val_first(load_split(split)) for p in _classes_in_turn(s)]
     return [p for p in candidates if p.is_file()][:n]
 
 
-def _val_first(lists: dict) -> list:
+def _val_first(lists: dict[str, Any]) -> list[Any]:
     return [lists[k] for k in sorted(lists, key=lambda k: {"val": 0, "test": 1}.get(k, 2))]
 
 
-def _interleave(groups: list[list[Path]]) -> list[list[Path]]:
-    """``[[a1, b1], [a2, b2], ...]``: one item of each group per row."""
-    longest = max((len(g) for g in groups), default=0)
-    return [[g[i] for g in groups if i < len(g)] for i in range(longest)]
+def _classes_in_turn(images: ImageList) -> list[Path]:
+    by_class = [[p for p, lab in zip(images.abs_paths(), images.labels) if lab == c] for c in range(len(images.classes))]
+    longest = max((len(g) for g in by_class), default=0)
+    return [g[i] for i in range(longest) for g in by_class if i < len(g)]
 
 
 def default_cache_dir() -> Path:
+    """Where rendered examples go: ``$XDG_CACHE_HOME/visionlab/app_examples`` (default ``~/.cache``)."""
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "visionlab" / "app_examples"
 
 
@@ -365,7 +355,7 @@ def rendered_examples(cache_dir: Path | None = None, n: int = N_EXAMPLES, size: 
         path = folder / f"scene_{i}_{kind}_{size}.png"
         if not path.is_file():
             scene = render_scene(1000 + i, SceneSpec(width=size, height=size, n_characters=1 + i % 3, kind=kind))
-            atomic_write(path, lambda p, im=scene.image: Image.fromarray(im).save(p, format="PNG"))
+            save_png(Image.fromarray(scene.image), path)
         paths.append(path)
     return paths
 
@@ -373,7 +363,7 @@ def rendered_examples(cache_dir: Path | None = None, n: int = N_EXAMPLES, size: 
 def find_examples(classifier: str | Path | None, segmenter: str | Path | None, cache_dir: Path | None = None) -> list[Path]:
     """Images from the runs' own data when they are still there, else rendered game-world scenes."""
     for spec in (classifier, segmenter):
-        if spec is not None and (Path(spec) / runs.CONFIG).is_file():
+        if spec is not None and runs.RunFolder(spec).is_run():
             found = run_examples(Path(spec))
             if found:
                 return found
@@ -434,6 +424,15 @@ def build_app(classifier: str | Path | None = None, segmenter: str | Path | None
         raise DatasetError(f"example image(s) not found: {', '.join(missing)}")
     has_cls, has_seg, has_regions = models.classifier is not None, models.segmenter is not None, models.region_classes is not None
 
+    class AppBlocks(gr.Blocks):  # defined here: Gradio is imported only once the models have loaded
+        """Gradio's Blocks with what the app was built with: its models and example images (the only local files it serves)."""
+
+        def __init__(self, models: AppModels, examples: list[Path], **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.visionlab_models = models
+            self.visionlab_examples = examples
+            self.allowed_paths = sorted({str(p.resolve()) for p in examples})  # read by launch()
+
     def run(path: str | None) -> tuple:
         if not path:
             return refusal("Upload an image or pick an example first.")
@@ -443,7 +442,7 @@ def build_app(classifier: str | Path | None = None, segmenter: str | Path | None
             gr.Warning(str(exc))  # a toast, besides the status line
             return refusal(str(exc))
 
-    with gr.Blocks(title="visionlab", analytics_enabled=False) as demo:
+    with AppBlocks(models, example_paths, title="visionlab", analytics_enabled=False) as demo:
         gr.Markdown("# visionlab\nUpload an image or pick an example, then press **Analyse**.")
         with gr.Row():
             with gr.Column(scale=1):
@@ -467,25 +466,24 @@ def build_app(classifier: str | Path | None = None, segmenter: str | Path | None
             gr.Examples([[str(p)] for p in example_paths], inputs=upload, outputs=outputs, fn=run, run_on_click=True,
                         cache_examples=False, label="Examples", elem_id="examples")
     demo.queue(default_concurrency_limit=QUEUE_CONCURRENCY, max_size=QUEUE_MAX_SIZE)
-    demo.visionlab_models = models  # for callers and tests: the loaded models
-    demo.visionlab_examples = example_paths
     return demo
 
 
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int | None = None, share: bool = False, block: bool = True,
            quiet: bool = False) -> str:
-    """Serve the app; returns its local URL (``block=False``: serve from a thread and return at once).
+    """Serve an app from :func:`build_app`; returns its local URL (``block=False``: serve from a thread and return at once).
+
+    Gradio may serve the app's example images and no other local file.
 
     Raises:
         ConfigError: The port is not free.
     """
     _disable_phone_home()
     _quiet_gradio_internals()
-    allowed = sorted({str(Path(p).resolve()) for p in getattr(demo, "visionlab_examples", [])})
     try:
         _, url, _ = demo.launch(
             server_name=host, server_port=port, share=share, prevent_thread_lock=not block, quiet=quiet, theme=make_theme(),
-            allowed_paths=allowed, max_file_size=MAX_UPLOAD_BYTES, ssr_mode=False, mcp_server=False, pwa=False,
+            allowed_paths=demo.allowed_paths, max_file_size=MAX_UPLOAD_BYTES, ssr_mode=False, mcp_server=False, pwa=False,
             enable_monitoring=False, run_history=False, footer_links=["api"], show_error=False,
         )
     except OSError as exc:

@@ -29,13 +29,13 @@ from visionlab import runs
 from visionlab.data.images import expand_paths, image_batches
 from visionlab.data.masks import SegClasses
 from visionlab.data.transforms import eval_transform
-from visionlab.errors import ConfigError, UnknownNameError
+from visionlab.errors import ParamError, UnknownNameError
 from visionlab.explain.cam import Explainer
 from visionlab.explain.figures import overlay as cam_overlay
 from visionlab.explain.figures import save_png
-from visionlab.explain.stage import _target_index
+from visionlab.explain.geometry import cam_to_image
+from visionlab.explain.stage import target_index
 from visionlab.models.checkpoint import load_classifier
-from visionlab.models.weights import Preprocess
 from visionlab.segment import SUMMARY, SegmentationPredictor, check_output_folder, load_segmenter, output_names
 from visionlab.utils.device import resolve_device
 from visionlab.utils.files import write_csv_rows, write_json
@@ -62,6 +62,18 @@ class CompareOptions:
 
 # --- measures ------------------------------------------------------------------------------------
 
+def check_threshold(threshold: str, top_percent: float) -> None:
+    """Check a CAM threshold setting (``top_percent`` counts only with ``topk``).
+
+    Raises:
+        ParamError: An unknown ``threshold``, or ``top_percent`` outside (0, 100] with ``topk``.
+    """
+    if threshold not in THRESHOLDS:
+        raise ParamError("threshold", f"threshold: unknown threshold {threshold!r}; choose one of: {', '.join(THRESHOLDS)}")
+    if threshold == "topk" and not 0 < top_percent <= 100:
+        raise ParamError("top_percent", f"top_percent: must be in (0, 100]; got {top_percent}")
+
+
 def threshold_cam(cam: np.ndarray, threshold: str = "otsu", top_percent: float = 20.0) -> tuple[np.ndarray, float]:
     """The CAM's "on" pixels and the threshold value used.
 
@@ -69,16 +81,16 @@ def threshold_cam(cam: np.ndarray, threshold: str = "otsu", top_percent: float =
     skimage's convention). ``topk``: pixels at or above the value of the k-th highest pixel,
     k = round(``top_percent``% of the pixels) (at least 1; ties at the cut are included). In both
     cases pixels with CAM 0 are never "on", and a CAM that is 0 everywhere has no "on" pixel.
+
+    Raises:
+        ParamError: An unknown ``threshold``, or ``top_percent`` outside (0, 100] with ``topk``.
     """
-    if threshold not in THRESHOLDS:
-        raise ConfigError(f"unknown threshold {threshold!r}; choose one of: {', '.join(THRESHOLDS)}")
+    check_threshold(threshold, top_percent)
     cam = np.asarray(cam, dtype=np.float32)
     if threshold == "otsu":
         t = float(threshold_otsu(cam)) if cam.max() > cam.min() else float(cam.max())
         on = cam > t
     else:
-        if not 0 < top_percent <= 100:
-            raise ConfigError(f"top_percent must be in (0, 100]; got {top_percent}")
         k = min(cam.size, max(1, round(cam.size * top_percent / 100)))
         t = float(np.partition(cam.ravel(), cam.size - k)[cam.size - k])
         on = cam >= t
@@ -119,55 +131,6 @@ def _compare(cam: np.ndarray, region: np.ndarray, threshold: str, top_percent: f
     }, on
 
 
-# --- the CAM on the original image ---------------------------------------------------------------
-
-def crop_window(pre: Preprocess, height: int, width: int) -> tuple[int, int, int, int]:
-    """``(resized_h, resized_w, top, left)`` of the eval transform on an image of this size.
-
-    The same arithmetic as torchvision's ``Resize(resize_size)`` (short side, long side
-    truncated) and ``CenterCrop(crop_size)`` (rounded anchor; negative when it pads).
-    """
-    s = pre.resize_size
-    if height <= width:
-        rh, rw = s, int(s * width / height)
-    else:
-        rh, rw = int(s * height / width), s
-
-    def anchor(size: int) -> int:
-        c = pre.crop_size
-        return -((c - size) // 2) if c > size else int(round((size - c) / 2.0))
-
-    return rh, rw, anchor(rh), anchor(rw)
-
-
-def _axis_weights(n_out: int, n_resized: int, offset: int, crop: int):
-    """Bilinear sampling of a crop axis for each original pixel: indices, weights, inside-crop flag."""
-    u = (np.arange(n_out) + 0.5) * (n_resized / n_out) - offset  # crop coordinates of pixel centres
-    inside = (u >= 0) & (u < crop)
-    p = np.clip(u - 0.5, 0, crop - 1)
-    i0 = np.floor(p).astype(np.int64)
-    i1 = np.minimum(i0 + 1, crop - 1)
-    w1 = (p - i0).astype(np.float32)
-    return i0, i1, w1, inside
-
-
-def cam_to_image(cam: np.ndarray, pre: Preprocess, height: int, width: int) -> np.ndarray:
-    """A CAM computed on the eval crop ``(crop, crop)`` mapped onto the original ``(height, width)``.
-
-    Each original pixel takes the bilinear value at its centre's position in the crop; pixels
-    whose centre lies outside the crop window get 0.
-    """
-    crop = pre.crop_size
-    rh, rw, top, left = crop_window(pre, height, width)
-    y0, y1, wy, iny = _axis_weights(height, rh, top, crop)
-    x0, x1, wx, inx = _axis_weights(width, rw, left, crop)
-    cam = np.asarray(cam, dtype=np.float32)
-    rows = cam[y0] * (1 - wy)[:, None] + cam[y1] * wy[:, None]  # (height, crop)
-    out = rows[:, x0] * (1 - wx) + rows[:, x1] * wx  # (height, width)
-    out *= (iny[:, None] & inx[None, :])
-    return out
-
-
 # --- the figure ----------------------------------------------------------------------------------
 
 def _boundary(mask: np.ndarray, width: int = 1) -> np.ndarray:
@@ -184,11 +147,12 @@ def _boundary(mask: np.ndarray, width: int = 1) -> np.ndarray:
 def _resize(array: np.ndarray, size: tuple[int, int], nearest: bool = False) -> np.ndarray:
     if array.shape[1] == size[0] and array.shape[0] == size[1]:
         return array
+    resample = Image.Resampling.NEAREST if nearest else Image.Resampling.BILINEAR
     if array.dtype == bool:
-        return np.asarray(Image.fromarray(array.astype(np.uint8) * 255).resize(size, Image.NEAREST)) > 127
+        return np.asarray(Image.fromarray(array.astype(np.uint8) * 255).resize(size, Image.Resampling.NEAREST)) > 127
     if array.ndim == 2 and array.dtype != np.uint8:
-        return np.asarray(Image.fromarray(array.astype(np.float32)).resize(size, Image.NEAREST if nearest else Image.BILINEAR))
-    return np.asarray(Image.fromarray(array).resize(size, Image.NEAREST if nearest else Image.BILINEAR))
+        return np.asarray(Image.fromarray(array.astype(np.float32)).resize(size, resample))
+    return np.asarray(Image.fromarray(array).resize(size, resample))
 
 
 def compare_figure(image: np.ndarray, cam: np.ndarray, ids: np.ndarray, region: np.ndarray, on: np.ndarray, classes: SegClasses,
@@ -228,18 +192,25 @@ def compare_figure(image: np.ndarray, cam: np.ndarray, ids: np.ndarray, region: 
 def concept_ids(classes: SegClasses, concept: tuple[str, ...] | None) -> tuple[tuple[str, ...], list[int]]:
     """Names and ids of the concept's segmentation classes.
 
+    Args:
+        classes: The segmenter's classes.
+        concept: The concept's class names (``CompareOptions.concept_classes``); empty or None:
+            ``character``.
+
     Raises:
-        UnknownNameError: A name the segmenter does not know (the message lists its classes).
+        UnknownNameError: A name the segmenter does not know, or no ``character`` class to default
+            to; the message starts with ``concept_classes`` and lists the segmenter's classes.
     """
     names = list(classes.names)
     if not concept:
         if DEFAULT_CONCEPT not in names:
-            raise UnknownNameError(f"the segmenter has no class {DEFAULT_CONCEPT!r}; name the concept's classes with "
-                                   f"--concept-classes, from: {', '.join(names)}")
+            raise UnknownNameError(f"concept_classes: the segmenter has no class {DEFAULT_CONCEPT!r} to default to; name the "
+                                   f"concept's classes, from: {', '.join(names)}")
         concept = (DEFAULT_CONCEPT,)
     unknown = [c for c in concept if c not in names]
     if unknown:
-        raise UnknownNameError(f"the segmenter does not know class(es) {', '.join(map(repr, unknown))}; its classes are: {', '.join(names)}")
+        raise UnknownNameError(f"concept_classes: the segmenter does not know class(es) {', '.join(map(repr, unknown))}; "
+                               f"its classes are: {', '.join(names)}")
     return tuple(concept), [names.index(c) for c in concept]
 
 
@@ -270,22 +241,19 @@ def compare_images(classifier_run: str | Path, paths: list[str | Path], segmente
     Raises:
         UnknownNameError: Unknown concept class (the segmenter's classes are listed), target class,
             CAM method or segmenter.
-        ConfigError: Unknown threshold or a top percentage outside (0, 100].
-        RunFolderError: ``out`` holds files of something else.
+        ParamError: Unknown threshold or a top percentage outside (0, 100].
+        RunFolderError: ``out`` holds files of something else, or ``classifier_run`` is not a run.
     """
     opts = opts or CompareOptions()
     out = Path(out)
     check_output_folder(out)
-    if opts.threshold not in THRESHOLDS:
-        raise ConfigError(f"unknown threshold {opts.threshold!r}; choose one of: {', '.join(THRESHOLDS)}")
-    if opts.threshold == "topk" and not 0 < opts.top_percent <= 100:
-        raise ConfigError(f"--top-percent must be in (0, 100]; got {opts.top_percent}")
-    run = runs.require_run(classifier_run)
+    check_threshold(opts.threshold, opts.top_percent)
+    run = runs.RunFolder(classifier_run).require()
     seg = load_segmenter(segmenter, download=opts.download)
     concept, concept_idx = concept_ids(seg.classes, opts.concept_classes)
-    model, meta = load_classifier(run / runs.BEST if (run / runs.BEST).is_file() else run / runs.LAST)
+    model, meta = load_classifier(run.checkpoint())
     classes, pre = meta["classes"], meta["preprocess"]
-    target = _target_index(opts.target_class, classes)
+    target = target_index(opts.target_class, classes)
     files = expand_paths(paths)
     names = dict(zip(files, output_names(files)))
     predictor = SegmentationPredictor(seg, opts.device, opts.amp, opts.batch_size)
@@ -313,7 +281,7 @@ def compare_images(classifier_run: str | Path, paths: list[str | Path], segmente
                            f"IoU {_fmt(nums['iou'])}  hit {int(nums['pointing_hit'])}")
                 save_png(compare_figure(image, cam, ids, region, on, seg.classes, title, numbers), out / "figures" / f"{names[f]}.png")
     summary = {
-        "classifier": str(run), "segmenter": seg.name, "concept_classes": list(concept),
+        "classifier": str(run.path), "segmenter": seg.name, "concept_classes": list(concept),
         "threshold": {"method": opts.threshold, "top_percent": opts.top_percent if opts.threshold == "topk" else None},
         "method": opts.method, "target_class": opts.target_class,
         "classifier_input": [pre.crop_size, pre.crop_size], "segmenter_classes": list(seg.classes.names),

@@ -34,3 +34,19 @@ class CheckpointMismatchError(VisionLabError, ValueError):
 
 class ConfigError(VisionLabError, ValueError):
     """An option value outside its valid range."""
+
+
+class ParamError(ConfigError):
+    """A library parameter outside its valid range; the message starts with the parameter's name.
+
+    ``param`` is the keyword as the Python API spells it (``lr``, ``img_size``, ``augment.scale_min``);
+    the command line maps it to its flag (``--lr``, ``--img-size``, ``--scale-min``) before printing.
+
+    Args:
+        param: The parameter's name in the Python API.
+        message: What is wrong and how to fix it, starting with ``param``.
+    """
+
+    def __init__(self, param: str, message: str) -> None:
+        super().__init__(message)
+        self.param = param

@@ -28,15 +28,15 @@ import numpy as np
 import torch
 from torch import nn
 
-from visionlab import runs
 from visionlab._version import __version__
 from visionlab.data.images import load_rgb
 from visionlab.data.transforms import eval_transform
-from visionlab.errors import ConfigError, VisionLabError
+from visionlab.errors import ParamError, VisionLabError
 from visionlab.evaluate.segment import resolve_mask_split
 from visionlab.models.loading import LoadedSegmenter, load_classifier_run, load_exported_segmenter, load_segmenter
 from visionlab.models.onnx import OnnxNetwork
 from visionlab.models.onnx import read_exported_metadata as read_exported_metadata  # re-exported for engines' scripts
+from visionlab.runs import RunFolder
 from visionlab.segment import SegmentationPredictor
 from visionlab.utils.files import read_json, write_json
 
@@ -53,16 +53,16 @@ class ExportCheckError(VisionLabError):
 
 # --- what gets exported ---------------------------------------------------------------------------
 
-def _run_task(run: Path) -> str:
-    return runs.load_config(run).get("task", "classify")
-
-
 def load_for_export(run: str | Path) -> tuple[nn.Module, dict, torch.Tensor]:
-    """The run's best network (fp32, eval), its engine metadata, and real check inputs ``(N, 3, H, W)``."""
-    run = runs.require_run(run)
-    if _run_task(run) == "segment":
-        return _segmenter_parts(run)
-    return _classifier_parts(run)
+    """The run's network (fp32, eval), its engine metadata, and real check inputs ``(N, 3, H, W)``.
+
+    Raises:
+        RunFolderError: ``run`` is not a run folder, or holds no checkpoint.
+    """
+    folder = RunFolder(run).require()
+    if folder.task == "segment":
+        return _segmenter_parts(folder.path)
+    return _classifier_parts(folder)
 
 
 def _segmenter_parts(run: Path) -> tuple[nn.Module, dict, torch.Tensor]:
@@ -72,9 +72,17 @@ def _segmenter_parts(run: Path) -> tuple[nn.Module, dict, torch.Tensor]:
 
 
 def segmenter_parts(seg: LoadedSegmenter, images: list[np.ndarray]) -> tuple[nn.Module, dict, torch.Tensor]:
-    """A loaded segmenter's fp32 network, its ``visionlab-model/1`` record, and ``images`` prepared
-    for it (those with the first image's network input size) as the check batch.
+    """A loaded segmenter's fp32 network, its ``visionlab-model/1`` record, and the check batch.
+
+    Args:
+        seg: A network (not a classical baseline).
+        images: ``(H, W, 3)`` uint8 images; those with the first one's network input size make the check batch.
+
+    Raises:
+        ParamError: ``seg`` is a classical baseline (there is no network to export).
     """
+    if seg.model is None or seg.preprocess is None:
+        raise ParamError("seg", f"seg: {seg.name} is a classical baseline, with no network to export; pass a network")
     predictor = SegmentationPredictor(seg, device="cpu", amp="off", fold=False)
     pre = seg.preprocess
     size = pre.input_size(*images[0].shape[:2])
@@ -87,9 +95,9 @@ def segmenter_parts(seg: LoadedSegmenter, images: list[np.ndarray]) -> tuple[nn.
     return seg.model.float().eval(), meta, x
 
 
-def _classifier_parts(run: Path) -> tuple[nn.Module, dict, torch.Tensor]:
-    model, meta = load_classifier_run(run)
-    split = read_json(runs.RunFolder(run).split_path)
+def _classifier_parts(run: RunFolder) -> tuple[nn.Module, dict, torch.Tensor]:
+    model, meta = load_classifier_run(run.path)
+    split = read_json(run.split_path)
     rows = split["splits"].get("val") or split["splits"]["train"]
     tf = eval_transform(meta["preprocess"])
     x = torch.stack([tf(load_rgb(Path(split["root"]) / rel)) for rel, _ in rows[:N_CHECK]])
@@ -146,7 +154,18 @@ def _exported_outputs(path: Path, fmt: str, x: torch.Tensor) -> np.ndarray:
 
 
 def verify(path: Path, fmt: str, model: nn.Module, x: torch.Tensor, tolerance: float = TOLERANCE) -> dict:
-    """Compare the exported file with PyTorch (fp32) on ``x``."""
+    """Compare the exported file with PyTorch (fp32) on ``x``.
+
+    Args:
+        path: The exported file.
+        fmt: ``onnx`` or ``torchscript``.
+        model: The PyTorch network it was exported from.
+        x: The check batch ``(N, 3, H, W)``.
+        tolerance: The largest absolute logit difference that passes.
+
+    Returns:
+        The check's record: ``max_abs_diff``, ``argmax_agreement``, ``passed``...
+    """
     with torch.no_grad():
         ref = model(x).float().numpy()
     got = _exported_outputs(path, fmt, x)
@@ -159,34 +178,42 @@ def verify(path: Path, fmt: str, model: nn.Module, x: torch.Tensor, tolerance: f
 
 def export_run(run: str | Path, fmt: str = "onnx", out: str | Path | None = None, *, opset: int = 17,
                tolerance: float = TOLERANCE) -> dict:
-    """Export ``run``'s best model, check it against PyTorch, and move it into place.
+    """Export ``run``'s model, check it against PyTorch, and move it into place.
+
+    Args:
+        run: A training run folder (classification or segmentation).
+        fmt: ``onnx`` or ``torchscript``.
+        out: The file to write; default ``RUN/model.onnx`` or ``RUN/model.pt``.
+        opset: The ONNX opset.
+        tolerance: The largest absolute logit difference the check passes.
 
     Returns:
         ``{"path", "format", "metadata", "check", "bytes"}`` (also written to ``FILE.json``).
 
     Raises:
-        ConfigError: Unknown format or an existing output file.
+        ParamError: Unknown format or an existing output file.
+        RunFolderError: ``run`` is not a run folder, or holds no checkpoint.
         ExportCheckError: Outputs differ beyond ``tolerance``; nothing is written.
     """
     if fmt not in FORMATS:
-        raise ConfigError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+        raise ParamError("fmt", f"fmt: unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     run = Path(run)
     path = Path(out) if out else run / f"model{FORMATS[fmt]}"
     if path.exists():
-        raise ConfigError(f"{path} already exists; pass --out for another file (nothing was overwritten)")
+        raise ParamError("out", f"out: {path} already exists; choose another file (nothing was overwritten)")
     model, meta, x = load_for_export(run)
     meta = {"format": FORMAT_VERSION, **meta, "source_run": str(run.resolve()), "visionlab": __version__}
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=FORMATS[fmt])
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=FORMATS[fmt])
     os.close(fd)
-    tmp = Path(tmp)
+    tmp = Path(tmp_name)
     try:
         _write_onnx(model, x, meta, tmp, opset) if fmt == "onnx" else _write_torchscript(model, x, meta, tmp)
         check = verify(tmp, fmt, model, x, tolerance)
         if not check["passed"]:
             raise ExportCheckError(f"the exported model differs from PyTorch: max |difference| {check['max_abs_diff']:.2e} "
                                    f"(tolerance {tolerance:.0e}), same argmax on {100 * check['argmax_agreement']:.2f}%; "
-                                   "nothing was written; try another --opset or --format")
+                                   "nothing was written; try another opset or format")
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -197,8 +224,9 @@ def export_run(run: str | Path, fmt: str = "onnx", out: str | Path | None = None
 
 def onnx_twin(seg: LoadedSegmenter, images: list[np.ndarray], path: str | Path, *, opset: int = 17,
               tolerance: float = TOLERANCE) -> LoadedSegmenter:
-    """``seg`` (a network loaded in PyTorch) exported to ``path`` and loaded back to run in ONNX Runtime,
-    checked on ``images`` like :func:`export_run`; for timing one model in both runtimes.
+    """``seg`` (a network loaded in PyTorch) exported to ``path`` and loaded back to run in ONNX Runtime.
+
+    The export is checked on ``images`` like :func:`export_run`; for timing one model in both runtimes.
 
     Raises:
         ExportCheckError: ONNX Runtime's outputs differ from PyTorch's beyond ``tolerance``.
@@ -214,6 +242,7 @@ def onnx_twin(seg: LoadedSegmenter, images: list[np.ndarray], path: str | Path, 
 
 
 def format_report(report: dict) -> str:
+    """Three lines for the terminal: the file written, the check's result, where the metadata is."""
     c = report["check"]
     return (f"exported {report['metadata']['task']} model to {report['path']} ({report['bytes'] / 2**20:.1f} MB, {report['format']})\n"
             f"check on {c['inputs']} real images {tuple(c['input_shape'][1:])}: max |logit difference| {c['max_abs_diff']:.2e} "

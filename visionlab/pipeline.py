@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import torch
@@ -26,14 +27,18 @@ from skimage.feature import peak_local_max
 from skimage.measure import label, regionprops
 from skimage.segmentation import watershed
 
+from visionlab import runs
 from visionlab.data.images import expand_paths
 from visionlab.data.transforms import eval_transform
 from visionlab.errors import UnknownNameError
+from visionlab.explain.figures import save_png
+from visionlab.models import Classifier
 from visionlab.models.checkpoint import load_classifier
 from visionlab.models.fuse import fold_batchnorm
+from visionlab.models.weights import Preprocess
 from visionlab.segment import SegmentationPredictor, check_output_folder, load_segmenter, output_names
 from visionlab.utils.device import autocast, resolve_amp, resolve_device
-from visionlab.utils.files import atomic_write, read_json, write_csv_rows, write_json
+from visionlab.utils.files import read_json, write_csv_rows, write_json
 
 MATCH_IOU = 0.5
 REGION_COLUMNS = ["image", "box", "seg_class", "area", "label", "confidence"]
@@ -50,6 +55,7 @@ class Region:
     mask: np.ndarray  # (y1 - y0, x1 - x0) bool
 
     def full_mask(self, shape: tuple[int, int]) -> np.ndarray:
+        """The region's mask on a whole image of ``shape`` ``(H, W)``."""
         out = np.zeros(shape, bool)
         x0, y0, x1, y1 = self.box
         out[y0:y1, x0:x1] = self.mask
@@ -58,6 +64,8 @@ class Region:
 
 @dataclass
 class PipelineOptions:
+    """Settings of one ``pipeline`` call (saved in ``summary.json``, without ``device`` and ``amp``)."""
+
     classes: tuple[str, ...] | None = None  # segmentation classes to cut out; None: ("character",) when present
     min_area: int = 150  # regions with fewer pixels are skipped (and counted)
     pad: int = 8  # pixels of context around each region's box
@@ -128,26 +136,35 @@ def crop_region(image: np.ndarray, region: Region, pad: int, mask_background: bo
 
 
 class RegionClassifier:
-    """A classification run applied to image crops, in batches."""
+    """A classification run applied to image crops, in batches.
+
+    Args:
+        run: A run folder of ``visionlab train classify`` (its best checkpoint, else the last).
+        device: ``auto``, ``cpu``, ``cuda`` or ``cuda:N``.
+        amp: Autocast setting for the forward passes (``auto``, ``off``, ``bf16``, ``fp16``).
+        batch_size: Crops per forward pass; None: 8 on the CPU, 64 on a GPU.
+
+    Raises:
+        RunFolderError: ``run`` is not a run folder or holds no checkpoint.
+    """
 
     def __init__(self, run: str | Path, device: str = "auto", amp: str = "auto", batch_size: int | None = None) -> None:
-        from visionlab import runs
-
-        run = runs.require_run(run)
-        ckpt = run / runs.BEST if (run / runs.BEST).is_file() else run / runs.LAST
-        model, meta = load_classifier(ckpt)
+        folder = runs.RunFolder(run)
+        model, meta = load_classifier(folder.checkpoint())
         # Batch norms folded into their convolutions: batched bf16 forwards spent 22% of their time in them.
-        self.model, self.folded = fold_batchnorm(model.eval(), torch.randn(1, 3, 64, 64, generator=torch.Generator().manual_seed(0)))
+        folded, self.folded = fold_batchnorm(model.eval(), torch.randn(1, 3, 64, 64, generator=torch.Generator().manual_seed(0)))
+        self.model = cast(Classifier, folded)  # fold_batchnorm returns the model itself or a deep copy of it
         self.classes: list[str] = meta["classes"]
-        self.transform = eval_transform(meta["preprocess"])
+        self.preprocess: Preprocess = meta["preprocess"]  # the run's eval preprocessing
+        self.transform = eval_transform(self.preprocess)
         self.device = resolve_device(device)
         self.amp = resolve_amp(amp, self.device)
         # Crops per forward pass. On a 2-core AMX CPU (Lite0, 224 px, bf16) batches of 1/4/8/16/32/64
         # took 24.1/13.9/10.2/13.1/13.6/14.0 ms per crop: past 8 the activations leave the cache.
         self.batch_size = batch_size or (8 if self.device.type == "cpu" else 64)
         # channels_last halves the batched bf16 forward on CPU (measured: 96 Lite0 crops 2.49 s -> 1.22 s)
-        self.model.to(self.device, memory_format=torch.channels_last).eval()
-        self.run = run
+        self.model.to(self.device).to(memory_format=torch.channels_last).eval()
+        self.run = folder.path
 
     @torch.inference_mode()
     def probabilities(self, crops: list[Image.Image]) -> np.ndarray:
@@ -176,6 +193,85 @@ def annotate(image: np.ndarray, regions: list[Region], labels: list[str], confid
         draw.rectangle([x0, y0, x1 - 1, y1 - 1], outline=color)
         draw.text((x0 + 2, max(0, y0 - 11)), f"{name} {conf:.2f}", fill=color)
     return canvas
+
+
+# --- one image -----------------------------------------------------------------------------------
+
+@dataclass
+class ImageRegions:
+    """The pipeline's result for one image: its objects, each classified."""
+
+    regions: list[Region]  # top-to-bottom, left-to-right
+    skipped: int  # components under the minimum area
+    probabilities: np.ndarray  # (len(regions), K) class probabilities of each region's crop
+    classes: list[str]  # the classifier's classes (K)
+
+    @property
+    def labels(self) -> list[str]:
+        """The predicted class of each region."""
+        return [self.classes[int(i)] for i in self.probabilities.argmax(1)] if len(self.regions) else []
+
+    @property
+    def confidences(self) -> list[float]:
+        """The predicted class's probability for each region."""
+        return [float(p.max()) for p in self.probabilities]
+
+    def rows(self, probabilities: bool = True) -> list[dict]:
+        """One dict per region, as in the command's per-image JSON.
+
+        Args:
+            probabilities: Add ``probabilities`` (every class's probability) to ``box``, ``seg_class``,
+                ``area``, ``label`` and ``confidence``.
+        """
+        rows = []
+        for region, name, conf, probs in zip(self.regions, self.labels, self.confidences, self.probabilities):
+            row = {"box": list(region.box), "seg_class": region.seg_class, "area": region.area, "label": name, "confidence": conf}
+            if probabilities:
+                row["probabilities"] = {c: float(v) for c, v in zip(self.classes, probs)}
+            rows.append(row)
+        return rows
+
+    def annotate(self, image: np.ndarray) -> Image.Image:
+        """The image with each region outlined and labelled (see :func:`annotate`)."""
+        return annotate(image, self.regions, self.labels, self.confidences, self.classes)
+
+
+def classify_regions(classifier: RegionClassifier, found: list[tuple[np.ndarray, list[Region], int]],
+                     opts: PipelineOptions) -> tuple[list[ImageRegions], float]:
+    """Classify the regions of several images together (one batched pass over all their crops).
+
+    Args:
+        classifier: The classification run.
+        found: Per image: the ``(H, W, 3)`` image, its regions and how many small ones were skipped.
+        opts: ``pad`` and ``mask_background`` shape the crops.
+
+    Returns:
+        One result per image, and the seconds the classifier took.
+    """
+    crops = [crop_region(image, r, opts.pad, opts.mask_background) for image, regions, _ in found for r in regions]
+    t0 = time.perf_counter()
+    probs = classifier.probabilities(crops)
+    seconds = time.perf_counter() - t0
+    results, k = [], 0
+    for _, regions, skipped in found:
+        results.append(ImageRegions(regions, skipped, probs[k:k + len(regions)], classifier.classes))
+        k += len(regions)
+    return results, seconds
+
+
+def image_regions(image: np.ndarray, ids: np.ndarray, class_ids: dict[int, str], classifier: RegionClassifier,
+                  opts: PipelineOptions) -> ImageRegions:
+    """The pipeline's step for one segmented image: split the selected classes into objects, classify each.
+
+    Args:
+        image: The ``(H, W, 3)`` uint8 image.
+        ids: The segmenter's class ids ``(H, W)`` for it.
+        class_ids: Segmentation classes cut into regions (see :func:`resolve_classes`).
+        classifier: The classification run.
+        opts: Minimum area, watershed split and crop settings.
+    """
+    regions, skipped = find_regions(ids, class_ids, opts.min_area, opts.split_touching, opts.min_distance)
+    return classify_regions(classifier, [(image, regions, skipped)], opts)[0][0]
 
 
 # --- ground truth (game world) -------------------------------------------------------------------
@@ -216,6 +312,7 @@ def match_regions(regions: list[Region], instances: np.ndarray, kinds: dict[int,
 
 
 def score_image(regions: list[Region], labels: list[str], instances: np.ndarray, kinds: dict[int, str]) -> dict:
+    """Counts of one image: true objects, regions, matched regions, correct labels, and whether the count is exact."""
     visible = [i for i in kinds if (instances == i).any()]
     matches = match_regions(regions, instances, kinds)
     correct = sum(labels[r] == kinds[i] for r, i, _ in matches)
@@ -246,24 +343,41 @@ def pooled_scores(rows: list[dict]) -> dict:
 def resolve_classes(names: tuple[str, ...] | None, available: tuple[str, ...]) -> dict[int, str]:
     """Segmentation class ids for ``names`` (default ``character``).
 
+    Args:
+        names: The segmentation classes that hold the objects (``PipelineOptions.classes``).
+        available: The segmenter's classes.
+
     Raises:
-        UnknownNameError: A name the segmenter does not predict; the message lists its classes.
+        UnknownNameError: A name the segmenter does not predict, or no ``character`` class to default
+            to; the message starts with ``classes`` and lists the segmenter's classes.
     """
     if names is None:
         if "character" not in available:
-            raise UnknownNameError(f"pass --classes: which segmentation classes hold the objects? The segmenter predicts: {', '.join(available)}")
+            raise UnknownNameError(f"classes: which segmentation classes hold the objects? The segmenter has no 'character' class "
+                                   f"to default to; it predicts: {', '.join(available)}")
         names = ("character",)
     unknown = [n for n in names if n not in available]
     if unknown:
-        raise UnknownNameError(f"unknown segmentation class {', '.join(map(repr, unknown))}; the segmenter predicts: {', '.join(available)}")
+        raise UnknownNameError(f"classes: unknown segmentation class {', '.join(map(repr, unknown))}; the segmenter predicts: {', '.join(available)}")
     return {available.index(n): n for n in names}
 
 
 def run_pipeline(classifier_run: str | Path, segmenter: str | Path, paths: list, out: str | Path, opts: PipelineOptions | None = None) -> dict:
     """Segment, split into objects, classify each object; write annotated images, JSON per image and a summary.
 
+    Args:
+        classifier_run: A run folder of ``visionlab train classify``.
+        segmenter: A segmentation run folder, a pretrained name or a classical baseline.
+        paths: Image files and/or folders.
+        out: Output folder (``annotated/``, ``regions/``, ``regions.csv``, ``summary.json``).
+        opts: Region classes, minimum area, crops, batch size and device; None: the defaults.
+
     Returns:
         The summary written to ``out/summary.json`` (counts, timing, and scores on game-world scenes).
+
+    Raises:
+        UnknownNameError: A region class the segmenter does not predict, or an unknown segmenter.
+        RunFolderError: ``classifier_run`` is not a run, or ``out`` holds files of something else.
 
     Example:
         >>> run_pipeline("runs/cls", "runs/seg", ["scenes/"], "pipeline_out")  # doctest: +SKIP
@@ -277,7 +391,8 @@ def run_pipeline(classifier_run: str | Path, segmenter: str | Path, paths: list,
     predictor = SegmentationPredictor(seg, opts.device, opts.amp, opts.batch_size)
     classifier = RegionClassifier(classifier_run, opts.device, opts.amp)
     names = dict(zip(files, output_names(files)))
-    rows, t0, classify_seconds = [], time.perf_counter(), 0.0
+    rows: list[dict] = []
+    t0, classify_seconds = time.perf_counter(), 0.0
     batch: list[tuple[Path, np.ndarray, list[Region], int]] = []
     for path, image, ids in predictor.predict_paths(files):
         regions, skipped = find_regions(ids, class_ids, opts.min_area, opts.split_touching, opts.min_distance)
@@ -310,42 +425,36 @@ def _label_counts(rows: list[dict], classes: list[str]) -> dict[str, int]:
     return counts
 
 
-def _finish_batch(batch, classifier: RegionClassifier, opts: PipelineOptions, out: Path, names: dict, rows: list[dict]) -> float:
+def _finish_batch(batch: list[tuple[Path, np.ndarray, list[Region], int]], classifier: RegionClassifier, opts: PipelineOptions,
+                  out: Path, names: dict[Path, str], rows: list[dict]) -> float:
     """Classify every region of the batch's images at once, then write each image's outputs."""
-    crops = [crop_region(image, r, opts.pad, opts.mask_background) for _, image, regions, _ in batch for r in regions]
-    t0 = time.perf_counter()
-    probs = classifier.probabilities(crops)
-    seconds = time.perf_counter() - t0
-    k = 0
-    for path, image, regions, skipped in batch:
-        p = probs[k:k + len(regions)]
-        k += len(regions)
-        labels = [classifier.classes[i] for i in p.argmax(1)] if len(regions) else []
-        confs = [float(p[j].max()) for j in range(len(regions))]
+    results, seconds = classify_regions(classifier, [(image, regions, skipped) for _, image, regions, skipped in batch], opts)
+    for (path, image, _, _), result in zip(batch, results):
         name = names[path]
-        reg_rows = [{"box": list(r.box), "seg_class": r.seg_class, "area": r.area, "label": lab, "confidence": c,
-                     "probabilities": {cls: float(v) for cls, v in zip(classifier.classes, p[j])}}
-                    for j, (r, lab, c) in enumerate(zip(regions, labels, confs))]
-        row = {"path": str(path), "name": name, "size": [int(image.shape[1]), int(image.shape[0])], "regions": reg_rows, "skipped_small": skipped}
+        row = {"path": str(path), "name": name, "size": [int(image.shape[1]), int(image.shape[0])], "regions": result.rows(),
+               "skipped_small": result.skipped}
         truth = find_instances(path)
         if truth is not None:
-            row["score"] = score_image(regions, labels, *truth)
-        fig = annotate(image, regions, labels, confs, classifier.classes)
-        atomic_write(out / "annotated" / f"{name}.png", lambda f, im=fig: im.save(f, format="PNG"))
-        write_json(out / "regions" / f"{name}.json", {k: v for k, v in row.items()})
+            row["score"] = score_image(result.regions, result.labels, *truth)
+        save_png(result.annotate(image), out / "annotated" / f"{name}.png")
+        write_json(out / "regions" / f"{name}.json", dict(row))
         rows.append(row)
     return seconds
 
 
+def _fmt(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.3f}"
+
+
 def format_summary(summary: dict, out: Path) -> str:
+    """Terminal lines: counts, speed, the scores on game-world scenes and where the files are."""
     counts = ", ".join(f"{k} {v}" for k, v in summary["label_counts"].items())
     lines = [f"{summary['n_images']} images, {summary['regions']} regions ({counts}); {summary['skipped_small']} under the minimum area skipped; "
              f"{summary['images_without_regions']} images without regions; {summary['images_per_second']:.2f} images/s"]
     s = summary["scores"]
     if s:
-        fmt = lambda v: "n/a" if v is None else f"{v:.3f}"
-        lines.append(f"scored on {s['scored_images']} game-world scenes ({s['true_objects']} characters): region recall {fmt(s['region_recall'])}  "
-                     f"precision {fmt(s['region_precision'])}  label accuracy of matched regions {fmt(s['label_accuracy'])}  "
-                     f"exact-count accuracy {fmt(s['exact_count_accuracy'])}")
+        lines.append(f"scored on {s['scored_images']} game-world scenes ({s['true_objects']} characters): region recall {_fmt(s['region_recall'])}  "
+                     f"precision {_fmt(s['region_precision'])}  label accuracy of matched regions {_fmt(s['label_accuracy'])}  "
+                     f"exact-count accuracy {_fmt(s['exact_count_accuracy'])}")
     lines.append(f"annotated images: {out / 'annotated'}  per-image JSON: {out / 'regions'}  summary: {out / 'summary.json'}")
     return "\n".join(lines)

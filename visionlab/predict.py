@@ -12,7 +12,7 @@ from torch import nn
 
 from visionlab.data.images import expand_paths, image_batches
 from visionlab.data.transforms import eval_transform
-from visionlab.errors import ConfigError
+from visionlab.errors import ParamError
 from visionlab.models.loading import load_classifier_run
 from visionlab.utils.device import autocast, resolve_amp, resolve_device, to_device
 from visionlab.utils.files import atomic_write, write_json
@@ -21,11 +21,26 @@ from visionlab.utils.progress import progress
 
 @torch.no_grad()
 def predict_logits(
-    model: nn.Module, loader: Iterable[tuple[torch.Tensor, torch.Tensor, torch.Tensor]], device: torch.device, amp: torch.dtype | None, channels_last: bool, quiet: bool = True, desc: str = "eval"
+    model: nn.Module,
+    loader: Iterable[tuple[torch.Tensor, torch.Tensor, torch.Tensor]],
+    device: torch.device,
+    amp: torch.dtype | None,
+    channels_last: bool,
+    quiet: bool = True,
+    desc: str = "eval",
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Logits ``(N, K)`` (fp32), labels ``(N,)`` and indices ``(N,)`` over ``(x, y, index)`` batches.
 
     The model's train/eval mode is restored afterwards.
+
+    Args:
+        model: The classifier.
+        loader: ``(x, y, index)`` batches.
+        device: Where the model runs.
+        amp: Autocast precision, ``None`` for fp32.
+        channels_last: Feed the inputs in channels_last memory format.
+        quiet: No progress bar.
+        desc: The progress bar's label.
     """
     was_training = model.training
     model.eval()
@@ -43,7 +58,14 @@ def predict_logits(
 
 
 def predict_paths(run: str | Path, paths: list[str | Path], top_k: int = 3, batch_size: int = 32, device: str = "auto") -> list[dict]:
-    """Classify images with a run's best checkpoint, or an exported ``.onnx`` classifier.
+    """Classify images with a run's checkpoint, or an exported ``.onnx`` classifier.
+
+    Args:
+        run: A classification run folder, or an ``.onnx`` file written by ``visionlab export``.
+        paths: Image files and folders.
+        top_k: Classes listed per image.
+        batch_size: Images per forward.
+        device: ``auto``, ``cpu``, ``cuda``...; an ``.onnx`` file runs on the CPU.
 
     Returns:
         One row per readable image: ``path``, ``label``, ``confidence``, ``top_k`` (list of
@@ -84,6 +106,7 @@ def predict_paths(run: str | Path, paths: list[str | Path], top_k: int = 3, batc
 
 
 def rows_to_csv(rows: list[dict]) -> str:
+    """Prediction rows as CSV text: ``path,label,confidence,top_k`` (top-k as ``label:p;label:p``)."""
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(["path", "label", "confidence", "top_k"])
@@ -96,15 +119,19 @@ def write_predictions(rows: list[dict], out: str | Path) -> Path:
     """Write rows as CSV or JSON, chosen by the extension of ``out``.
 
     Raises:
-        ConfigError: The extension is neither .csv nor .json.
+        ParamError: The extension is neither .csv nor .json.
     """
     out = Path(out)
     if out.suffix.lower() == ".json":
         return write_json(out, rows)
     if out.suffix.lower() == ".csv":
         text = rows_to_csv(rows)
-        return atomic_write(out, lambda p: p.write_text(text, encoding="utf-8"))
-    raise ConfigError(f"--out must end in .csv or .json; got {out.name}")
+
+        def write(p: Path) -> None:
+            p.write_text(text, encoding="utf-8")
+
+        return atomic_write(out, write)
+    raise ParamError("out", f"out must end in .csv or .json; got {out.name}")
 
 
 def format_table(rows: list[dict]) -> str:
@@ -115,5 +142,3 @@ def format_table(rows: list[dict]) -> str:
         top = ", ".join(f"{c} {p:.3f}" for c, p in r["top_k"])
         lines.append(f"{r['path']:<{width}}  {r['label']:<12} {r['confidence']:>6.3f}  {top}")
     return "\n".join(lines)
-
-

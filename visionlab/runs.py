@@ -94,34 +94,42 @@ class RunFolder:
     # --- paths -------------------------------------------------------------------------------------
     @property
     def config_path(self) -> Path:
+        """``RUN/config.json``: the resolved settings, library versions and seed."""
         return self.path / CONFIG
 
     @property
     def split_path(self) -> Path:
+        """``RUN/split.json``: the data split, reused by evaluation."""
         return self.path / SPLIT
 
     @property
     def history_path(self) -> Path:
+        """``RUN/history.csv``: one row per epoch."""
         return self.path / HISTORY
 
     @property
     def metrics_path(self) -> Path:
+        """``RUN/metrics.json``: the latest evaluation."""
         return self.path / METRICS
 
     @property
     def best_path(self) -> Path:
+        """``RUN/best.safetensors``: the best epoch's weights."""
         return self.path / BEST
 
     @property
     def last_path(self) -> Path:
+        """``RUN/last.safetensors``: the last epoch's weights."""
         return self.path / LAST
 
     @property
     def train_state_path(self) -> Path:
+        """``RUN/train_state.pt``: optimizer and scheduler state for resuming."""
         return self.path / TRAIN_STATE
 
     @property
     def plots(self) -> Path:
+        """``RUN/plots/``: curves, confusion matrices, ROC and worst examples."""
         return self.path / PLOTS
 
     def eval_dir(self, split: str) -> Path:
@@ -129,6 +137,7 @@ class RunFolder:
         return self.path / EVAL / split
 
     def eval_metrics_path(self, split: str) -> Path:
+        """``RUN/eval/<split>/metrics.json``."""
         return self.eval_dir(split) / METRICS
 
     def explain_dir(self, method: str) -> Path:
@@ -178,12 +187,12 @@ class RunFolder:
         """
         if self.config_path.exists():
             raise RunFolderError(
-                f"{self.path} already holds a run; pass --resume to continue it, or choose another --out "
+                f"{self.path} already holds a run; resume it (resume=True, --resume) or choose another out folder "
                 "(nothing was overwritten)"
             )
         if self.path.exists() and any(self.path.iterdir()):
             raise RunFolderError(
-                f"{self.path} is not empty; choose a new or empty folder for --out (nothing was touched)"
+                f"{self.path} is not empty; choose a new or empty out folder (nothing was touched)"
             )
 
     def create(self) -> RunFolder:
@@ -192,6 +201,31 @@ class RunFolder:
         self.path.mkdir(parents=True, exist_ok=True)
         self.plots.mkdir(exist_ok=True)
         return self
+
+    def start(self, resume: bool, *, keep: tuple[str, ...] = ()) -> dict | None:
+        """The run-start check every trainer shares: refuse a taken folder, or find the run to resume.
+
+        Nothing is created or changed; call :meth:`create` once the settings have been checked.
+
+        Args:
+            resume: Continue the run in this folder instead of starting one.
+            keep: Names that may already lie in a new run's folder (distillation's ``pseudo/`` cache).
+
+        Returns:
+            The saved ``config.json`` when resuming, else ``None``.
+
+        Raises:
+            RunFolderError: ``resume`` without a run here, or a new run in a folder that holds one or other files.
+        """
+        if resume:
+            if not self.is_run():
+                raise RunFolderError(f"resume: {self.path} holds no run to resume (no {CONFIG}); start a new run instead")
+            return self.load_config()
+        if self.is_run():
+            self.check_new()
+        if self.path.exists() and any(p.name not in keep for p in self.path.iterdir()):
+            raise RunFolderError(f"{self.path} is not empty; choose a new or empty folder for the run (nothing was touched)")
+        return None
 
     # --- files -------------------------------------------------------------------------------------
     def save_config(self, config: dict, extra: dict | None = None) -> None:
@@ -233,18 +267,22 @@ class LabFolder:
 
     @property
     def manifest_path(self) -> Path:
+        """``LAB/lab.json``: the stages run, their folders, seconds and the resolved config."""
         return self.path / LAB_MANIFEST
 
     @property
     def html_path(self) -> Path:
+        """``LAB/report.html``: the self-contained report."""
         return self.path / REPORT_HTML
 
     @property
     def markdown_path(self) -> Path:
+        """``LAB/report.md``: the Markdown report (images in :attr:`files_dir`)."""
         return self.path / REPORT_MARKDOWN
 
     @property
     def files_dir(self) -> Path:
+        """``LAB/report_files/``: the Markdown report's images."""
         return self.path / REPORT_FILES
 
     def write_manifest(self, manifest: dict[str, Any]) -> Path:

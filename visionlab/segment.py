@@ -17,6 +17,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image, ImageDraw
+from torch import nn
 
 from visionlab.data.images import expand_paths, image_batches
 from visionlab.data.masks import SegClasses, save_mask_png
@@ -24,6 +25,8 @@ from visionlab.errors import RunFolderError, UnknownNameError
 from visionlab.models.classical import classical_segment
 from visionlab.models.fuse import fold_batchnorm
 from visionlab.models.loading import LoadedSegmenter, load_segmenter
+from visionlab.models.onnx import OnnxNetwork
+from visionlab.models.segmenters import SegPreprocess
 from visionlab.utils.device import autocast, dilated_convs, gemm_dilated_convs, resolve_amp, resolve_device
 from visionlab.utils.files import atomic_write, read_json, write_json
 from visionlab.utils.tensors import class_ids
@@ -39,6 +42,14 @@ class SegmentationPredictor:
     Images whose network input has the same size share a batch. On CPUs with native bf16 (and
     on GPUs) the network runs under bf16 autocast in channels_last; widely dilated convolutions
     are computed as matrix products there (see :func:`~visionlab.utils.device.gemm_dilated_convs`).
+
+    Args:
+        seg: The segmenter: a network, or a classical baseline.
+        device: ``auto``, ``cpu``, ``cuda``...
+        amp: Autocast precision: ``auto``, ``bf16``, ``fp16`` or ``off``.
+        batch_size: Images per forward.
+        seed: Seeds a classical baseline's clustering.
+        fold: Fold the network's batch norms into its convolutions (checked; skipped where they differ).
     """
 
     def __init__(self, seg: LoadedSegmenter, device: str = "auto", amp: str = "auto", batch_size: int = 4, seed: int = 0,
@@ -48,23 +59,45 @@ class SegmentationPredictor:
         self.seed = seed
         self.device = resolve_device(device)
         self.amp = resolve_amp(amp, self.device)
-        self.network = seg.model
+        self.network: nn.Module | None = None  # None for a classical baseline
         self.folded = 0  # batch norms folded into convolutions
         if seg.model is not None:
-            seg.model.eval()
-            if fold:
-                # Folded batch norms: the game-world U-Net's batch-of-8 bf16 forward took 11.8 ms per image
-                # against 16.5 unfolded on a 2-core CPU (benchmarks/bench_distill_speed.py times both models so)
-                side = -(-64 // seg.preprocess.pad_to) * seg.preprocess.pad_to
-                example = torch.randn(1, 3, side, side, generator=torch.Generator().manual_seed(0))
-                self.network, self.folded = fold_batchnorm(seg.model, example.to(next(seg.model.parameters(), example).device))
-            self.network.to(self.device, memory_format=torch.channels_last)
-        self.onnx = getattr(self.network, "runtime", "pytorch") == "onnxruntime"
+            self.network, self.folded = self._inference_network(seg.model, fold)
+        self.onnx = isinstance(self.network, OnnxNetwork)
         self._dilated = dilated_convs(self.network) if self.network is not None and self.device.type == "cpu" and self.amp is torch.bfloat16 else []
 
+    def _inference_network(self, model: nn.Module, fold: bool) -> tuple[nn.Module, int]:
+        """``model`` in eval mode, with its batch norms folded when ``fold``, on the device in channels_last."""
+        model.eval()
+        network, folded = model, 0
+        if fold:
+            # Folded batch norms: the game-world U-Net's batch-of-8 bf16 forward took 11.8 ms per image
+            # against 16.5 unfolded on a 2-core CPU (benchmarks/bench_distill_speed.py times both models so)
+            pad_to = self._preprocess().pad_to
+            side = -(-64 // pad_to) * pad_to
+            example = torch.randn(1, 3, side, side, generator=torch.Generator().manual_seed(0))
+            network, folded = fold_batchnorm(model, example.to(next(model.parameters(), example).device))
+        network.to(self.device)
+        network.to(memory_format=torch.channels_last)
+        return network, folded
+
+    def _preprocess(self) -> SegPreprocess:
+        if self.seg.preprocess is None:
+            raise UnknownNameError(f"{self.seg.name} is a classical baseline: it has no network input; use a network")
+        return self.seg.preprocess
+
+    def _network(self) -> nn.Module:
+        if self.network is None:
+            raise UnknownNameError(f"{self.seg.name} is a classical baseline: it has cluster ids, not logits; use a network")
+        return self.network
+
     def prepare(self, image: np.ndarray) -> torch.Tensor:
-        """``(H, W, 3)`` uint8 -> normalized, resized and padded ``(3, h, w)`` float tensor."""
-        pre = self.seg.preprocess
+        """``(H, W, 3)`` uint8 -> normalized, resized and padded ``(3, h, w)`` float tensor.
+
+        Raises:
+            UnknownNameError: The segmenter is a classical baseline (it takes no network input).
+        """
+        pre = self._preprocess()
         h, w = pre.input_size(*image.shape[:2])
         x = torch.from_numpy(np.array(image)).permute(2, 0, 1)[None].float()
         if (h, w) != tuple(x.shape[-2:]):
@@ -83,11 +116,16 @@ class SegmentationPredictor:
         return stack
 
     def logits(self, x: torch.Tensor) -> torch.Tensor:
-        """Network logits ``(B, K, h, w)`` (fp32, on the CPU) for a prepared batch."""
+        """Network logits ``(B, K, h, w)`` (fp32, on the CPU) for a prepared batch.
+
+        Raises:
+            UnknownNameError: The segmenter is a classical baseline (it has no logits).
+        """
+        network = self._network()
         if self.onnx:  # ONNX Runtime: fp32, no autocast or memory format to set
-            return self.network(x)
+            return network(x)
         with self._network_context():
-            out = self.network(x.to(self.device).contiguous(memory_format=torch.channels_last))
+            out = network(x.to(self.device).contiguous(memory_format=torch.channels_last))
         return out.float().cpu()
 
     def predict(self, images: list[np.ndarray]) -> list[np.ndarray]:
@@ -97,15 +135,19 @@ class SegmentationPredictor:
         return [ids for ids, _ in self.predict_with_logits(images)]
 
     def predict_with_logits(self, images: list[np.ndarray]) -> list[tuple[np.ndarray, torch.Tensor]]:
-        """For each image: class ids at its own size and the logits ``(K, h, w)`` at network resolution
-        (padding removed), for distillation.
+        """For each image: class ids at its own size and the logits ``(K, h, w)`` at network resolution (padding removed).
+
+        Distillation's pseudo-labels are both.
+
+        Raises:
+            UnknownNameError: The segmenter is a classical baseline (it has no logits).
         """
-        if self.seg.classical:
-            raise UnknownNameError(f"{self.seg.name} is a classical baseline: it has cluster ids, not logits; use a network")
+        self._network()
+        pre = self._preprocess()
         out: list = [None] * len(images)
         groups: dict[tuple[int, int], list[int]] = {}
         for i, im in enumerate(images):
-            groups.setdefault(self.seg.preprocess.input_size(*im.shape[:2]), []).append(i)
+            groups.setdefault(pre.input_size(*im.shape[:2]), []).append(i)
         for (h, w), idx in groups.items():
             for start in range(0, len(idx), self.batch_size):
                 chunk = idx[start:start + self.batch_size]
@@ -150,9 +192,9 @@ def legend_figure(image: np.ndarray, ids: np.ndarray, classes: SegClasses, title
     """The manual's figure: image | mask | overlay, and a legend of detected classes with pixel shares."""
     scale = min(1.0, max_side / max(image.shape[:2]))
     size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
-    panels = [Image.fromarray(image).resize(size, Image.BILINEAR),
-              Image.fromarray(classes.colorize(ids)).resize(size, Image.NEAREST),
-              Image.fromarray(overlay(image, ids, classes)).resize(size, Image.BILINEAR)]
+    panels = [Image.fromarray(image).resize(size, Image.Resampling.BILINEAR),
+              Image.fromarray(classes.colorize(ids)).resize(size, Image.Resampling.NEAREST),
+              Image.fromarray(overlay(image, ids, classes)).resize(size, Image.Resampling.BILINEAR)]
     shares = class_shares(ids, classes)
     legend_w, top = 190, 20
     height = max(size[1], 16 * len(shares) + 8) + top
@@ -190,13 +232,19 @@ SUMMARY = "summary.json"
 
 
 def check_output_folder(out: Path) -> None:
-    """Refuse a non-empty folder that is not an earlier ``segment`` output (nothing is overwritten there)."""
+    """Refuse a non-empty folder that is not an earlier ``segment`` output (nothing is overwritten there).
+
+    Raises:
+        RunFolderError: The folder holds other files.
+    """
     if out.exists() and any(out.iterdir()) and not (out / SUMMARY).is_file():
-        raise RunFolderError(f"{out} holds other files; choose a new or empty --out folder (nothing was touched)")
+        raise RunFolderError(f"{out} holds other files; choose a new or empty out folder (nothing was touched)")
 
 
 @dataclass
 class SegmentOptions:
+    """How :func:`segment_images` runs the segmenter and what it writes besides masks and overlays."""
+
     batch_size: int = 4
     device: str = "auto"
     amp: str = "auto"
@@ -210,6 +258,12 @@ def segment_images(model: str | Path, paths: list[str | Path], out: str | Path, 
 
     Files are decoded, predicted and written a batch at a time, so memory does not grow with
     the number of images.
+
+    Args:
+        model: A pretrained name, a run folder, an exported ``.onnx`` file or a classical baseline.
+        paths: Image files and folders.
+        out: The output folder: new, empty, or an earlier ``segment`` output.
+        opts: Batch size, device, precision, download, clusters, figures.
 
     Returns:
         The summary: the model, per-image class shares, overall shares, timing.
@@ -229,11 +283,9 @@ def segment_images(model: str | Path, paths: list[str | Path], out: str | Path, 
     for path, image, ids in predictor.predict_paths(files):
         name = names[path]
         save_mask_png(ids, out / "masks" / f"{name}.png", seg.classes.colors)
-        ov = Image.fromarray(overlay(image, ids, seg.classes))
-        atomic_write(out / "overlays" / f"{name}.png", lambda p, im=ov: im.save(p, format="PNG"))
+        _save_png(Image.fromarray(overlay(image, ids, seg.classes)), out / "overlays" / f"{name}.png")
         if opts.figures:
-            fig = legend_figure(image, ids, seg.classes, f"{path.name}  ({seg.name})")
-            atomic_write(out / "figures" / f"{name}.png", lambda p, im=fig: im.save(p, format="PNG"))
+            _save_png(legend_figure(image, ids, seg.classes, f"{path.name}  ({seg.name})"), out / "figures" / f"{name}.png")
         totals += np.bincount(ids.ravel(), minlength=seg.classes.num_classes)[: seg.classes.num_classes]
         rows.append({"path": str(path), "name": name, "size": [int(ids.shape[1]), int(ids.shape[0])], "classes": class_shares(ids, seg.classes)})
     seconds = time.perf_counter() - t0
@@ -245,7 +297,21 @@ def segment_images(model: str | Path, paths: list[str | Path], out: str | Path, 
     return summary
 
 
+def _save_png(image: Image.Image, path: Path) -> Path:
+    def write(p: Path) -> None:
+        image.save(p, format="PNG")
+
+    return atomic_write(path, write)
+
+
 def format_summary(summary: dict, out: Path, max_rows: int = 10) -> str:
+    """A few lines for the terminal: the run's count and time, the top classes per image, where the files are.
+
+    Args:
+        summary: What :func:`segment_images` returned.
+        out: The output folder it wrote.
+        max_rows: Images listed; the rest are counted.
+    """
     lines = [f"{summary['n_images']} images segmented with {summary['model']['name']} in {summary['seconds']:.1f}s"]
     for row in summary["images"][:max_rows]:
         top = ", ".join(f"{k} {100 * v:.1f}%" for k, v in list(row["classes"].items())[:4])
@@ -257,4 +323,5 @@ def format_summary(summary: dict, out: Path, max_rows: int = 10) -> str:
 
 
 def read_summary(out: str | Path) -> dict:
+    """The ``summary.json`` that :func:`segment_images` wrote into ``out``."""
     return read_json(Path(out) / SUMMARY)

@@ -54,6 +54,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -61,7 +62,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from visionlab.data.images import expand_paths
-from visionlab.errors import ConfigError, UnknownNameError
+from visionlab.errors import ParamError, UnknownNameError
 from visionlab.segment import SUMMARY, SegmentationPredictor, check_output_folder, load_segmenter, output_names
 from visionlab.utils.files import atomic_write, write_json
 
@@ -80,6 +81,12 @@ BLOB_BOX = 1.85
 
 @dataclass
 class WalkmapOptions:
+    """Settings of one ``walkmap`` call (saved in ``summary.json``).
+
+    Raises:
+        ParamError: ``tile``, ``clearance``, ``fill`` or ``batch_size`` out of range.
+    """
+
     walkable: tuple[str, ...] | None = None  # None: terrain + platform when the segmenter has them
     hazard: tuple[str, ...] | None = None  # None: water when the segmenter has it, else none
     tile: int = 16  # tile side in px
@@ -92,22 +99,32 @@ class WalkmapOptions:
     def __post_init__(self) -> None:
         check_tiling(self.tile, self.clearance, self.fill)
         if self.batch_size < 1:
-            raise ConfigError(f"batch_size={self.batch_size} must be >= 1; pass --batch-size 1 or more")
+            raise ParamError("batch_size", f"batch_size: {self.batch_size} is below 1; pass 1 or more")
 
 
 def check_tiling(tile: int, clearance: int, fill: float) -> None:
+    """Check the grid settings shared by predicted and ground-truth walkmaps.
+
+    Raises:
+        ParamError: ``tile`` or ``clearance`` not a whole number >= 1, or ``fill`` outside (0, 1].
+    """
     if int(tile) != tile or tile < 1:
-        raise ConfigError(f"tile={tile} must be a whole number of pixels >= 1; pass e.g. --tile 16")
+        raise ParamError("tile", f"tile: {tile} is not a whole number of pixels >= 1; pass e.g. 16")
     if int(clearance) != clearance or clearance < 1:
-        raise ConfigError(f"clearance={clearance} must be a whole number of tiles >= 1 (it counts the standing tile)")
+        raise ParamError("clearance", f"clearance: {clearance} is not a whole number of tiles >= 1 (it counts the standing tile)")
     if not 0 < fill <= 1:
-        raise ConfigError(f"fill={fill} must lie in (0, 1]: the share of a tile's pixels that makes it solid or hazard")
+        raise ParamError("fill", f"fill: {fill} does not lie in (0, 1]: the share of a tile's pixels that makes it solid or hazard")
 
 
 # --- classes -------------------------------------------------------------------------------------
 
-def class_ids(names, classes: tuple[str, ...]) -> list[int]:
+def class_ids(names: Iterable[str], classes: tuple[str, ...], param: str = "names") -> list[int]:
     """Ids of ``names`` in ``classes`` (in the given order, duplicates dropped).
+
+    Args:
+        names: Class names (surrounding spaces ignored).
+        classes: The segmenter's classes.
+        param: The parameter ``names`` came from, named first in the error message (``walkable``, ``hazard``).
 
     Raises:
         UnknownNameError: A name is not one of ``classes``; the message lists them.
@@ -117,7 +134,7 @@ def class_ids(names, classes: tuple[str, ...]) -> list[int]:
     for name in names:
         name = str(name).strip()
         if name not in classes:
-            raise UnknownNameError(f"unknown class {name!r}; the segmenter's classes are: {', '.join(classes)}")
+            raise UnknownNameError(f"{param}: unknown class {name!r}; the segmenter's classes are: {', '.join(classes)}")
         if classes.index(name) not in ids:
             ids.append(classes.index(name))
     return ids
@@ -127,23 +144,24 @@ def resolve_classes(opts: WalkmapOptions, classes: tuple[str, ...]) -> tuple[lis
     """The walkable and hazard class names to use with a segmenter that predicts ``classes``.
 
     Raises:
-        UnknownNameError: A class is not predicted by the segmenter, or no default applies.
-        ConfigError: A class is both walkable and a hazard, or no walkable class is given.
+        UnknownNameError: A class is not predicted by the segmenter, or no default applies; the
+            message starts with ``walkable`` or ``hazard``.
+        ParamError: A class is both walkable and a hazard, or no walkable class is given.
     """
     classes = tuple(classes)
     if opts.walkable is None:
         walkable = [c for c in DEFAULT_WALKABLE if c in classes]
         if not walkable:
-            raise UnknownNameError(f"this segmenter predicts none of the default walkable classes ({', '.join(DEFAULT_WALKABLE)}); "
-                                   f"pass --walkable with some of its classes: {', '.join(classes)}")
+            raise UnknownNameError(f"walkable: this segmenter predicts none of the default walkable classes ({', '.join(DEFAULT_WALKABLE)}); "
+                                   f"name some of its classes: {', '.join(classes)}")
     else:
-        walkable = [classes[i] for i in class_ids(opts.walkable, classes)]
-    hazard = [c for c in DEFAULT_HAZARD if c in classes] if opts.hazard is None else [classes[i] for i in class_ids(opts.hazard, classes)]
+        walkable = [classes[i] for i in class_ids(opts.walkable, classes, "walkable")]
+    hazard = [c for c in DEFAULT_HAZARD if c in classes] if opts.hazard is None else [classes[i] for i in class_ids(opts.hazard, classes, "hazard")]
     if not walkable:
-        raise ConfigError(f"--walkable is empty; name at least one of the segmenter's classes: {', '.join(classes)}")
+        raise ParamError("walkable", f"walkable: empty; name at least one of the segmenter's classes: {', '.join(classes)}")
     both = [c for c in walkable if c in hazard]
     if both:
-        raise ConfigError(f"class(es) {', '.join(both)} are both walkable and hazard; list each class in only one of --walkable/--hazard")
+        raise ParamError("hazard", f"hazard: class(es) {', '.join(both)} are also walkable; list each class in only one of walkable and hazard")
     return walkable, hazard
 
 
@@ -176,7 +194,7 @@ def tile_grid(solid: np.ndarray, hazard: np.ndarray, tile: int, clearance: int, 
     eps = 1e-9  # shares are exact ratios; keep e.g. 8/16 >= 0.5 safe from rounding
     is_hazard = _tile_shares(hazard, tile) >= fill - eps
     is_solid = (_tile_shares(solid, tile) >= fill - eps) & ~is_hazard
-    grid = np.full(is_solid.shape, FREE, dtype=np.uint8)
+    grid: np.ndarray = np.full(is_solid.shape, FREE, dtype=np.uint8)
     grid[is_solid] = SOLID
     grid[is_hazard] = HAZARD
     blocked = is_solid | is_hazard
@@ -190,7 +208,8 @@ def tile_grid(solid: np.ndarray, hazard: np.ndarray, tile: int, clearance: int, 
     return grid
 
 
-def walkmap_from_mask(ids: np.ndarray, walkable_ids, hazard_ids, tile: int, clearance: int, fill: float = 0.5) -> np.ndarray:
+def walkmap_from_mask(ids: np.ndarray, walkable_ids: Iterable[int], hazard_ids: Iterable[int], tile: int, clearance: int,
+                      fill: float = 0.5) -> np.ndarray:
     """Tile codes from a class-id mask: ``walkable_ids`` are solid, ``hazard_ids`` hazards."""
     ids = np.asarray(ids)
     return tile_grid(np.isin(ids, list(walkable_ids)), np.isin(ids, list(hazard_ids)), tile, clearance, fill)
@@ -315,7 +334,7 @@ def _map_json(doc: dict) -> str:
     return head[:-2] + ',\n  "grid": [\n    ' + rows + "\n  ]\n}\n"
 
 
-def write_walkmap(out: Path, name: str, image, grid, tile, classes_used: dict) -> None:
+def write_walkmap(out: Path, name: str, image: np.ndarray, grid: np.ndarray, tile: int, classes_used: dict) -> None:
     """Write ``overlays/NAME.png``, ``maps/NAME.json`` and ``maps/NAME.csv`` under ``out``, atomically."""
     out, grid, image = Path(out), np.asarray(grid), np.asarray(image)
     h, w = image.shape[:2]
@@ -339,7 +358,7 @@ def walkmap_images(segmenter: str | Path, paths: list, out: str | Path, opts: Wa
         The summary written to ``out/summary.json``.
 
     Raises:
-        UnknownNameError: A --walkable/--hazard class the segmenter does not predict (the
+        UnknownNameError: A ``walkable``/``hazard`` class the segmenter does not predict (the
             message lists its classes), or an unknown segmenter.
         RunFolderError: ``out`` holds files that are not an earlier walkmap output.
 
@@ -381,7 +400,12 @@ def walkmap_images(segmenter: str | Path, paths: list, out: str | Path, opts: Wa
     return summary
 
 
+def _pct(v: float | None) -> str:
+    return "n/a" if v is None else f"{100 * v:.1f}%"
+
+
 def format_summary(summary: dict, out: Path, max_rows: int = 10) -> str:
+    """Terminal lines: the settings, up to ``max_rows`` images' tile counts, the scores and where the files are."""
     out = Path(out)
     o = summary["options"]
     seg = summary["segmenter"]
@@ -397,8 +421,7 @@ def format_summary(summary: dict, out: Path, max_rows: int = 10) -> str:
     if summary["n_images"] > max_rows:
         lines.append(f"  ... ({summary['n_images'] - max_rows} more in {out / SUMMARY})")
     if summary.get("scored_images"):
-        pct = lambda v: "n/a" if v is None else f"{100 * v:.1f}%"
-        lines.append(f"tile accuracy vs the generator's geometry: {pct(summary['tile_accuracy'])} over {summary['scored_images']} "
-                     f"image(s); stand precision {pct(summary['stand_precision'])}, recall {pct(summary['stand_recall'])}")
+        lines.append(f"tile accuracy vs the generator's geometry: {_pct(summary['tile_accuracy'])} over {summary['scored_images']} "
+                     f"image(s); stand precision {_pct(summary['stand_precision'])}, recall {_pct(summary['stand_recall'])}")
     lines.append(f"overlays: {out / 'overlays'}  maps (JSON, CSV): {out / 'maps'}  summary: {out / SUMMARY}")
     return "\n".join(lines)

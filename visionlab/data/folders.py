@@ -38,12 +38,15 @@ class ImageList:
         return len(self.paths)
 
     def abs_paths(self) -> list[Path]:
+        """The images' absolute paths."""
         return [self.root / p for p in self.paths]
 
     def subset(self, indices: list[int] | np.ndarray) -> ImageList:
+        """The images at ``indices``, with their labels (classes unchanged)."""
         return ImageList(self.root, self.classes, [self.paths[i] for i in indices], [self.labels[i] for i in indices])
 
     def class_counts(self) -> dict[str, int]:
+        """Images per class name."""
         counts = np.bincount(np.asarray(self.labels, dtype=np.int64), minlength=len(self.classes))
         return {c: int(n) for c, n in zip(self.classes, counts)}
 

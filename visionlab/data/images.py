@@ -77,8 +77,7 @@ def load_rgb(path: str | Path) -> Image.Image:
                     )
                 img.seek(0)
                 img.load()  # full decode: truncated files fail here, not during training
-                img = ImageOps.exif_transpose(img)
-                return _to_rgb(img)
+                return _to_rgb(ImageOps.exif_transpose(img))
     except UnreadableImageError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

@@ -4,9 +4,43 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from visionlab.data.masks import MaskList, scan_mask_dataset, split_mask_list
-from visionlab.errors import DatasetError
+import numpy as np
+
+from visionlab.data.mask_layouts import MaskList, scan_mask_dataset
+from visionlab.errors import ConfigError, DatasetError
 from visionlab.utils.files import read_json, write_json
+
+
+def split_mask_list(items: MaskList, val_fraction: float, test_fraction: float, seed: int) -> dict[str, MaskList]:
+    """Shuffle with ``seed`` and cut into ``train``, ``val`` and (if ``test_fraction`` > 0) ``test``.
+
+    Every requested split gets at least one pair; the same seed gives the same split.
+
+    Raises:
+        ConfigError: Fractions outside [0, 1) or leaving nothing for training.
+        DatasetError: Too few pairs for one in each split.
+    """
+    if not 0.0 < val_fraction < 1.0 or not 0.0 <= test_fraction < 1.0 or val_fraction + test_fraction >= 1.0:
+        raise ConfigError(
+            f"val fraction {val_fraction} and test fraction {test_fraction} must satisfy 0 < val < 1, "
+            "0 <= test < 1 and val + test < 1"
+        )
+    n = len(items)
+    n_val = max(1, int(round(n * val_fraction)))
+    n_test = max(1, int(round(n * test_fraction))) if test_fraction > 0 else 0
+    needed = 2 + (test_fraction > 0)
+    if n < needed:
+        raise DatasetError(f"{items.root}: {n} image/mask pair(s) cannot be split into {needed} non-empty parts; add images")
+    while n - n_val - n_test < 1:
+        if n_val >= n_test and n_val > 1:
+            n_val -= 1
+        else:
+            n_test -= 1
+    perm = np.random.default_rng(seed).permutation(n)
+    parts = {"train": perm[n_val + n_test:], "val": perm[:n_val]}
+    if n_test:
+        parts["test"] = perm[n_val:n_val + n_test]
+    return {name: items.subset(sorted(idx.tolist())) for name, idx in parts.items()}
 
 
 def load_mask_splits(root: str | Path, val_fraction: float, test_fraction: float, seed: int) -> dict[str, MaskList]:

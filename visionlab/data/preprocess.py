@@ -23,6 +23,7 @@ class Preprocess:
         return replace(self, crop_size=crop_size, resize_size=int(round(crop_size * ratio)))
 
     def to_dict(self) -> dict:
+        """A JSON-friendly form, read back by :meth:`from_dict`."""
         return {
             "resize_size": self.resize_size,
             "crop_size": self.crop_size,
@@ -33,6 +34,7 @@ class Preprocess:
 
     @classmethod
     def from_dict(cls, d: dict) -> Preprocess:
+        """The preprocessing saved by :meth:`to_dict`."""
         return cls(int(d["resize_size"]), int(d["crop_size"]), tuple(d["mean"]), tuple(d["std"]), d.get("interpolation", "bilinear"))
 
 

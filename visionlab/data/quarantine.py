@@ -49,10 +49,12 @@ class RestoreResult:
 
 
 def now_iso() -> str:
+    """The current UTC time to the second, ISO 8601 (``2024-05-01T12:00:00+00:00``), as manifests record it."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def default_quarantine(root: str | Path) -> Path:
+    """``DATA/.quarantine``: where ``--fix`` moves files unless told otherwise."""
     return Path(root) / QUARANTINE_DIRNAME
 
 
@@ -195,6 +197,7 @@ def restore(quarantine: str | Path) -> RestoreResult:
 
 
 def format_restore(result: RestoreResult) -> str:
+    """The terminal lines about a restore: how many came back, and entries already in place or missing."""
     lines = [f"restored {len(result.restored)} file(s) from {result.quarantine}"]
     if result.already_in_place:
         lines.append(f"  {len(result.already_in_place)} already back in place")

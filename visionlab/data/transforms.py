@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import torch
 from PIL import Image
 from torchvision.transforms import InterpolationMode
 from torchvision.transforms import v2 as T
 
+from visionlab.data.augment import AugmentConfig
 from visionlab.data.preprocess import Preprocess
-
-
-@dataclass(frozen=True)
-class AugmentConfig:
-    """The lab manual's training augmentation; set a field to 0 / False to disable that step."""
-
-    crop_scale_min: float = 0.08  # RandomResizedCrop lower area bound (torchvision's default)
-    hflip: bool = True  # random horizontal flip with p=0.5
-    color_jitter: float = 0.2  # brightness, contrast and saturation jitter strength
-    rotation: float = 15.0  # max rotation in degrees
 
 
 def _interp(name: str) -> InterpolationMode:

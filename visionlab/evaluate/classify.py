@@ -6,30 +6,36 @@ from pathlib import Path
 
 from torch.utils.data import DataLoader
 
-from visionlab import runs
 from visionlab.data.dataset import ImageListDataset
 from visionlab.data.folders import ImageList, drop_unreadable, load_split, scan_class_folders
 from visionlab.data.transforms import eval_transform
-from visionlab.errors import DatasetError
+from visionlab.errors import ParamError
 from visionlab.evaluate.report import write_evaluation
 from visionlab.models.checkpoint import load_classifier
 from visionlab.predict import predict_logits
+from visionlab.runs import RunFolder
 from visionlab.utils.device import resolve_amp, resolve_device
 
 
 def resolve_eval_split(run: Path, data: str | Path | None, split: str, classes: list[str]) -> ImageList:
     """The images to evaluate: the run's saved split, or ``DATA/<split>/``, or all of ``DATA``.
 
+    Args:
+        run: The training run folder.
+        data: A dataset folder; ``None`` takes the split saved in the run.
+        split: ``val``, ``test`` or ``train``.
+        classes: The run's class names, in label order (a dataset folder's must match).
+
     Raises:
-        DatasetError: The split does not exist; the message lists the ones that do.
+        ParamError: The run has no such split; the message lists the ones it has.
+        DatasetError: ``data`` is not a usable class-folder dataset.
     """
     if data is None:
-        saved = load_split(run / runs.SPLIT)
+        saved = load_split(RunFolder(run).split_path)
         if split not in saved:
-            raise DatasetError(
-                f"the run {run} has no {split!r} split (it has: {', '.join(saved)}); "
-                f"pass --split {' or --split '.join(s for s in saved if s != 'train')} or --data DATA"
-            )
+            choices = " or ".join(repr(s) for s in saved if s != "train")
+            raise ParamError("split", f"split: the run {run} has no {split!r} split (it has: {', '.join(saved)}); "
+                                      f"pass split {choices}, or a data folder")
         return saved[split]
     data = Path(data)
     root = data / split if (data / split).is_dir() else data
@@ -38,27 +44,34 @@ def resolve_eval_split(run: Path, data: str | Path | None, split: str, classes: 
 
 
 def evaluate_run(run: str | Path, data: str | Path | None = None, split: str = "val", batch_size: int = 64, device: str = "auto", amp: str = "auto") -> dict:
-    """Evaluate ``RUN/best.safetensors`` and write ``RUN/metrics.json`` plus plots.
+    """Evaluate the run's checkpoint (:meth:`~visionlab.runs.RunFolder.checkpoint`); write ``RUN/metrics.json`` and plots.
 
     Args:
         run: A training run folder.
         data: Dataset folder; default: the split saved in the run.
         split: ``val`` or ``test`` (or ``train``).
+        batch_size: Images per forward.
+        device: ``auto``, ``cpu``, ``cuda``...
+        amp: Autocast precision: ``auto``, ``bf16``, ``fp16`` or ``off``.
 
     Returns:
         The metrics written to ``metrics.json``.
+
+    Raises:
+        RunFolderError: ``run`` is not a run folder, or holds no checkpoint.
+        ParamError: The run has no such split.
+        DatasetError: ``data`` is not a usable class-folder dataset.
 
     Example:
         >>> evaluate_run("runs/r1", split="val")["accuracy"]  # doctest: +SKIP
         0.98
     """
-    run = runs.require_run(run)
-    ckpt = run / runs.BEST if (run / runs.BEST).is_file() else run / runs.LAST
-    model, meta = load_classifier(ckpt)
-    items = resolve_eval_split(run, data, split, meta["classes"])
+    folder = RunFolder(run)
+    model, meta = load_classifier(folder.checkpoint())
+    items = resolve_eval_split(folder.path, data, split, meta["classes"])
     dev = resolve_device(device)
     model.to(dev)
     loader = DataLoader(ImageListDataset(items, eval_transform(meta["preprocess"])), batch_size=batch_size)
     logits, labels, _ = predict_logits(model, loader, dev, resolve_amp(amp, dev), channels_last=False)
     probs = logits.softmax(1).numpy()
-    return write_evaluation(run, split, probs, labels.numpy(), items.paths, items.root, meta["classes"])
+    return write_evaluation(folder.path, split, probs, labels.numpy(), items.paths, items.root, meta["classes"])

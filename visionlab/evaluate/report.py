@@ -9,6 +9,7 @@ import numpy as np
 
 from visionlab.evaluate.metrics import classification_metrics, roc_curves
 from visionlab.evaluate.plots import plot_confusion, plot_gallery, plot_roc
+from visionlab.runs import RunFolder
 from visionlab.utils.files import atomic_write, write_json
 
 
@@ -38,16 +39,25 @@ def _write_predictions(path: Path, probs: np.ndarray, labels: np.ndarray, paths:
 def write_evaluation(run: Path, split: str, probs: np.ndarray, labels: np.ndarray, paths: list[str], root: Path, classes: list[str]) -> dict:
     """Compute metrics and write ``RUN/metrics.json`` (latest), ``RUN/eval/<split>/`` and plots.
 
+    Args:
+        run: The run folder.
+        split: The split's name (``val``, ``test``...).
+        probs: Class probabilities ``(N, K)``.
+        labels: True labels ``(N,)``.
+        paths: The images' paths, relative to ``root``.
+        root: The dataset folder.
+        classes: Class names, ``K`` of them.
+
     Returns:
         The metrics dict (with ``split``).
     """
     metrics = classification_metrics(labels, probs, classes)
     metrics["split"] = split
-    out = run / "eval" / split
-    plots = run / "plots"
+    folder = RunFolder(run)
+    plots = folder.plots
     mistakes = worst_mistakes(probs, labels, paths, classes)
     metrics["worst_mistakes"] = mistakes
-    _write_predictions(out / "predictions.csv", probs, labels, paths, classes)
+    _write_predictions(folder.eval_dir(split) / "predictions.csv", probs, labels, paths, classes)
     cm = np.asarray(metrics["confusion_matrix"])
     plot_confusion(cm, classes, plots / f"confusion_{split}.png", normalized=False)
     plot_confusion(np.asarray(metrics["confusion_matrix_normalized"]), classes, plots / f"confusion_{split}_normalized.png", normalized=True)
@@ -57,6 +67,6 @@ def write_evaluation(run: Path, split: str, probs: np.ndarray, labels: np.ndarra
     if mistakes:
         gallery = [dict(m, path=root / m["path"]) for m in mistakes]
         plot_gallery(gallery, plots / f"worst_{split}.png", f"Most confident mistakes ({split})")
-    write_json(out / "metrics.json", metrics)
-    write_json(run / "metrics.json", metrics)
+    write_json(folder.eval_metrics_path(split), metrics)
+    write_json(folder.metrics_path, metrics)
     return metrics

@@ -8,13 +8,14 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from visionlab import runs
 from visionlab.data.images import load_rgb
-from visionlab.data.masks import MaskList, load_mask
-from visionlab.errors import DatasetError
+from visionlab.data.mask_splits import load_mask_splits_file
+from visionlab.data.masks import MaskList, SegClasses, load_mask, scan_mask_dataset
+from visionlab.errors import DatasetError, ParamError
 from visionlab.evaluate.plots import plot_confusion
 from visionlab.evaluate.seg_metrics import ConfusionAccumulator, image_iou, segmentation_metrics
 from visionlab.models.classical import match_clusters
+from visionlab.runs import RunFolder
 from visionlab.segment import LoadedSegmenter, SegmentationPredictor, load_segmenter
 from visionlab.utils.files import atomic_write, write_csv_rows, write_json
 from visionlab.utils.progress import progress
@@ -67,13 +68,13 @@ def evaluate_segmenter(seg: LoadedSegmenter, items: MaskList, *, device: str = "
     return metrics, per_image, worst_sorted
 
 
-def examples_figure(worst: list[tuple], classes, path: Path) -> Path:
+def examples_figure(worst: list[tuple], classes: SegClasses, path: Path) -> Path:
     """Rows of image | truth | prediction for the lowest-IoU images."""
     tiles = []
     for iou, name, image, truth, pred in worst:
         row = [Image.fromarray(image), Image.fromarray(classes.colorize(truth)), Image.fromarray(classes.colorize(pred))]
         h = 200
-        row = [im.resize((max(1, round(im.width * h / im.height)), h), Image.NEAREST) for im in row]
+        row = [im.resize((max(1, round(im.width * h / im.height)), h), Image.Resampling.NEAREST) for im in row]
         strip = Image.new("RGB", (sum(im.width for im in row), h + 16), (30, 30, 30))
         x = 0
         for im in row:
@@ -90,56 +91,94 @@ def examples_figure(worst: list[tuple], classes, path: Path) -> Path:
     return atomic_write(path, lambda p: out.save(p, format="PNG"))
 
 
-def write_segmentation_evaluation(out: Path, split: str, metrics: dict, per_image: list[dict], worst: list[tuple], classes) -> dict:
-    """``out/eval/<split>/{metrics.json,per_image.csv}``, ``out/plots/`` and ``out/metrics.json``."""
+def write_segmentation_evaluation(out: Path, split: str, metrics: dict, per_image: list[dict], worst: list[tuple], classes: SegClasses) -> dict:
+    """Write a split's evaluation into a run folder: ``eval/<split>/{metrics.json,per_image.csv}``, plots, ``metrics.json``.
+
+    Args:
+        out: The run folder.
+        split: The split's name.
+        metrics: From :func:`evaluate_segmenter`.
+        per_image: From :func:`evaluate_segmenter`, one row per image.
+        worst: From :func:`evaluate_segmenter`, the lowest-IoU images.
+        classes: The dataset's classes (names and colours).
+
+    Returns:
+        ``metrics`` with ``split``, as written.
+    """
+    run = RunFolder(out)
     metrics = {**metrics, "split": split}
     cm = np.asarray(metrics["confusion_matrix"])
-    plot_confusion(cm, classes.names, out / "plots" / f"confusion_{split}.png", normalized=False)
+    plot_confusion(cm, classes.names, run.plots / f"confusion_{split}.png", normalized=False)
     rows = cm.sum(1, keepdims=True)
     plot_confusion(np.divide(cm, rows, out=np.zeros(cm.shape), where=rows > 0), classes.names,
-                   out / "plots" / f"confusion_{split}_normalized.png", normalized=True)
+                   run.plots / f"confusion_{split}_normalized.png", normalized=True)
     if worst:
-        examples_figure(worst, classes, out / "plots" / f"worst_{split}.png")
-    write_csv_rows(out / "eval" / split / "per_image.csv", per_image)
-    write_json(out / "eval" / split / "metrics.json", metrics)
-    write_json(out / runs.METRICS, metrics)
+        examples_figure(worst, classes, run.plots / f"worst_{split}.png")
+    write_csv_rows(run.eval_dir(split) / "per_image.csv", per_image)
+    write_json(run.eval_metrics_path(split), metrics)
+    write_json(run.metrics_path, metrics)
     return metrics
 
 
 def resolve_mask_split(run: Path, data: str | Path | None, split: str) -> MaskList:
-    """The run's saved split, or ``split`` of another dataset folder (all of it when unsplit)."""
-    from visionlab.data.mask_splits import load_mask_splits_file
-    from visionlab.data.masks import scan_mask_dataset
+    """The run's saved split, or ``split`` of another dataset folder (all of it when unsplit).
 
+    Args:
+        run: The segmentation run folder.
+        data: A dataset folder; ``None`` takes the split saved in the run.
+        split: ``val``, ``test`` or ``train``.
+
+    Raises:
+        ParamError: The run, or ``data``, has no such split; the message lists the ones it has.
+        DatasetError: ``data`` is not a usable segmentation dataset.
+    """
     if data is None:
-        saved = load_mask_splits_file(run / runs.SPLIT)
+        saved = load_mask_splits_file(RunFolder(run).split_path)
         if split not in saved:
-            raise DatasetError(f"the run {run} has no {split!r} split (it has: {', '.join(saved)}); pass another --split or --data DATA")
+            raise ParamError("split", f"split: the run {run} has no {split!r} split (it has: {', '.join(saved)}); pass another split, or a data folder")
         return saved[split]
     found = scan_mask_dataset(data)
     if split in found:
         return found[split]
     if "all" in found:
         return found["all"]
-    raise DatasetError(f"{data} has no {split!r} split (it has: {', '.join(found)}); pass --split {' or --split '.join(found)}")
+    raise ParamError("split", f"split: {data} has no {split!r} split (it has: {', '.join(found)}); pass split {' or '.join(map(repr, found))}")
 
 
 def evaluate_segmentation_run(run: str | Path, data: str | Path | None = None, split: str = "test", *, device: str = "auto",
                               amp: str = "auto", batch_size: int = 4, quiet: bool = True) -> dict:
-    """Evaluate ``RUN``'s best segmenter and write ``RUN/metrics.json`` plus plots.
+    """Evaluate ``RUN``'s segmenter and write ``RUN/metrics.json`` plus plots.
+
+    Args:
+        run: A segmentation run folder.
+        data: Dataset folder; default: the split saved in the run.
+        split: ``val``, ``test`` or ``train``.
+        device: ``auto``, ``cpu``, ``cuda``...
+        amp: Autocast precision: ``auto``, ``bf16``, ``fp16`` or ``off``.
+        batch_size: Images per forward.
+        quiet: No progress bar.
+
+    Returns:
+        The metrics written to ``metrics.json``.
+
+    Raises:
+        RunFolderError: ``run`` is not a run folder, or holds no checkpoint.
+        ParamError: The run, or ``data``, has no such split.
+        DatasetError: ``data`` is unusable, or has other classes than the run.
 
     Example:
         >>> evaluate_segmentation_run("runs/seg", split="test")["miou"]  # doctest: +SKIP
         0.81
     """
-    run = runs.require_run(run)
-    seg = load_segmenter(run)
-    items = resolve_mask_split(run, data, split)
+    path = RunFolder(run).require().path
+    seg = load_segmenter(path)
+    items = resolve_mask_split(path, data, split)
     metrics, per_image, worst = evaluate_segmenter(seg, items, device=device, amp=amp, batch_size=batch_size, quiet=quiet)
-    return write_segmentation_evaluation(run, split, metrics, per_image, worst, items.classes)
+    return write_segmentation_evaluation(path, split, metrics, per_image, worst, items.classes)
 
 
 def format_metrics(m: dict) -> str:
+    """Two lines for the terminal: a split's mIoU, accuracies and FW IoU, then the per-class IoU."""
     per_class = "  ".join(f"{k} {v:.3f}" if v is not None else f"{k} -" for k, v in m["per_class_iou"].items())
     return (f"{m['split']}: mIoU {m['miou']:.4f}  pixel accuracy {m['pixel_accuracy']:.4f}  mean class accuracy "
             f"{m['mean_class_accuracy']:.4f}  FW IoU {m['fw_iou']:.4f}  ({m['n_images']} images)\n  per-class IoU: {per_class}")

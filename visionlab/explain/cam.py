@@ -40,8 +40,16 @@ def conv_layer_names(model: nn.Module) -> list[str]:
 def resolve_layer(model: Classifier, name: str | None = None) -> tuple[str, nn.Module]:
     """The CAM target layer: ``name``, or the registry's default for the backbone.
 
+    Args:
+        model: A registry classifier.
+        name: Dotted module name (``Explainer``'s and ``ExplainOptions``' ``layer``); None: the default.
+
+    Returns:
+        ``(name, module)``.
+
     Raises:
-        UnknownNameError: No module of that name; the message lists convolutional candidates.
+        UnknownNameError: No module of that name; the message starts with ``layer`` and lists
+            convolutional candidates.
     """
     name = name or model.cam_layer
     modules = dict(model.named_modules())
@@ -49,7 +57,7 @@ def resolve_layer(model: Classifier, name: str | None = None) -> tuple[str, nn.M
         candidates = conv_layer_names(model)
         shown = ", ".join(candidates[-12:])
         raise UnknownNameError(
-            f"model {model.arch} has no layer {name!r}; convolutional layers near the output are: {shown} "
+            f"layer: model {model.arch} has no layer {name!r}; convolutional layers near the output are: {shown} "
             f"(default: {model.cam_layer})"
         )
     return name, modules[name]
@@ -71,6 +79,10 @@ class Explainer:
         model: A registry classifier.
         method: One of :data:`METHODS`.
         layer: Target layer name; default: the registry's ``cam_layer``.
+        channels_last: Run in channels_last memory format inside the block (restored on exit).
+
+    Raises:
+        UnknownNameError: An unknown ``method`` or ``layer``; the message starts with the parameter's name.
 
     Example:
         >>> with Explainer(model, "gradcam") as ex:  # doctest: +SKIP
@@ -79,7 +91,7 @@ class Explainer:
 
     def __init__(self, model: Classifier, method: str = "gradcam", layer: str | None = None, channels_last: bool = True) -> None:
         if method not in METHODS:
-            raise UnknownNameError(f"unknown CAM method {method!r}; choose one of: {', '.join(METHODS)}")
+            raise UnknownNameError(f"method: unknown CAM method {method!r}; choose one of: {', '.join(METHODS)}")
         self.model = model
         self.method = method
         self.layer_name, self.layer = resolve_layer(model, layer)

@@ -57,4 +57,5 @@ def gallery(tiles: list[Image.Image], cols: int = 4) -> Image.Image:
 
 
 def save_png(img: Image.Image, path: Path) -> Path:
+    """Write ``img`` as a PNG at ``path`` atomically (parent folders are created); returns ``path``."""
     return atomic_write(path, lambda p: img.save(p, format="PNG"))

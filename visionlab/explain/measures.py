@@ -43,10 +43,14 @@ def perturbation_confidences(
     Removed pixels are set to 0 in normalized space (the dataset mean colour).
 
     Args:
+        model: The classifier (put in eval mode for these passes, then restored).
         x: Preprocessed images ``(B, 3, H, W)``.
         cams: ``(B, H, W)`` maps at the input resolution.
         targets: Explained class per image ``(B,)``.
         amp: Autocast dtype for these forward passes (confidences need no fp32 precision).
+
+    Returns:
+        ``keep_top`` and ``remove_top``: the target class's probability per image ``(B,)``.
     """
     flat = cams.reshape(len(cams), -1)
     cut = np.quantile(flat, 1.0 - TOP_FRACTION, axis=1)[:, None, None]

@@ -18,7 +18,7 @@ from visionlab.data.transforms import eval_transform
 from visionlab.errors import UnknownNameError
 from visionlab.explain.cam import Explainer
 from visionlab.explain.figures import gallery, save_png, three_panels
-from visionlab.explain.measures import mask_measures, perturbation_confidences, summarize
+from visionlab.explain.measures import CAM_THRESHOLD, TOP_FRACTION, mask_measures, perturbation_confidences, summarize
 from visionlab.models.checkpoint import load_classifier
 from visionlab.models.weights import Preprocess
 from visionlab.utils.device import resolve_amp
@@ -69,44 +69,59 @@ def _true_label(path: Path, classes: list[str]) -> str | None:
     return path.parent.name if path.parent.name in classes else None
 
 
-def _prepare_batch(files: list[Path], images: list[Image.Image], pre: Preprocess, masks_dir: Path | None):
+def _prepare_batch(files: list[Path], images: list[Image.Image], pre: Preprocess,
+                   masks_dir: Path | None) -> tuple[torch.Tensor, list[np.ndarray], list[np.ndarray | None]]:
     tf, geo = eval_transform(pre), _crop_like(pre)
     x = torch.stack([tf(im) for im in images])  # (B, 3, S, S)
     shown = [np.asarray(geo(im)) for im in images]  # (S, S, 3) uint8, aligned with x
-    masks = []
+    masks: list[np.ndarray | None] = []
     for f in files:
         m = find_mask(f, masks_dir)
         masks.append(None if m is None else np.asarray(geo(torch.from_numpy(m)[None]))[0].astype(bool))
     return x, shown, masks
 
 
-def _target_index(name: str | None, classes: list[str]) -> int | None:
-    if name is None:
+def target_index(target_class: str | None, classes: list[str]) -> int | None:
+    """The index of the class to explain for every image; None: each image's predicted class.
+
+    Raises:
+        UnknownNameError: A class the model does not know; the message starts with ``target_class``
+            and lists the model's classes.
+    """
+    if target_class is None:
         return None
-    if name not in classes:
-        raise UnknownNameError(f"the model does not know class {name!r}; its classes are: {', '.join(classes)}")
-    return classes.index(name)
+    if target_class not in classes:
+        raise UnknownNameError(f"target_class: the model does not know class {target_class!r}; its classes are: {', '.join(classes)}")
+    return classes.index(target_class)
 
 
-def explain_images(run: str | Path, paths: list[str | Path], out: str | Path | None = None, opts: ExplainOptions = ExplainOptions()) -> dict:
+def explain_images(run: str | Path, paths: list[str | Path], out: str | Path | None = None, opts: ExplainOptions | None = None) -> dict:
     """Explain images with a run's best classifier and measure the explanations.
 
     Writes to ``out`` (default ``RUN/explain/<method>``): ``images/<stem>.png`` (original,
     heatmap, overlay), ``heatmaps/<stem>.npy`` (float16, input resolution), per-class
     ``gallery_<class>.png``, ``per_image.csv`` and ``cam_metrics.json``; adds the summary to
-    ``RUN/metrics.json`` under ``cam`` when that file exists.
+    the run's metrics file under ``cam`` when that file exists.
+
+    Args:
+        run: A run folder of ``visionlab train classify`` (its best checkpoint, else the last).
+        paths: Image files and/or folders (class sub-folders give the true labels).
+        out: Output folder; None: ``RUN/explain/<method>``.
+        opts: CAM method, layer, target class, masks and batch sizes; None: the defaults.
 
     Returns:
         The summary (overall and per class) with the heatmap's native resolution.
 
     Raises:
+        RunFolderError: ``run`` is not a run folder or holds no checkpoint.
         UnknownNameError: Unknown method, layer or target class (with the valid choices).
     """
-    run = runs.require_run(run)
-    model, meta = load_classifier(run / runs.BEST if (run / runs.BEST).is_file() else run / runs.LAST)
+    opts = opts or ExplainOptions()
+    folder = runs.RunFolder(run).require()
+    model, meta = load_classifier(folder.checkpoint())
     classes, pre = meta["classes"], meta["preprocess"]
-    target = _target_index(opts.target_class, classes)
-    out = Path(out) if out is not None else run / "explain" / opts.method
+    target = target_index(opts.target_class, classes)
+    out = Path(out) if out is not None else folder.explain_dir(opts.method)
     masks_dir = Path(opts.masks) if opts.masks else None
     amp = resolve_amp("auto", torch.device("cpu"))
     rows: list[dict] = []
@@ -122,10 +137,10 @@ def explain_images(run: str | Path, paths: list[str | Path], out: str | Path | N
                 row = _row(f, classes, probs[i], targets[i], cams[i], masks[i], {k: float(v[i]) for k, v in conf.items()})
                 rows.append(row)
                 _save_one(out, f, shown[i], cams[i], row)
-    return _write_summary(run, out, rows, classes, opts, native, pre)
+    return _write_summary(folder, out, rows, classes, opts, native, pre)
 
 
-def _row(f: Path, classes: list[str], probs: np.ndarray, target: int, cam: np.ndarray, mask, conf: dict) -> dict:
+def _row(f: Path, classes: list[str], probs: np.ndarray, target: int, cam: np.ndarray, mask: np.ndarray | None, conf: dict) -> dict:
     pred = int(probs.argmax())
     row = {"path": str(f), "true": _true_label(f, classes), "pred": classes[pred], "confidence": float(probs[pred]),
            "explained": classes[int(target)], **{f"conf_{k}": v for k, v in conf.items()}}
@@ -152,21 +167,22 @@ def _pick_mixed(items: list, k: int) -> list:
     return (wrong[: k // 2] + right)[:k] if wrong else right[:k]
 
 
-def _write_summary(run: Path, out: Path, rows: list[dict], classes: list[str], opts: ExplainOptions, native, pre: Preprocess) -> dict:
+def _write_summary(run: runs.RunFolder, out: Path, rows: list[dict], classes: list[str], opts: ExplainOptions,
+                   native: tuple[int, int], pre: Preprocess) -> dict:
     for c, items in _tiles_by_class(rows, classes, out, opts.gallery_size).items():
         save_png(gallery(items), out / f"gallery_{c}.png")
     summary = summarize(rows, MASK_KEYS + PERTURB_KEYS, classes)
     summary.update({
         "method": opts.method, "layer": opts.layer, "target_class": opts.target_class,
         "cam_resolution": list(native), "input_resolution": [pre.crop_size, pre.crop_size],
-        "cam_threshold_for_iou": 0.5, "top_fraction_for_perturbation": 0.2, "out": str(out),
+        "cam_threshold_for_iou": CAM_THRESHOLD, "top_fraction_for_perturbation": TOP_FRACTION, "out": str(out),
     })
     write_json(out / "cam_metrics.json", summary)
     write_csv_rows(out / "per_image.csv", rows)
-    if (run / runs.METRICS).is_file():
-        metrics = read_json(run / runs.METRICS)
+    if run.metrics_path.is_file():
+        metrics = run.metrics()
         metrics.setdefault("cam", {})[opts.method] = summary
-        write_json(run / runs.METRICS, metrics)
+        write_json(run.metrics_path, metrics)
     return summary
 
 

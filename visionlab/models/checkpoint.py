@@ -98,6 +98,7 @@ def save_train_state(path: Path, state: dict) -> None:
 
 
 def load_train_state(path: Path) -> dict:
+    """The state written by :func:`save_train_state` (loaded with ``weights_only``: no pickle code runs)."""
     return torch.load(path, map_location="cpu", weights_only=True)
 
 
@@ -116,6 +117,11 @@ def save_segmenter(path: str | Path, model: Segmenter, classes: SegClasses, prep
 
 
 def read_segmenter_metadata(path: str | Path) -> dict:
+    """What a segmenter checkpoint holds besides tensors: architecture, encoder, classes, preprocessing.
+
+    Raises:
+        CheckpointMismatchError: The file holds a classifier.
+    """
     meta = _raw_metadata(path)
     if meta.get("task") != "segment":
         raise CheckpointMismatchError(f"{path} holds a classifier, not a segmenter; pass a segmentation run (visionlab train segment)")

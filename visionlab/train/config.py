@@ -1,129 +1,158 @@
-"""Explicit training configuration, saved as ``config.json`` in every run folder."""
+"""Explicit training configuration, saved as ``config.json`` in every run folder.
+
+Torch-free, so that ``visionlab --help`` can read it: each field's metadata holds its command-line
+help and, where it differs from the field's name, its spelling (``flag``, ``off_flag``), its
+``choices`` and ``metavar``; :mod:`visionlab.cli.args` builds the options from them. Fields whose
+help is not an option of any command are set from Python or a lab config only.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 
-from visionlab.data.transforms import AugmentConfig
-from visionlab.errors import ConfigError
+from visionlab.data.augment import AugmentConfig
+from visionlab.errors import ParamError
 
 MODES = ("frozen", "finetune", "full")
 SCHEDULERS = ("step", "cosine", "none")
+AMP_MODES = ("auto", "bf16", "fp16", "off")
+SEG_LOSSES = ("ce", "ce+dice")
+CLASS_WEIGHTS = ("none", "balanced")
+
+_SEED_HELP = "seed for the split, initialisation and augmentation"
+_DEVICE_HELP = "auto, cpu, cuda or cuda:N"
+_RUN_FOLDER_HELP = "run folder to create (or to continue with --resume)"
+
+
+def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise ParamError(name, f"{name} must be one of {', '.join(choices)}; got {value!r}")
 
 
 @dataclass
 class ClassifyConfig:
     """Everything a classification run depends on. Defaults are the lab manual's."""
 
-    data: str  # dataset folder: DATA/<class>/* or DATA/train|val|test/<class>/*
-    out: str  # run folder
-    backbone: str = "resnet18"  # classifier registry name
-    weights: str = "DEFAULT"  # weights entry name, "DEFAULT", or "none" for random init
-    download: bool = False  # allow downloading weights that are not cached
-    mode: str = "frozen"  # frozen: head only | finetune: head, then top of backbone | full: all
-    epochs: int = 10
-    batch_size: int = 32
-    lr: float = 1e-3  # Adam learning rate of the head (and of the backbone in "full")
-    backbone_lr_factor: float = 0.1  # finetune: backbone lr = lr * factor
-    head_epochs: int = 1  # finetune: epochs with the backbone frozen before unfreezing the top
-    unfreeze_top: int = 2  # finetune: how many of the backbone's last stages are trained
-    weight_decay: float = 0.0
-    scheduler: str = "step"  # step (StepLR) | cosine | none
-    step_size: int = 5  # StepLR period in epochs
-    gamma: float = 0.1  # StepLR factor
-    patience: int = 0  # early stopping: epochs without val improvement; 0 disables
-    dropout: float = 0.3  # head dropout (the manual's)
-    img_size: int | None = None  # network input size; None takes the weights entry's crop size
-    val_fraction: float = 0.2  # share of DATA held out when DATA is not pre-split
-    seed: int = 0
-    augment: AugmentConfig = field(default_factory=AugmentConfig)
-    feature_views: int = 1  # frozen: cached views per training image (1 = unaugmented; more adds augmented views)
-    feature_cache_mb: int = 2048  # frozen: above this many MB the feature cache lives on disk
-    workers: int = 0  # DataLoader worker processes
-    amp: str = "auto"  # autocast precision: auto | bf16 | fp16 | off
-    channels_last: bool = True
-    device: str = "auto"
-    quiet: bool = False  # no progress bars
+    data: str = field(metadata={"help": "dataset folder"})  # DATA/<class>/* or DATA/train|val|test/<class>/*
+    out: str = field(metadata={"flag": "--out", "help": _RUN_FOLDER_HELP})
+    backbone: str = field(default="resnet18", metadata={"help": "registered classifier (see `visionlab models`)"})
+    weights: str = field(default="DEFAULT", metadata={"help": "weights entry name, DEFAULT, or none (random init)"})
+    download: bool = field(default=False, metadata={"help": "allow downloading pretrained weights that are not cached"})
+    mode: str = field(default="frozen", metadata={"choices": MODES, "help": "frozen: head only; finetune: head, then top of backbone at lower LR; "
+                                                                             "full: everything"})
+    epochs: int = field(default=10, metadata={"help": "number of epochs"})
+    batch_size: int = field(default=32, metadata={"help": "mini-batch size"})
+    lr: float = field(default=1e-3, metadata={"help": "Adam learning rate"})  # of the head, and of the backbone in "full"
+    backbone_lr_factor: float = field(default=0.1, metadata={"help": "finetune: backbone LR = lr x factor"})
+    head_epochs: int = field(default=1, metadata={"help": "finetune: epochs training the head alone first"})
+    unfreeze_top: int = field(default=2, metadata={"help": "finetune: number of last backbone stages to train"})
+    weight_decay: float = field(default=0.0, metadata={"help": "Adam weight decay"})
+    scheduler: str = field(default="step", metadata={"choices": SCHEDULERS, "help": "learning-rate schedule per epoch"})
+    step_size: int = field(default=5, metadata={"help": "StepLR: epochs between LR drops"})
+    gamma: float = field(default=0.1, metadata={"help": "StepLR: LR multiplier at each drop"})
+    patience: int = field(default=0, metadata={"help": "early stopping after this many epochs without val improvement (0: off)"})
+    dropout: float = field(default=0.3, metadata={"help": "dropout before the head's linear layer"})  # the manual's
+    img_size: int | None = field(default=None, metadata={"help": "input size in pixels (default: the weights entry's)"})
+    val_fraction: float = field(default=0.2, metadata={"help": "validation share when DATA is not pre-split"})
+    seed: int = field(default=0, metadata={"help": _SEED_HELP})
+    augment: AugmentConfig = field(default_factory=AugmentConfig, metadata={"help": "training augmentation"})
+    feature_views: int = field(default=1, metadata={"help": "frozen: cached views per training image (1: unaugmented; N>1 adds N-1 augmented views)"})
+    feature_cache_mb: int = field(default=2048, metadata={"help": "frozen: above this many MB the feature cache lives on disk"})
+    workers: int = field(default=0, metadata={"help": "DataLoader worker processes"})
+    amp: str = field(default="auto", metadata={"choices": AMP_MODES, "help": "autocast precision (auto: bf16 where the CPU/GPU supports it)"})
+    channels_last: bool = field(default=True, metadata={"help": "channels-last memory format (faster convolutions)"})
+    device: str = field(default="auto", metadata={"help": _DEVICE_HELP})
+    quiet: bool = field(default=False, metadata={"help": "no progress output"})
 
     def to_dict(self) -> dict:
+        """The config as plain JSON-ready values, the augmentation nested."""
         return asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict) -> ClassifyConfig:
+        """Rebuild a config from :meth:`to_dict`'s output; unknown keys (from other versions) are ignored."""
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in d.items() if k in known}
         values["augment"] = AugmentConfig(**values.get("augment", {}))
         return cls(**values)
 
     def validate(self) -> None:
-        """Raise ConfigError naming the bad option and the valid range."""
-        if self.mode not in MODES:
-            raise ConfigError(f"--mode must be one of {', '.join(MODES)}; got {self.mode!r}")
-        if self.scheduler not in SCHEDULERS:
-            raise ConfigError(f"--scheduler must be one of {', '.join(SCHEDULERS)}; got {self.scheduler!r}")
+        """Check the values that have a valid range.
+
+        Raises:
+            ParamError: Naming the bad parameter and the valid range.
+        """
+        _check_choice("mode", self.mode, MODES)
+        _check_choice("scheduler", self.scheduler, SCHEDULERS)
         for name in ("epochs", "batch_size", "feature_views"):
             if getattr(self, name) < 1:
-                raise ConfigError(f"--{name.replace('_', '-')} must be at least 1; got {getattr(self, name)}")
+                raise ParamError(name, f"{name} must be at least 1; got {getattr(self, name)}")
         if self.lr <= 0:
-            raise ConfigError(f"--lr must be positive; got {self.lr}")
+            raise ParamError("lr", f"lr must be positive; got {self.lr}")
         if self.img_size is not None and self.img_size < 16:
-            raise ConfigError(f"--img-size must be at least 16 px; got {self.img_size}")
-
-
-SEG_LOSSES = ("ce", "ce+dice")
-CLASS_WEIGHTS = ("none", "balanced")
+            raise ParamError("img_size", f"img_size must be at least 16 px; got {self.img_size}")
 
 
 @dataclass
 class SegAugmentConfig:
-    """Joint image-and-mask augmentation; colour jitter touches the image only."""
+    """Joint image-and-mask augmentation; colour jitter touches the image only.
 
-    scale_min: float = 0.5  # random crop of at least this share of the image area, resized to img_size
-    hflip: bool = True
-    color_jitter: float = 0.2  # brightness/contrast/saturation strength (0: off)
+    Attributes:
+        scale_min: Random crop of at least this share of the image area, resized to ``img_size``.
+        hflip: Random horizontal flip with p=0.5.
+        color_jitter: Brightness/contrast/saturation strength (0: off).
+    """
+
+    scale_min: float = field(default=0.5, metadata={"help": "random crops cover at least this share of the image"})
+    hflip: bool = field(default=True, metadata={"off_flag": "--no-flip", "help": "disable random horizontal flips"})
+    color_jitter: float = field(default=0.2, metadata={"flag": "--jitter", "help": "colour jitter strength on the image (0: off)"})
 
 
 @dataclass
 class SegmentConfig:
     """Everything a segmentation run depends on."""
 
-    data: str  # DATA/images + DATA/masks + classes.json, DATA/{train,val,test}/..., or a Pascal VOC folder
-    out: str
-    model: str = "unet"  # segmentation architecture (see visionlab.models.segmenters.list_archs)
-    encoder: str | None = None  # None: the architecture's default (efficientnet_lite0 for unet/fpn)
-    pretrained: bool = True  # ImageNet encoder weights (EfficientNet-Lite0's ship with visionlab)
-    download: bool = False
-    freeze_encoder: bool = False
-    epochs: int = 20
-    batch_size: int = 8
-    lr: float = 1e-3
-    weight_decay: float = 1e-4
-    scheduler: str = "cosine"  # step | cosine | none
-    step_size: int = 10
-    gamma: float = 0.1
-    patience: int = 0
-    img_size: tuple[int, int] = (256, 256)  # training input (H, W)
-    loss: str = "ce"  # ce | ce+dice
-    dice_weight: float = 0.5
-    class_weights: str = "none"  # none | balanced (rare classes weigh more)
-    val_fraction: float = 0.15  # used when DATA has no split folders
-    test_fraction: float = 0.15
-    seed: int = 0
-    augment: SegAugmentConfig = field(default_factory=SegAugmentConfig)
-    cache_mb: int = 2048  # decoded images and masks kept in RAM up to this size
-    workers: int = 0
-    amp: str = "auto"
-    channels_last: bool = True
-    device: str = "auto"
-    quiet: bool = False
+    data: str = field(metadata={"help": "images/ + masks/ + classes.json, train|val|test/{images,masks}, or a Pascal VOC folder"})
+    out: str = field(metadata={"flag": "--out", "help": _RUN_FOLDER_HELP})
+    model: str = field(default="unet", metadata={"help": "architecture: unet, fpn, deeplabv3, fcn, lraspp"})  # see visionlab.models.segmenters.list_archs
+    encoder: str | None = field(default=None, metadata={"help": "encoder (default: efficientnet_lite0 for unet/fpn, resnet50 for deeplabv3/fcn)"})
+    # ImageNet encoder weights (EfficientNet-Lite0's ship with visionlab)
+    pretrained: bool = field(default=True, metadata={"flag": "--pretrained", "help": "start from the encoder's ImageNet weights",
+                                                     "off_flag": "--scratch", "off_help": "random initialisation everywhere"})
+    download: bool = field(default=False, metadata={"help": "allow downloading encoder weights that are not cached"})
+    freeze_encoder: bool = field(default=False, metadata={"help": "train the decoder only"})
+    epochs: int = field(default=20, metadata={"help": "number of epochs"})
+    batch_size: int = field(default=8, metadata={"help": "mini-batch size (at least 2)"})
+    lr: float = field(default=1e-3, metadata={"help": "Adam learning rate"})
+    weight_decay: float = field(default=1e-4, metadata={"help": "Adam weight decay"})
+    scheduler: str = field(default="cosine", metadata={"choices": SCHEDULERS, "help": "learning-rate schedule per epoch"})
+    step_size: int = field(default=10, metadata={"help": "StepLR: epochs between LR drops"})
+    gamma: float = field(default=0.1, metadata={"help": "StepLR: LR multiplier at each drop"})
+    patience: int = field(default=0, metadata={"help": "early stopping after this many epochs without val mIoU improvement (0: off)"})
+    img_size: tuple[int, int] = field(default=(256, 256), metadata={"metavar": ("H", "W"), "help": "training input size (multiples of 32 for unet/fpn)"})
+    loss: str = field(default="ce", metadata={"choices": SEG_LOSSES, "help": "cross-entropy, or cross-entropy plus Dice"})
+    dice_weight: float = field(default=0.5, metadata={"help": "weight of the Dice term with --loss ce+dice"})
+    class_weights: str = field(default="none", metadata={"choices": CLASS_WEIGHTS, "help": "balanced: rare classes weigh more in the loss"})
+    val_fraction: float = field(default=0.15, metadata={"help": "validation share when DATA is not split"})
+    test_fraction: float = field(default=0.15, metadata={"help": "test share when DATA is not split"})
+    seed: int = field(default=0, metadata={"help": _SEED_HELP})
+    augment: SegAugmentConfig = field(default_factory=SegAugmentConfig, metadata={"help": "joint image-and-mask augmentation"})
+    cache_mb: int = field(default=2048, metadata={"help": "decoded images and masks kept in RAM up to this size"})
+    workers: int = field(default=0, metadata={"help": "DataLoader worker processes"})
+    amp: str = field(default="auto", metadata={"choices": AMP_MODES, "help": "autocast precision (auto: bf16 where supported)"})
+    channels_last: bool = field(default=True, metadata={"help": "channels-last memory format (faster convolutions)"})
+    device: str = field(default="auto", metadata={"help": _DEVICE_HELP})
+    quiet: bool = field(default=False, metadata={"help": "no progress output"})
 
     def to_dict(self) -> dict:
+        """The config as plain JSON-ready values (``img_size`` as a list), the augmentation nested."""
         d = asdict(self)
         d["img_size"] = list(self.img_size)
         return d
 
     @classmethod
     def from_dict(cls, d: dict) -> SegmentConfig:
+        """Rebuild a config from :meth:`to_dict`'s output; unknown keys (from other versions) are ignored."""
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in d.items() if k in known}
         values["augment"] = SegAugmentConfig(**values.get("augment", {}))
@@ -131,22 +160,26 @@ class SegmentConfig:
         return cls(**values)
 
     def validate(self, pad_to: int = 1) -> None:
-        """Raise ConfigError naming the bad option and the valid range."""
-        if self.scheduler not in SCHEDULERS:
-            raise ConfigError(f"--scheduler must be one of {', '.join(SCHEDULERS)}; got {self.scheduler!r}")
-        if self.loss not in SEG_LOSSES:
-            raise ConfigError(f"--loss must be one of {', '.join(SEG_LOSSES)}; got {self.loss!r}")
-        if self.class_weights not in CLASS_WEIGHTS:
-            raise ConfigError(f"--class-weights must be one of {', '.join(CLASS_WEIGHTS)}; got {self.class_weights!r}")
+        """Check the values that have a valid range.
+
+        Args:
+            pad_to: The architecture's input multiple; both sides of ``img_size`` must be multiples of it.
+
+        Raises:
+            ParamError: Naming the bad parameter and the valid range.
+        """
+        _check_choice("scheduler", self.scheduler, SCHEDULERS)
+        _check_choice("loss", self.loss, SEG_LOSSES)
+        _check_choice("class_weights", self.class_weights, CLASS_WEIGHTS)
         if self.epochs < 1:
-            raise ConfigError(f"--epochs must be at least 1; got {self.epochs}")
+            raise ParamError("epochs", f"epochs must be at least 1; got {self.epochs}")
         if self.batch_size < 2:
-            raise ConfigError("--batch-size must be at least 2 (BatchNorm needs two samples per batch)")
+            raise ParamError("batch_size", "batch_size must be at least 2 (BatchNorm needs two samples per batch)")
         if self.lr <= 0:
-            raise ConfigError(f"--lr must be positive; got {self.lr}")
+            raise ParamError("lr", f"lr must be positive; got {self.lr}")
         h, w = self.img_size
         if min(h, w) < 32 or h % pad_to or w % pad_to:
-            raise ConfigError(f"--img-size {h} {w}: {self.model} needs both sides at least 32 and multiples of {pad_to}; "
-                              f"try --img-size {max(32, round(h / pad_to) * pad_to)} {max(32, round(w / pad_to) * pad_to)}")
+            raise ParamError("img_size", f"img_size {h} {w}: {self.model} needs both sides at least 32 and multiples of {pad_to}; "
+                                         f"try {max(32, round(h / pad_to) * pad_to)} {max(32, round(w / pad_to) * pad_to)}")
         if not 0 < self.augment.scale_min <= 1:
-            raise ConfigError(f"--scale-min must be in (0, 1]; got {self.augment.scale_min}")
+            raise ParamError("augment.scale_min", f"augment.scale_min must be in (0, 1]; got {self.augment.scale_min}")

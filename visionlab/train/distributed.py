@@ -20,11 +20,16 @@ class DistContext:
 
     @property
     def is_main(self) -> bool:
+        """Whether this is rank 0, the process that writes files and prints."""
         return self.rank == 0
 
     @property
     def enabled(self) -> bool:
+        """Whether the job has more than one process."""
         return self.world_size > 1
+
+
+SINGLE_PROCESS = DistContext()  # a job without torchrun
 
 
 def init_distributed(device: torch.device) -> DistContext:
@@ -45,6 +50,7 @@ def make_sampler(dataset: Dataset, ctx: DistContext, shuffle: bool, seed: int) -
 
 
 def barrier(ctx: DistContext) -> None:
+    """Wait for every rank (no-op in a single process)."""
     if ctx.enabled:
         dist.barrier()
 

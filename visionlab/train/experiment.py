@@ -11,15 +11,15 @@ from pathlib import Path
 
 import numpy as np
 
-from visionlab import runs
-from visionlab.errors import ConfigError, RunFolderError
+from visionlab.errors import ParamError, RunFolderError
 from visionlab.evaluate.plots import plot_miou_curves
 from visionlab.evaluate.segment import evaluate_segmenter, resolve_mask_split
+from visionlab.runs import RunFolder
 from visionlab.segment import load_segmenter
 from visionlab.train.config import SegmentConfig
 from visionlab.train.fit import read_history
 from visionlab.train.segment import train_segmenter
-from visionlab.utils.files import atomic_write, read_json, write_csv_rows, write_json
+from visionlab.utils.files import atomic_write, write_csv_rows, write_json
 
 ARMS = ("pretrained", "scratch")
 # Settings that may differ between a reused run and the experiment's own arm.
@@ -36,14 +36,15 @@ def epochs_to_reach(history: list[dict], target: float) -> tuple[int | None, flo
     return None, None
 
 
-def _arm_row(name: str, run: Path, target: float) -> dict:
-    cfg = runs.load_config(run)
-    history = read_history(run / runs.HISTORY)
-    test = read_json(run / "eval" / "test" / "metrics.json") if (run / "eval" / "test" / "metrics.json").is_file() else read_json(run / runs.METRICS)
+def _arm_row(name: str, path: Path, target: float) -> dict:
+    run = RunFolder(path)
+    cfg = run.load_config()
+    history = read_history(run.history_path)
+    test = run.metrics("test") if run.eval_metrics_path("test").is_file() else run.metrics()
     seconds = [float(r.get("train_seconds", r["seconds"])) for r in history]
     reach_epoch, reach_seconds = epochs_to_reach(history, target)
     return {
-        "model": name, "run": str(run), "split": test["split"], "miou": test["miou"], "pixel_accuracy": test["pixel_accuracy"],
+        "model": name, "run": str(path), "split": test["split"], "miou": test["miou"], "pixel_accuracy": test["pixel_accuracy"],
         "mean_class_accuracy": test["mean_class_accuracy"], "seconds_per_epoch": sum(seconds) / max(len(seconds), 1),
         "epochs": len(history), "best_val_miou": max(float(r["val_miou"]) for r in history),
         "epochs_to_target": reach_epoch, "seconds_to_target": reach_seconds,
@@ -51,17 +52,17 @@ def _arm_row(name: str, run: Path, target: float) -> dict:
     }
 
 
-def _check_reusable(run: Path, cfg: SegmentConfig) -> None:
-    saved = runs.load_config(run)["config"]
+def _check_reusable(run: RunFolder, cfg: SegmentConfig) -> None:
+    saved = run.load_config()["config"]
     mine = cfg.to_dict()
     diff = [k for k in mine if k not in _FREE_KEYS and saved.get(k) != mine[k]]
     if diff or not saved.get("pretrained"):
-        raise ConfigError(f"{run} cannot be the pretrained arm: it was trained with other settings ({', '.join(diff) or 'pretrained=False'}); "
-                          "run the experiment without --reuse-pretrained")
+        raise ParamError("reuse_pretrained", f"reuse_pretrained: {run.path} cannot be the pretrained arm: it was trained with other settings "
+                                             f"({', '.join(diff) or 'pretrained=False'}); run the experiment without it")
 
 
-def _baseline_rows(cfg: SegmentConfig, run: Path, names: list[str], quiet: bool) -> list[dict]:
-    split = "test" if (run / "eval" / "test").is_dir() else "val"
+def _baseline_rows(run: Path, names: list[str], quiet: bool) -> list[dict]:
+    split = "test" if RunFolder(run).eval_dir("test").is_dir() else "val"
     items = resolve_mask_split(run, None, split)
     rows = []
     for name in names:
@@ -79,7 +80,7 @@ def _plot(rows: list[dict], out: Path) -> Path:
     series = {}
     for row in rows:
         if row["run"]:
-            history = read_history(Path(row["run"]) / runs.HISTORY)
+            history = read_history(RunFolder(row["run"]).history_path)
             seconds = np.cumsum([float(r.get("train_seconds", r["seconds"])) for r in history])
             series[row["model"]] = (seconds.tolist(), [float(r["val_miou"]) for r in history])
     return plot_miou_curves(series, out, "Pretrained encoder vs from scratch")
@@ -112,6 +113,10 @@ def run_encoder_experiment(cfg: SegmentConfig, out: str | Path, *, target_miou: 
 
     Returns:
         ``{"rows": [...], "target_miou": ..., "table": markdown}``.
+
+    Raises:
+        RunFolderError: ``out`` holds an experiment already, or ``reuse_pretrained`` is not a run.
+        ParamError: ``reuse_pretrained`` was trained with other settings.
     """
     out = Path(out)
     if (out / "experiment.json").exists():
@@ -119,16 +124,24 @@ def run_encoder_experiment(cfg: SegmentConfig, out: str | Path, *, target_miou: 
     arms = {}
     for arm in ARMS:
         if arm == "pretrained" and reuse_pretrained is not None:
-            arms[arm] = runs.require_run(reuse_pretrained)
-            _check_reusable(arms[arm], cfg)
+            reused = RunFolder(reuse_pretrained).require()
+            _check_reusable(reused, cfg)
+            arms[arm] = reused.path
             continue
         arms[arm] = train_segmenter(replace(cfg, out=str(out / arm), pretrained=arm == "pretrained"))
-    rows = [_arm_row(f"{cfg.model}/{runs.load_config(arms[a])['config']['encoder'] or 'default'} {a}", arms[a], target_miou) for a in ARMS]
-    rows += _baseline_rows(cfg, arms["scratch"], list(baselines), cfg.quiet)
+    rows = [_arm_row(f"{cfg.model}/{RunFolder(arms[a]).load_config()['config']['encoder'] or 'default'} {a}", arms[a], target_miou) for a in ARMS]
+    rows += _baseline_rows(arms["scratch"], list(baselines), cfg.quiet)
     table = format_table(rows)
-    atomic_write(out / "table.md", lambda p: p.write_text(f"Target validation mIoU: {target_miou}\n\n{table}\n", encoding="utf-8"))
+    _write_text(out / "table.md", f"Target validation mIoU: {target_miou}\n\n{table}\n")
     write_csv_rows(out / "table.csv", rows)
     _plot(rows, out / "curves.png")
     result = {"rows": rows, "target_miou": target_miou, "table": table, "config": cfg.to_dict()}
     write_json(out / "experiment.json", result)
     return result
+
+
+def _write_text(path: Path, text: str) -> Path:
+    def write(p: Path) -> None:
+        p.write_text(text, encoding="utf-8")
+
+    return atomic_write(path, write)

@@ -14,10 +14,11 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
-from torch.utils.data import DataLoader, Dataset, Subset
+from torch.utils.data import ConcatDataset, DataLoader, Dataset, Subset
 
+from visionlab.data.dataset import ImageListDataset
 from visionlab.models import Classifier
-from visionlab.train.distributed import DistContext, gather_rows
+from visionlab.train.distributed import SINGLE_PROCESS, DistContext, gather_rows
 from visionlab.train.loop import StepStats
 from visionlab.utils.device import autocast
 from visionlab.utils.progress import progress
@@ -29,6 +30,7 @@ class FeatureStore:
     def __init__(self, n: int, dim: int, max_ram_mb: int, folder: Path | None, name: str) -> None:
         nbytes = n * dim * 4
         self.path: Path | None = None
+        self.array: np.ndarray
         if nbytes > max_ram_mb * 2**20:
             folder = folder or Path(tempfile.mkdtemp(prefix="visionlab-features-"))
             folder.mkdir(parents=True, exist_ok=True)
@@ -45,17 +47,39 @@ class FeatureStore:
             self.path = None
 
     def write(self, rows: np.ndarray, at: np.ndarray) -> None:
+        """Store ``rows`` ``(B, F)`` as rows ``at`` ``(B,)``."""
         self.array[at] = rows
 
     def tensor(self, idx: np.ndarray | None = None) -> torch.Tensor:
+        """Rows ``idx`` (all rows when ``None``) as a contiguous float32 tensor."""
         rows = self.array if idx is None else self.array[idx]
         return torch.from_numpy(np.ascontiguousarray(rows))
+
+
+class IndexedConcat(Dataset):
+    """One split's views (datasets of its images) in a row, each item carrying its index in the whole.
+
+    Items are ``(x, y, index)``; :func:`extract_features` writes item ``index`` to row ``index``.
+
+    Args:
+        parts: The views, each with the split's ``N`` images: item ``i`` of view ``v`` is row ``v * N + i``.
+    """
+
+    def __init__(self, parts: list[ImageListDataset]) -> None:
+        self.ds: ConcatDataset[tuple[torch.Tensor, int, int]] = ConcatDataset(parts)
+
+    def __len__(self) -> int:
+        return len(self.ds)
+
+    def __getitem__(self, i: int) -> tuple[torch.Tensor, int, int]:
+        x, y, _ = self.ds[i]
+        return x, y, i
 
 
 @torch.inference_mode()
 def extract_features(
     model: Classifier,
-    dataset: Dataset,
+    dataset: ImageListDataset | IndexedConcat,
     *,
     batch_size: int,
     device: torch.device,
@@ -65,13 +89,30 @@ def extract_features(
     max_ram_mb: int = 2048,
     cache_dir: Path | None = None,
     name: str = "features",
-    ctx: DistContext = DistContext(),
+    ctx: DistContext = SINGLE_PROCESS,
     quiet: bool = True,
 ) -> FeatureStore:
     """Run ``model.forward_features`` once over ``dataset`` (items ``(x, y, index)``).
 
     Under torchrun each rank computes a strided shard and the rows are gathered on all ranks.
     The caller's train/eval mode is restored.
+
+    Args:
+        model: The classifier whose pooled backbone features are stored.
+        dataset: The images; item ``(x, y, index)`` becomes row ``index``.
+        batch_size: Images per forward.
+        device: Where the model runs.
+        amp: Autocast precision, ``None`` for fp32.
+        channels_last: Feed the inputs in channels_last memory format.
+        workers: DataLoader worker processes.
+        max_ram_mb: Past this size the features live in a memory-mapped file.
+        cache_dir: The folder of that file; default a new temporary folder.
+        name: The file's name (and the progress bar's label).
+        ctx: This process's place in a torchrun job.
+        quiet: No progress bar.
+
+    Returns:
+        The features, one row per item of ``dataset``.
     """
     n = len(dataset)
     shard = Subset(dataset, list(range(ctx.rank, n, ctx.world_size))) if ctx.enabled else dataset
@@ -108,8 +149,16 @@ def train_head_epoch(
     """One epoch of the head on cached features.
 
     Args:
-        view_rows: For each training image, the row of ``feats`` to use this epoch (N,).
+        head: The classifier's head.
+        feats: The cached features of the training images' views.
         labels: Labels of the training images (N,).
+        view_rows: For each training image, the row of ``feats`` to use this epoch (N,).
+        optimizer: Steps once per batch.
+        batch_size: Images per step.
+        generator: Draws the epoch's order.
+
+    Returns:
+        The epoch's loss and accuracy sums.
     """
     head.train()
     criterion = nn.CrossEntropyLoss()

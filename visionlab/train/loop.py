@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -22,6 +23,14 @@ class StepStats:
     count: int = 0
 
     def add(self, loss: torch.Tensor, logits: torch.Tensor, y: torch.Tensor, ignore_index: int | None = None) -> None:
+        """Count one batch.
+
+        Args:
+            loss: The batch's mean loss (a scalar).
+            logits: ``(B, K)`` or ``(B, K, H, W)``.
+            y: Class ids ``(B,)`` or ``(B, H, W)``.
+            ignore_index: Target value left out of the counts (segmentation's unlabelled pixels).
+        """
         keep = y != ignore_index if ignore_index is not None else torch.ones_like(y, dtype=torch.bool)
         n = int(keep.sum())
         self.loss_sum += float(loss) * n
@@ -30,10 +39,12 @@ class StepStats:
 
     @property
     def loss(self) -> float:
+        """Mean loss per counted image or pixel."""
         return self.loss_sum / max(self.count, 1)
 
     @property
     def acc(self) -> float:
+        """Share of counted images or pixels predicted right."""
         return self.correct / max(self.count, 1)
 
 
@@ -48,12 +59,26 @@ def train_one_epoch(
     desc: str = "train",
     criterion: nn.Module | None = None,
     ignore_index: int | None = None,
+    target_labels: Callable[[torch.Tensor], torch.Tensor] | None = None,
 ) -> StepStats:
     """One pass over ``loader``; the model is left in train mode.
 
     Args:
+        model: The network (or its DistributedDataParallel wrapper).
+        loader: ``(x, y, index)`` batches.
+        optimizer: Steps once per batch.
+        device: Where the batches go.
+        amp: Autocast precision, ``None`` for fp32; fp16 scales the loss against underflow.
+        channels_last: Feed the inputs in channels_last memory format.
+        quiet: No progress bar.
+        desc: The progress bar's label.
         criterion: Loss on ``(logits, y)`` in fp32; default cross-entropy.
         ignore_index: Target value left out of the accuracy (segmentation's unlabelled pixels).
+        target_labels: Maps ``y`` to the class ids accuracy is counted on, when the targets are not
+            class ids themselves (distillation's packed soft targets); default: ``y``.
+
+    Returns:
+        The epoch's loss and accuracy sums.
     """
     model.train()
     stats = StepStats()
@@ -70,6 +95,6 @@ def train_one_epoch(
             scaler.scale(loss).backward()
             scaler.step(optimizer)
             scaler.update()
-            labels = criterion.labels(y) if hasattr(criterion, "labels") else y  # packed soft targets carry their labels
+            labels = target_labels(y) if target_labels is not None else y
             stats.add(loss.detach(), logits.detach(), labels, ignore_index)
     return stats

@@ -6,8 +6,10 @@ import torch
 
 
 def make_optimizer(groups: list[dict], weight_decay: float) -> torch.optim.Adam:
-    """Adam, fused (one kernel over all parameters) on CPU and CUDA: on a 2-core CPU a step over the
-    U-Net/EfficientNet-Lite0's 176 tensors took 10.4 ms fused against 41 ms, the compact LR-ASPP's 1.6 against 4.9.
+    """Adam over parameter ``groups``, fused (one kernel over all parameters) on CPU and CUDA.
+
+    Fused, a step over the U-Net/EfficientNet-Lite0's 176 tensors took 10.4 ms on a 2-core CPU against
+    41 ms unfused, the compact LR-ASPP's 1.6 against 4.9.
     """
     groups = [{**g, "params": list(g["params"])} for g in groups]
     devices = {p.device.type for g in groups for p in g["params"]}

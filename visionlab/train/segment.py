@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
-from visionlab import runs
 from visionlab.data.mask_splits import load_mask_splits, load_mask_splits_file, save_mask_splits
 from visionlab.data.masks import MaskList, mask_statistics
 from visionlab.data.seg_dataset import MaskDataset, seg_eval_transform, seg_train_transform
 from visionlab.evaluate.seg_metrics import ConfusionAccumulator, segmentation_metrics
+from visionlab.evaluate.segment import evaluate_segmentation_run
 from visionlab.models.checkpoint import load_segmenter_state, save_segmenter
 from visionlab.models.segmenters import ENCODER_WEIGHTS, IMAGENET_MEAN, IMAGENET_STD, Segmenter, SegPreprocess, build_segmenter, get_arch
 from visionlab.train.config import SegmentConfig
@@ -22,6 +23,7 @@ from visionlab.train.fit import EpochHook, FitPlan, fit
 from visionlab.train.loop import train_one_epoch
 from visionlab.train.losses import SegLoss, class_weights
 from visionlab.train.optim import epoch_seed, make_optimizer, make_scheduler
+from visionlab.train.start import RunStart, start_run
 from visionlab.utils.device import autocast, resolve_amp, resolve_device
 from visionlab.utils.progress import progress
 from visionlab.utils.tensors import class_ids
@@ -29,6 +31,19 @@ from visionlab.utils.tensors import class_ids
 
 @dataclass
 class SegSetup:
+    """What a segmentation trainer needs: the settings, the run folder, the data and the model.
+
+    Attributes:
+        cfg: The run's settings.
+        run: The run folder.
+        device: Where the model trains.
+        amp: The autocast precision, ``None`` for fp32.
+        splits: The data split (``train``, ``val`` and maybe ``test``).
+        model: The network being trained.
+        preprocess: Its input preprocessing (resize, mean/std, padding).
+        stats: Mask statistics per split (``pixel_counts`` weigh the classes).
+    """
+
     cfg: SegmentConfig
     run: Path
     device: torch.device
@@ -46,34 +61,27 @@ def build_model(cfg: SegmentConfig, num_classes: int) -> tuple[Segmenter, SegPre
     model = build_segmenter(cfg.model, num_classes, cfg.encoder, pretrained_encoder=cfg.pretrained, download=cfg.download)
     entry = ENCODER_WEIGHTS.get(model.encoder)
     mean, std = (entry.preprocess.mean, entry.preprocess.std) if entry else (IMAGENET_MEAN, IMAGENET_STD)
-    return model, SegPreprocess(tuple(cfg.img_size), mean, std, "bilinear", spec.pad_for(model.encoder))
+    height, width = cfg.img_size
+    return model, SegPreprocess((height, width), mean, std, "bilinear", spec.pad_for(model.encoder))
 
 
-def _prepare(cfg: SegmentConfig, resume: bool) -> tuple[SegmentConfig, dict[str, MaskList], dict]:
-    out = Path(cfg.out)
-    if resume:
-        if not (out / runs.CONFIG).is_file():
-            raise runs.RunFolderError(f"--resume: {out} holds no run to resume (no {runs.CONFIG}); drop --resume to start one")
-        saved = runs.load_config(out)
-        keep = {"epochs": cfg.epochs, "quiet": cfg.quiet, "workers": cfg.workers, "out": cfg.out}
-        return replace(SegmentConfig.from_dict(saved["config"]), **keep), load_mask_splits_file(out / runs.SPLIT), saved["dataset"]
-    cfg.validate(get_arch(cfg.model).pad_for(cfg.encoder))
-    runs.check_new_run(out)
+def _prepare(cfg: SegmentConfig, resume: bool) -> tuple[SegmentConfig, RunStart, dict[str, MaskList], dict]:
+    start = start_run(cfg.out, resume=resume, validate=lambda: cfg.validate(get_arch(cfg.model).pad_for(cfg.encoder)))
+    cfg = start.settings(cfg)
+    if start.saved is not None:
+        return cfg, start, load_mask_splits_file(start.run.split_path), start.saved["dataset"]
     splits = load_mask_splits(cfg.data, cfg.val_fraction, cfg.test_fraction, cfg.seed)
     stats = {k: mask_statistics(v) for k, v in splits.items()}  # checks every mask before any training
-    return cfg, splits, stats
+    return cfg, start, splits, stats
 
 
 def _start(cfg: SegmentConfig, resume: bool) -> SegSetup:
-    cfg, splits, stats = _prepare(cfg, resume)
-    run = Path(cfg.out)
+    cfg, start, splits, stats = _prepare(cfg, resume)
     classes = splits["train"].classes
     model, pre = build_model(cfg, classes.num_classes)
     device = resolve_device(cfg.device)
     model.to(device)
-    if not resume:
-        runs.prepare_new_run(run)
-        save_mask_splits(run / runs.SPLIT, splits)
+    if not start.resuming:
         extra = {
             "task": "segment",
             "classes": classes.to_dict(),
@@ -83,22 +91,33 @@ def _start(cfg: SegmentConfig, resume: bool) -> SegSetup:
             "preprocess": pre.to_dict(),
             "parameters": model.parameter_counts(),
         }
-        runs.save_config(run, cfg.to_dict(), extra)
-    return SegSetup(cfg, run, device, resolve_amp(cfg.amp, device), splits, model, pre, stats)
+        start.create(cfg.to_dict(), extra, lambda path: save_mask_splits(path, splits))
+    return SegSetup(cfg, start.run.path, device, resolve_amp(cfg.amp, device), splits, model, pre, stats)
 
 
 class SegTrainer:
-    """Trains on augmented crops; validates on resized images (pixel accuracy, mIoU)."""
+    """Trains on augmented crops; validates on resized images (pixel accuracy, mIoU).
 
-    def __init__(self, s: SegSetup, train_set: MaskDataset | None = None, criterion: nn.Module | None = None) -> None:
-        """``train_set`` and ``criterion`` replace the defaults (distillation trains on the teacher's outputs)."""
+    Args:
+        s: The run's settings, data and model.
+        train_set: Replaces the training images' dataset (distillation trains on the teacher's outputs).
+        criterion: Replaces the training loss, called as ``criterion(logits, targets)``.
+        target_labels: Maps a batch's training targets to the class ids that training accuracy is
+            counted on, for targets that are not class ids themselves (distillation's packed soft
+            targets); default: the targets are the class ids.
+    """
+
+    def __init__(self, s: SegSetup, train_set: MaskDataset | None = None, criterion: nn.Module | None = None,
+                 target_labels: Callable[[torch.Tensor], torch.Tensor] | None = None) -> None:
         self.s, cfg = s, s.cfg
         classes = s.splits["train"].classes
         self.classes = classes
+        self.target_labels = target_labels
         if cfg.channels_last:
             s.model.to(memory_format=torch.channels_last)
         s.model.freeze_encoder(cfg.freeze_encoder)
-        size, mean, std = tuple(cfg.img_size), s.preprocess.mean, s.preprocess.std
+        height, width = cfg.img_size
+        size, mean, std = (height, width), s.preprocess.mean, s.preprocess.std
         aug = cfg.augment
         self.datasets = {
             k: MaskDataset(v, seg_train_transform(size, mean, std, aug.scale_min, aug.hflip, aug.color_jitter) if k == "train"
@@ -118,6 +137,15 @@ class SegTrainer:
         self.scheduler = make_scheduler(self.optimizer, cfg.scheduler, cfg.epochs, cfg.step_size, cfg.gamma)
 
     def run_epoch(self, epoch: int) -> dict:
+        """Train one epoch, then validate.
+
+        Args:
+            epoch: The epoch's index from 0; it seeds the epoch's crops and order.
+
+        Returns:
+            The epoch's history row: ``train_loss``, ``train_acc`` (pixels), ``val_loss``, ``val_acc``,
+            ``val_miou``, ``lr``, ``train_seconds`` and ``seconds``.
+        """
         t0 = time.perf_counter()
         cfg, s = self.s.cfg, self.s
         torch.manual_seed(epoch_seed(cfg.seed, epoch))
@@ -126,7 +154,7 @@ class SegTrainer:
                             num_workers=cfg.workers, drop_last=len(self.datasets["train"]) > cfg.batch_size)
         lr = self.optimizer.param_groups[0]["lr"]
         stats = train_one_epoch(s.model, loader, self.optimizer, s.device, s.amp, cfg.channels_last, cfg.quiet,
-                                f"epoch {epoch + 1}", self.criterion, self.classes.ignore_index)
+                                f"epoch {epoch + 1}", self.criterion, self.classes.ignore_index, self.target_labels)
         self.scheduler.step()
         train_seconds = time.perf_counter() - t0
         val = self.validate("val")
@@ -159,9 +187,11 @@ class SegTrainer:
         return {"loss": loss_sum / max(n, 1), "pixel_accuracy": m["pixel_accuracy"], "miou": m["miou"]}
 
     def state_dict(self) -> dict:
+        """The optimizer's and the LR schedule's state, saved in ``train_state.pt`` for resuming."""
         return {"optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict()}
 
     def load_state(self, state: dict) -> None:
+        """Restore what :meth:`state_dict` returned."""
         self.optimizer.load_state_dict(state["optimizer"])
         self.scheduler.load_state_dict(state["scheduler"])
 
@@ -172,14 +202,17 @@ def train_segmenter(cfg: SegmentConfig, *, resume: bool = False, on_epoch_end: E
     The best epoch (validation mIoU) is evaluated at the images' original size on ``val`` and,
     when the data has one, ``test``; the last evaluated split's metrics are in ``metrics.json``.
 
+    Args:
+        cfg: The run's configuration (saved as ``config.json``).
+        resume: Continue the run in ``cfg.out`` from its last completed epoch.
+        on_epoch_end: Called with ``(epoch, history_row)`` after each epoch's files are written.
+
     Raises:
         DatasetError, ConfigError, RunFolderError, WeightsUnavailableError: With the fix in the message.
 
     Example:
         >>> train_segmenter(SegmentConfig(data="world/segment", out="runs/seg"))  # doctest: +SKIP
     """
-    from visionlab.evaluate.segment import evaluate_segmentation_run
-
     s = _start(cfg, resume)
     trainer = SegTrainer(s)
     classes = s.splits["train"].classes

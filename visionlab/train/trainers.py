@@ -20,7 +20,7 @@ from visionlab.models import Classifier
 from visionlab.predict import predict_logits
 from visionlab.train.config import ClassifyConfig
 from visionlab.train.distributed import DistContext, all_reduce_sum, make_sampler
-from visionlab.train.features import FeatureStore, extract_features, head_logits, train_head_epoch
+from visionlab.train.features import FeatureStore, IndexedConcat, extract_features, head_logits, train_head_epoch
 from visionlab.train.loop import train_one_epoch
 from visionlab.train.optim import epoch_seed, make_optimizer, make_scheduler
 
@@ -40,15 +40,32 @@ class Setup:
 
     @property
     def classes(self) -> list[str]:
+        """The class names, in label order."""
         return self.splits["train"].classes
 
 
 class Trainer(Protocol):
-    def run_epoch(self, epoch: int) -> dict: ...
-    def probabilities(self, split: str) -> tuple[np.ndarray, np.ndarray]: ...
-    def state_dict(self) -> dict: ...
-    def load_state(self, state: dict) -> None: ...
-    def close(self) -> None: ...
+    """A classification trainer: :class:`FrozenTrainer` or :class:`LoopTrainer`."""
+
+    def run_epoch(self, epoch: int) -> dict:
+        """Train epoch ``epoch`` (from 0), validate, and return the epoch's history row."""
+        ...
+
+    def probabilities(self, split: str) -> tuple[np.ndarray, np.ndarray]:
+        """Class probabilities ``(N, K)`` and labels ``(N,)`` of every image of ``split``."""
+        ...
+
+    def state_dict(self) -> dict:
+        """The optimizer's and schedule's state, saved after each epoch for resuming."""
+        ...
+
+    def load_state(self, state: dict) -> None:
+        """Restore what :meth:`state_dict` returned."""
+        ...
+
+    def close(self) -> None:
+        """Release what the trainer holds on disk."""
+        ...
 
 
 class _Base:
@@ -61,12 +78,14 @@ class _Base:
         self.scheduler = make_scheduler(self.optimizer, self.cfg.scheduler, self.cfg.epochs, self.cfg.step_size, self.cfg.gamma)
 
     def state_dict(self) -> dict:
+        """The optimizer's and the LR schedule's state, saved in ``train_state.pt`` for resuming."""
         return {"optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict()}
 
     def close(self) -> None:
         """Release what the trainer holds on disk; nothing by default."""
 
     def load_state(self, state: dict) -> None:
+        """Restore what :meth:`state_dict` returned."""
         self.optimizer.load_state_dict(state["optimizer"])
         self.scheduler.load_state_dict(state["scheduler"])
 
@@ -85,7 +104,7 @@ class FrozenTrainer(_Base):
         """Features of every image of ``split`` under each transform: row ``v * N + i``."""
         items = self.s.splits[split]
         parts = [ImageListDataset(items, t) for t in transforms]
-        ds = parts[0] if len(parts) == 1 else _Reindexed(torch.utils.data.ConcatDataset(parts))
+        ds = parts[0] if len(parts) == 1 else IndexedConcat(parts)
         cfg = self.cfg
         return extract_features(
             self.s.model, ds, batch_size=max(cfg.batch_size, 64), device=self.s.device, amp=self.s.amp,
@@ -102,6 +121,14 @@ class FrozenTrainer(_Base):
         self.labels = {k: torch.tensor(v.labels, dtype=torch.long) for k, v in self.s.splits.items()}
 
     def run_epoch(self, epoch: int) -> dict:
+        """Train the head one epoch on this epoch's view of the cached features; validate on ``val``.
+
+        Args:
+            epoch: The epoch's index from 0; it seeds the batch order and picks the feature view.
+
+        Returns:
+            The history row: ``train_loss``, ``train_acc``, ``val_loss``, ``val_acc``, ``lr``, ``seconds``.
+        """
         t0 = time.perf_counter()
         torch.manual_seed(epoch_seed(self.cfg.seed, epoch))
         gen = torch.Generator().manual_seed(epoch_seed(self.cfg.seed, epoch))
@@ -117,6 +144,7 @@ class FrozenTrainer(_Base):
         return {"train_loss": stats.loss, "train_acc": stats.acc, "val_loss": val_loss, "val_acc": val_acc, "lr": lr, "seconds": time.perf_counter() - t0}
 
     def probabilities(self, split: str) -> tuple[np.ndarray, np.ndarray]:
+        """Class probabilities ``(N, K)`` and labels ``(N,)`` of ``split`` from its cached features."""
         logits = head_logits(self.s.model.head, self.eval_feats[split])
         return logits.softmax(1).numpy(), self.labels[split].numpy()
 
@@ -124,20 +152,6 @@ class FrozenTrainer(_Base):
         """Remove on-disk feature caches (they are recomputed on resume)."""
         for store in [self.train_feats, *self.eval_feats.values()]:
             store.close()
-
-
-class _Reindexed(torch.utils.data.Dataset):
-    """Give items of a ConcatDataset their global index (extract_features writes rows by index)."""
-
-    def __init__(self, ds: torch.utils.data.Dataset) -> None:
-        self.ds = ds
-
-    def __len__(self) -> int:
-        return len(self.ds)
-
-    def __getitem__(self, i: int):
-        x, y, _ = self.ds[i]
-        return x, y, i
 
 
 class LoopTrainer(_Base):
@@ -180,19 +194,30 @@ class LoopTrainer(_Base):
         )
 
     def run_epoch(self, epoch: int) -> dict:
+        """Train one epoch on the images (sums reduced over ranks); validate on ``val``.
+
+        Args:
+            epoch: The epoch's index from 0; it seeds the epoch and, in finetune mode, decides
+                whether the top of the backbone trains yet.
+
+        Returns:
+            The history row: ``train_loss``, ``train_acc``, ``val_loss``, ``val_acc``, ``lr``, ``seconds``.
+        """
         t0 = time.perf_counter()
         cfg, model = self.cfg, self.s.model
         if cfg.mode == "finetune":
             model.freeze_backbone(keep_top=cfg.unfreeze_top if epoch >= cfg.head_epochs else 0)
         torch.manual_seed(epoch_seed(cfg.seed, epoch))
         lr = self.optimizer.param_groups[0]["lr"]
-        stats = train_one_epoch(self.net, self._loader("train", True, epoch), self.optimizer, self.s.device, self.s.amp, cfg.channels_last, cfg.quiet, f"epoch {epoch + 1}")
+        loader = self._loader("train", True, epoch)
+        stats = train_one_epoch(self.net, loader, self.optimizer, self.s.device, self.s.amp, cfg.channels_last, cfg.quiet, f"epoch {epoch + 1}")
         self.scheduler.step()
         train_loss, train_correct, train_n = all_reduce_sum([stats.loss_sum, stats.correct, stats.count], self.s.ctx)
         logits, labels = self._logits("val")
         val_loss = float(torch.nn.functional.cross_entropy(logits, labels))
         val_acc = float((logits.argmax(1) == labels).float().mean())
-        return {"train_loss": train_loss / train_n, "train_acc": train_correct / train_n, "val_loss": val_loss, "val_acc": val_acc, "lr": lr, "seconds": time.perf_counter() - t0}
+        return {"train_loss": train_loss / train_n, "train_acc": train_correct / train_n, "val_loss": val_loss, "val_acc": val_acc, "lr": lr,
+                "seconds": time.perf_counter() - t0}
 
     def _logits(self, split: str) -> tuple[torch.Tensor, torch.Tensor]:
         # Evaluation runs on the full split in every rank: small next to training, and exact.
@@ -201,5 +226,6 @@ class LoopTrainer(_Base):
         return logits, labels
 
     def probabilities(self, split: str) -> tuple[np.ndarray, np.ndarray]:
+        """Class probabilities ``(N, K)`` and labels ``(N,)`` of ``split``, running the whole model."""
         logits, labels = self._logits(split)
         return logits.softmax(1).numpy(), labels.numpy()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 
 import torch
@@ -63,13 +63,13 @@ def _fp32_variant(cls: type) -> type:
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         with torch.autocast(x.device.type, enabled=False):
-            return cls.forward(self, x.float())
+            return cls.forward(self, x.float())  # type: ignore[attr-defined]  # cls is a conv class, typed as plain type by @cache
 
     return type(f"FP32{cls.__name__}", (cls,), {"forward": forward})
 
 
 @contextlib.contextmanager
-def swapped_classes(modules: list[nn.Module], variant: Callable[[type], type]) -> Iterator[None]:
+def swapped_classes(modules: Sequence[nn.Module], variant: Callable[[type], type]) -> Iterator[None]:
     """Give each module the class ``variant(type(module))`` for the duration of the block."""
     swapped = [(m, type(m)) for m in modules]
     for m, cls in swapped:

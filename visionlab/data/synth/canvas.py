@@ -64,7 +64,7 @@ class Canvas:
         w, h = width * self.ss, height * self.ss
         t = np.linspace(0.0, 1.0, h)[:, None]
         rows = (np.asarray(sky_top) * (1 - t) + np.asarray(sky_bottom) * t).astype(np.uint8)
-        self.image = Image.fromarray(rows[:, None, :]).resize((w, h), Image.NEAREST)
+        self.image = Image.fromarray(rows[:, None, :]).resize((w, h), Image.Resampling.NEAREST)
         self.label = Image.new("L", (w, h), 0)
         self._draw = ImageDraw.Draw(self.image)
         self._ldraw = ImageDraw.Draw(self.label)

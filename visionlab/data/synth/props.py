@@ -1,5 +1,6 @@
-"""Environment pieces as drawing ops: sky decorations, terrain, water, platforms, buildings,
-vegetation, collectible items and distractor props.
+"""Environment pieces as drawing ops.
+
+Sky decorations, terrain, water, platforms, buildings, vegetation, collectible items and distractor props.
 
 All coordinates are final-image pixels. Each builder returns ops only; the caller decides the
 label (class id) they are drawn with.
@@ -111,7 +112,9 @@ def platform_ops(box: tuple[float, float, float, float], theme: Theme) -> list[O
         n = max(2, int((x1 - x0) / (h * 1.5)))
         for k in range(1, n):
             x = x0 + (x1 - x0) * k / n
-            ops.append(Op("line", np.array([(x, y0 + h * 0.35), (x, y1)]), shade(body, 0.6), 0.5))
+            # Lines draw 1 px wide: these calls once passed a width where Op takes an outline (which lines
+            # ignore); the default width keeps every seed's pixels as they were.
+            ops.append(Op("line", np.array([(x, y0 + h * 0.35), (x, y1)]), shade(body, 0.6)))
     return ops
 
 
@@ -167,8 +170,7 @@ def tree_ops(rng: np.random.Generator, x: float, ground: float, h: float, theme:
     ops = [Op("rect", (x - tw, ground - 0.55 * h, x + tw, ground + 1), trunk)]
     if theme.tree == "dead":
         for side, yy in ((-1, 0.75), (1, 0.6), (-1, 0.45)):
-            ops.append(Op("line", np.array([(x, ground - yy * h + 0.1 * h), (x + side * 0.3 * h, ground - yy * h)]),
-                          trunk, max(0.5, tw)))
+            ops.append(Op("line", np.array([(x, ground - yy * h + 0.1 * h), (x + side * 0.3 * h, ground - yy * h)]), trunk))
         ops[0] = Op("rect", (x - tw, ground - 0.85 * h, x + tw, ground + 1), trunk)
         return ops
     if theme.tree == "pine":
@@ -226,8 +228,7 @@ def crate_ops(rng: np.random.Generator, box: tuple[float, float, float, float]) 
     ops = [Op("rect", box, color, _outline(color, size), max(0.5, size * 0.05))]
     if rng.random() < 0.5:
         dark = shade(color, 0.6)
-        ops += [Op("line", np.array([(x0, y0), (x1, y1)]), dark, max(0.5, size * 0.06)),
-                Op("line", np.array([(x0, y1), (x1, y0)]), dark, max(0.5, size * 0.06))]
+        ops += [Op("line", np.array([(x0, y0), (x1, y1)]), dark), Op("line", np.array([(x0, y1), (x1, y0)]), dark)]
     else:
         m = size * 0.2
         ops.append(Op("rect", (x0 + m, y0 + m, x1 - m, y1 - m), shade(color, 0.8)))

@@ -217,8 +217,9 @@ def _occluder(rng: np.random.Generator, kind: str, main: Plan, theme: Theme, lay
 
 def _add_occluder(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout: Layout,
                   plans: list[Plan], full: dict[int, int]) -> None:
-    """Draw one occluder in front, shrinking it until the main character stays >= 70% visible
-    and every extra character keeps at least 40% of what was visible.
+    """Draw one occluder in front, shrunk until the characters stay visible enough.
+
+    The main character stays >= 70% visible and every extra character keeps at least 40% of what was visible.
     """
     main = plans[0]
     # A bush needs the ground (or a platform) under the character's feet.

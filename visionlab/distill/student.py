@@ -1,0 +1,187 @@
+"""The student: its name, initial weights and training settings, and its training run on the pseudo-labels.
+
+The student trains with the ordinary segmentation trainer: hard labels with cross-entropy, or with
+soft targets :class:`~visionlab.distill.soft.DistillLoss`. A tenth of the images is held out to
+pick the best epoch by agreement with the teacher.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+from torch import nn
+
+from visionlab.data.masks import MaskList, mask_statistics, split_mask_list
+from visionlab.data.seg_dataset import seg_train_transform
+from visionlab.distill.options import DistillOptions
+from visionlab.distill.pseudo import PSEUDO, teacher_fingerprint
+from visionlab.distill.soft import DistillLoss, SoftTargetDataset
+from visionlab.errors import ParamError, UnknownNameError, WeightsUnavailableError
+from visionlab.models.segmenters import get_arch, list_archs
+from visionlab.runs import RunFolder
+from visionlab.segment import LoadedSegmenter
+from visionlab.train.config import SegAugmentConfig, SegmentConfig
+
+
+def parse_student(name: str) -> tuple[str, str]:
+    """``lraspp_mobilenet_v3_large`` -> ``("lraspp", "mobilenet_v3_large")``; a bare architecture takes its default encoder.
+
+    Raises:
+        UnknownNameError: Neither an architecture nor ARCH_ENCODER of a registered pair.
+    """
+    archs = list_archs()
+    if name in archs:
+        return name, get_arch(name).encoders[0]
+    for arch in sorted(archs, key=len, reverse=True):
+        if name.startswith(arch + "_") and name[len(arch) + 1:] in get_arch(arch).encoders:
+            return arch, name[len(arch) + 1:]
+    pairs = [f"{a}_{e}" for a in archs for e in get_arch(a).encoders if e != "none"]
+    raise UnknownNameError(f"unknown student {name!r}; choose one of: {', '.join(pairs + ['tiny_unet'])}")
+
+
+def resolve_init(arch: str, encoder: str, init: str, download: bool) -> bool:
+    """Whether the student's encoder starts from ImageNet weights (``auto``: when the file is at hand).
+
+    Raises:
+        ParamError: ``init`` is not auto, pretrained or scratch, or pretrained for an encoder without weights.
+    """
+    from visionlab.models.segmenters import ENCODER_WEIGHTS
+
+    if init not in ("auto", "pretrained", "scratch"):
+        raise ParamError("init", f"init must be auto, pretrained or scratch; got {init!r}")
+    if init == "scratch" or encoder not in ENCODER_WEIGHTS:
+        if init == "pretrained":
+            raise ParamError("init", f"init pretrained: {arch}_{encoder} has no pretrained encoder weights; use scratch")
+        return False
+    if init == "pretrained":
+        return True
+    try:
+        ENCODER_WEIGHTS[encoder].load_state_dict(download=download)
+        return True
+    except WeightsUnavailableError:
+        return False
+
+
+def set_bn_momentum(model: nn.Module, momentum: float) -> int:
+    """Set every BatchNorm's momentum; returns how many there are.
+
+    torchvision's MobileNetV3 uses 0.01, so in a short run its running statistics stay close to
+    their initial values and the evaluated network predicts nonsense for many epochs.
+    """
+    n = 0
+    for m in model.modules():
+        if isinstance(m, nn.modules.batchnorm._BatchNorm):
+            m.momentum = momentum
+            n += 1
+    return n
+
+
+def _student_config(opts: DistillOptions, out: Path, teacher: LoadedSegmenter, arch: str, encoder: str, pretrained: bool) -> SegmentConfig:
+    """The student's training settings.
+
+    Loss and class weights follow the teacher run's (rare classes such as the game world's items
+    need Dice and balanced weights in a short run), else cross-entropy.
+    """
+    size = opts.img_size or _teacher_size(teacher)
+    taught = RunFolder(teacher.run).load_config()["config"] if teacher.run is not None else {}
+    return SegmentConfig(data=str(out / PSEUDO), out=str(out), model=arch, encoder=encoder, pretrained=pretrained, download=opts.download,
+                         epochs=opts.epochs, batch_size=opts.batch_size, lr=opts.lr, img_size=(size[0], size[1]), loss=taught.get("loss", "ce"),
+                         dice_weight=taught.get("dice_weight", 0.5), class_weights=taught.get("class_weights", "none"),
+                         val_fraction=opts.val_fraction, test_fraction=0.0, seed=opts.seed,
+                         augment=SegAugmentConfig(scale_min=opts.scale_min, color_jitter=opts.color_jitter), amp=opts.amp, device=opts.device, quiet=opts.quiet)
+
+
+def _teacher_size(teacher: LoadedSegmenter) -> tuple[int, int]:
+    size = teacher.preprocess.size if teacher.preprocess is not None else 256
+    return (size[0], size[1]) if not isinstance(size, int) else (256, 256)
+
+
+# SegmentConfig's parameters that DistillOptions names otherwise
+_OPTION_NAMES = {"augment.scale_min": "scale_min", "augment.color_jitter": "color_jitter"}
+
+
+def check_student_config(opts: DistillOptions, out: Path, teacher: LoadedSegmenter, arch: str, encoder: str) -> None:
+    """Check the student's training settings, so that bad ones fail before the teacher labels anything.
+
+    Raises:
+        ParamError: A setting out of range, named as :class:`DistillOptions` names it (``scale_min``,
+            not the trainer's ``augment.scale_min``).
+    """
+    try:
+        _student_config(opts, out, teacher, arch, encoder, pretrained=False).validate(get_arch(arch).pad_for(encoder))
+    except ParamError as exc:
+        name, message = _OPTION_NAMES.get(exc.param), str(exc)
+        if name is None or not message.startswith(exc.param):
+            raise
+        raise ParamError(name, name + message[len(exc.param):]) from exc
+
+
+def _splits(out: Path, labelled: dict[str, Path], classes, test: MaskList | None, val_fraction: float, seed: int) -> dict[str, MaskList]:
+    names = sorted(labelled)
+    items = MaskList(out / PSEUDO, [str(labelled[n]) for n in names], [f"masks/{n}.png" for n in names], classes)
+    splits = split_mask_list(items, val_fraction, 0.0, seed)
+    return {**splits, "test": test} if test is not None else splits
+
+
+def train_student(opts: DistillOptions, out: Path, teacher: LoadedSegmenter, arch: str, encoder: str, labelled: dict[str, Path],
+                   test: MaskList | None, resume: bool) -> Path:
+    """Train the student run in ``out`` (or continue it) on the pseudo-labels, then evaluate it on val and test."""
+    from visionlab.data.mask_splits import load_mask_splits_file, save_mask_splits
+    from visionlab.evaluate.segment import evaluate_segmentation_run
+    from visionlab.models.checkpoint import load_segmenter_state, save_segmenter
+    from visionlab.train.fit import FitPlan, fit
+    from visionlab.train.segment import SegSetup, SegTrainer, build_model
+    from visionlab.utils.device import resolve_amp, resolve_device
+
+    run = RunFolder(out)
+    if resume:
+        cfg = SegmentConfig.from_dict(run.load_config()["config"])
+        cfg.epochs, cfg.quiet = opts.epochs, opts.quiet
+        splits = load_mask_splits_file(run.split_path)
+    else:
+        cfg = _student_config(opts, out, teacher, arch, encoder, resolve_init(arch, encoder, opts.init, opts.download))  # validated by distill()
+        splits = _splits(out, labelled, teacher.classes, test, opts.val_fraction, opts.seed)
+    model, pre = build_model(cfg, teacher.classes.num_classes)
+    if opts.bn_momentum is not None:
+        set_bn_momentum(model, opts.bn_momentum)
+    device = resolve_device(cfg.device)
+    model.to(device)
+    stats = {"train": mask_statistics(splits["train"])}
+    if not resume:
+        run.plots.mkdir(parents=True, exist_ok=True)
+        save_mask_splits(run.split_path, splits)
+        run.save_config(cfg.to_dict(), {
+            "task": "segment", "classes": teacher.classes.to_dict(), "counts": {k: len(v) for k, v in splits.items()},
+            "dataset": stats, "preprocess": pre.to_dict(), "parameters": model.parameter_counts(),
+            "encoder_weights": model.encoder_weights.describe() if model.encoder_weights else None,
+            "distill": {**asdict(opts), "teacher_fingerprint": teacher_fingerprint(teacher), "student_arch": arch, "student_encoder": encoder},
+        })
+    setup = SegSetup(cfg, out, device, resolve_amp(cfg.amp, device), splits, model, pre, stats)
+    train_set, criterion = _soft_parts(setup, opts) if opts.soft else (None, None)
+    trainer = SegTrainer(setup, train_set, criterion)
+
+    def load_model(path: Path) -> None:
+        load_segmenter_state(model, path)
+
+    plan = FitPlan(run=out, epochs=cfg.epochs, patience=0, score="val_miou",
+                   save_model=lambda path, extra: save_segmenter(path, model, teacher.classes, pre, extra), load_model=load_model,
+                   describe=lambda r: f"train loss {r['train_loss']:.4f}  agreement with the teacher (val mIoU) {r['val_miou']:.4f}",
+                   quiet=cfg.quiet)
+    fit(trainer, plan)
+    for split in ("val", "test"):
+        if split in splits:
+            evaluate_segmentation_run(out, split=split, device=cfg.device, amp=cfg.amp, quiet=cfg.quiet)
+    return out
+
+
+def _soft_parts(setup, opts: DistillOptions) -> tuple[SoftTargetDataset, DistillLoss]:
+    from visionlab.train.losses import class_weights
+
+    cfg, items = setup.cfg, setup.splits["train"]
+    aug = cfg.augment
+    transform = seg_train_transform(tuple(cfg.img_size), setup.preprocess.mean, setup.preprocess.std, aug.scale_min, aug.hflip, aug.color_jitter)
+    soft_paths = [items.root / "soft" / (Path(m).stem + ".npy") for m in items.masks]
+    weight = class_weights(setup.stats["train"]["pixel_counts"]) if cfg.class_weights == "balanced" else None
+    return (SoftTargetDataset(items, soft_paths, transform, cfg.cache_mb),
+            DistillLoss(items.classes.ignore_index, opts.temperature, opts.alpha, weight))

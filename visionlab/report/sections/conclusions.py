@@ -1,0 +1,24 @@
+"""The conclusions: every measurement sentence the other sections collected, in their order."""
+
+from __future__ import annotations
+
+from visionlab.report.document import Block, Bullets, Lab, Para, Section, num
+
+
+def conclusions_blocks(lab: Lab, sections: list[Section]) -> list[Block]:
+    """The sentences of ``lab.facts`` under their section titles, the lab's time, and the sections not run.
+
+    Args:
+        lab: The lab, after the other sections were built.
+        sections: The sections built so far (all but the conclusions).
+    """
+    titles = {s.id: s.title for s in sections}
+    items = [f"{titles.get(sec, sec)}: {text}" for sec, text in lab.facts]
+    m = lab.manifest
+    if m.get("seconds") is not None:
+        machine = m.get("machine") or {}
+        items.append(f"The lab ran in {num(m['seconds'], 1)} s on {machine.get('device', 'n/a')} with {machine.get('threads', 'n/a')} threads.")
+    skipped = [s.title for s in sections if not s.ran]
+    if skipped:
+        items.append(f"Not run: {', '.join(skipped)}.")
+    return [Para("Each line restates a measurement from the sections above."), Bullets(items)]

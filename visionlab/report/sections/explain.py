@@ -1,0 +1,159 @@
+"""The Grad-CAM section: how the classifier's heatmaps sit on the true object masks, per CAM method."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from visionlab.report.document import (
+    EXAMPLES_MAX,
+    GALLERY_MAX,
+    Block,
+    Bullets,
+    Gallery,
+    Heading,
+    Lab,
+    Para,
+    Table,
+    as_float,
+    file_picture,
+    num,
+    read_csv,
+    times,
+)
+from visionlab.report.sections.common import method_name
+
+CAM_METRICS = "cam_metrics.json"  # written by visionlab explain into each method's folder
+
+
+def cam_columns(s: dict) -> list[str]:
+    """The header of the CAM measures table, with the summary's IoU threshold and perturbation share."""
+    top = f"{100 * s.get('top_fraction_for_perturbation', 0.2):g}%"
+    return ["", "images", "CAM mass in object", "object area share", "× chance", "pointing game",
+            f"IoU (CAM > {s.get('cam_threshold_for_iou', 0.5)})", "confidence", f"keep top {top}", f"remove top {top}"]
+
+
+def explain_dirs(lab: Lab) -> list[Path]:
+    """The CAM output folders: the stage's folder itself, or its method sub-folders.
+
+    Raises:
+        RunFolderError: The folder is missing, or holds no CAM measures at all.
+    """
+    base = lab.need(lab.stage_path("explain", "dir"), "explain")
+    if (base / CAM_METRICS).is_file():
+        return [base]
+    found = sorted(p.parent for p in base.glob(f"*/{CAM_METRICS}"))
+    if not found:
+        lab.need(base / "gradcam" / CAM_METRICS, "explain")
+    return found
+
+
+def cam_metrics(lab: Lab, folder: Path) -> dict:
+    """The CAM measures of one method's folder."""
+    return lab.json(folder / CAM_METRICS, "explain")
+
+
+def cam_row(name: str, m: dict) -> list[str]:
+    """One row of the CAM measures table (all images, or one class)."""
+    return [name, num(m["n_images"]), num(m.get("energy_in_mask"), 3), num(m.get("area_share"), 3), times(m.get("energy_over_chance")),
+            num(m.get("pointing_hit"), 3), num(m.get("iou"), 3), num(m.get("conf_original"), 3), num(m.get("conf_keep_top"), 3),
+            num(m.get("conf_remove_top"), 3)]
+
+
+def gradcam_section(lab: Lab) -> list[Block]:
+    """The measures, analysis and galleries of every CAM method the lab ran (titled when there are several)."""
+    folders = explain_dirs(lab)
+    blocks: list[Block] = []
+    for folder in folders:
+        blocks += cam_blocks(lab, folder, titled=len(folders) > 1)
+    return blocks
+
+
+def cam_blocks(lab: Lab, folder: Path, titled: bool) -> list[Block]:
+    """One CAM method: its settings, measures table, analysis, a gallery per class and the weakest images."""
+    s = cam_metrics(lab, folder)
+    method = s.get("method", folder.name)
+    res, inp = s.get("cam_resolution") or ["?", "?"], s.get("input_resolution") or ["?", "?"]
+    top = s.get("top_fraction_for_perturbation", 0.2)
+    intro = (f"Method {method_name(method)}, layer {s.get('layer') or 'the backbone default (last convolutional block)'}; "
+             f"heatmap native resolution {res[0]}×{res[1]} for {inp[0]}×{inp[1]} px inputs; explained class: "
+             f"{s.get('target_class') or 'the predicted one'}; {s['overall']['n_images']} images.")
+    table = Table(cam_columns(s), [cam_row("all", s["overall"])] + [cam_row(c, m) for c, m in s["per_class"].items()],
+                  "CAM mass in object: share of the heatmap's sum inside the object mask; × chance: that share divided by the "
+                  "object's area share (1.0 = no preference); pointing game: share of images whose heatmap maximum lies on the "
+                  f"object; IoU of the heatmap above {s.get('cam_threshold_for_iou', 0.5)} with the mask; confidence of the explained "
+                  f"class on the original image, with only the top {100 * top:g}% heatmap pixels kept, and with them removed.")
+    blocks: list[Block] = [Heading(method_name(method))] if titled else []
+    blocks += [Para(intro), table]
+    blocks += cam_analysis(lab, s)
+    blocks += class_galleries(lab, folder, s, method)
+    blocks += lowest_mass_blocks(lab, folder, method)
+    return blocks
+
+
+def class_galleries(lab: Lab, folder: Path, s: dict, method: str) -> list[Block]:
+    """A gallery per true class measured, and per predicted class of unlabelled images."""
+    known = list(lab.manifest.get("classes") or [])
+    blocks: list[Block] = []
+    for c in known + [c for c in s["per_class"] if c not in known]:
+        if c not in s["per_class"] and not (folder / f"gallery_{c}.png").is_file():
+            continue
+        pic = file_picture(lab, folder / f"gallery_{c}.png", "explain", f"gradcam_{method}_gallery_{c}",
+                           f"{c}: image | heatmap | overlay, up to {GALLERY_MAX} images; misclassified ones first (at most half), "
+                           "their title in red, correct ones in green.")
+        blocks += [Heading(f"Class {c}"), Gallery([pic], columns=1)]
+    return blocks
+
+
+def cam_analysis(lab: Lab, s: dict) -> list[Block]:
+    """Sentences restating the measures: mass in the object against chance, then the confidence changes."""
+    o = s["overall"]
+    sentences = mass_sentences(lab, s) if o.get("energy_in_mask") is not None else []
+    top = 100 * s.get("top_fraction_for_perturbation", 0.2)
+    confidence = (f"Mean confidence {num(o['conf_original'], 3)}; with only the top {top:g}% heatmap pixels kept "
+                  f"{num(o['conf_keep_top'], 3)}; with them removed {num(o['conf_remove_top'], 3)}.")
+    lab.fact("gradcam", confidence)
+    sentences.append(confidence)
+    for c, m in s["per_class"].items():
+        sentences.append(f"{c}: confidence {num(m['conf_original'], 3)} → {num(m['conf_keep_top'], 3)} (top {top:g}% kept), "
+                         f"{num(m['conf_remove_top'], 3)} (top {top:g}% removed).")
+    return [Heading("Analysis (from the measures)"), Bullets(sentences)]
+
+
+def mass_sentences(lab: Lab, s: dict) -> list[str]:
+    """The CAM mass in the object overall and per class, and the classes with the highest and lowest mass over chance."""
+    o = s["overall"]
+    mass = (f"{method_name(s.get('method', 'CAM'))} mass inside the object: {num(o['energy_in_mask'], 3)} against an area share of "
+            f"{num(o['area_share'], 3)} ({times(o.get('energy_over_chance'))} chance); the heatmap maximum lies on the "
+            f"object in {num(o['pointing_hit'], 3)} of the images.")
+    lab.fact("gradcam", mass)
+    sentences = [mass]
+    for c, m in s["per_class"].items():
+        if m.get("energy_in_mask") is not None:
+            sentences.append(f"{c}: CAM mass in the object {num(m['energy_in_mask'], 3)} (area share {num(m['area_share'], 3)}, "
+                             f"{times(m.get('energy_over_chance'))} chance), pointing game {num(m['pointing_hit'], 3)}, "
+                             f"IoU {num(m['iou'], 3)}.")
+    ranked = sorted(((m["energy_over_chance"], c) for c, m in s["per_class"].items() if m.get("energy_over_chance") is not None))
+    if len(ranked) > 1:
+        sentences.append(f"Highest mass over chance: {ranked[-1][1]} ({times(ranked[-1][0])}); lowest: {ranked[0][1]} "
+                         f"({times(ranked[0][0])}).")
+    return sentences
+
+
+def lowest_mass_blocks(lab: Lab, folder: Path, method: str) -> list[Block]:
+    """The images whose heatmap puts the least mass on the object (from ``per_image.csv``, when written)."""
+    path = folder / "per_image.csv"
+    if not path.is_file():
+        return []
+    rows = [r for r in read_csv(path) if as_float(r.get("energy_in_mask")) is not None]
+    if not rows:
+        return []
+    rows.sort(key=lambda r: as_float(r["energy_in_mask"]) or 0.0)  # every row kept has a value
+    pics = []
+    for r in rows[:EXAMPLES_MAX]:
+        stem = Path(r["path"]).stem
+        caption = (f"{stem}: true {r['true'] or '?'}, predicted {r['pred']} ({num(as_float(r['confidence']), 2)}); CAM mass in the "
+                   f"object {num(as_float(r['energy_in_mask']), 3)}, area share {num(as_float(r['area_share']), 3)}")
+        pics.append(file_picture(lab, folder / "images" / f"{stem}.png", "explain", f"gradcam_{method}_lowest_{stem}", caption, 900))
+    return [Heading("Images with the lowest CAM mass in the object"),
+            Para(f"The {len(pics)} of {len(rows)} images whose heatmap puts the least mass on the object (per_image.csv)."),
+            Gallery(pics)]
