@@ -17,10 +17,12 @@ def test_every_command_documents_its_options_and_defaults(capsys) -> None:
     for argv, expected in [
         (["--help"], ["data", "train", "eval", "predict"]),
         (["data", "synth", "--help"], ["--n", "--seed", "default: 400"]),
-        (["train", "classify", "--help"], ["--backbone", "--mode", "--epochs", "--batch-size", "--lr", "--img-size", "--seed", "default: resnet18", "default: frozen", "--resume"]),
+        (["train", "classify", "--help"], ["--backbone", "--mode", "--epochs", "--batch-size", "--lr", "--img-size", "--seed", "default: resnet18",
+                                           "default: frozen", "--resume"]),
         (["eval", "--help"], ["--data", "--split", "default: val"]),
         (["predict", "--help"], ["--out", "--top-k"]),
-        (["train", "segment", "--help"], ["--model", "--encoder", "--pretrained", "--scratch", "--img-size", "--loss", "--class-weights", "default: unet", "--resume"]),
+        (["train", "segment", "--help"], ["--model", "--encoder", "--pretrained", "--scratch", "--img-size", "--loss", "--class-weights",
+                                          "default: unet", "--resume"]),
         (["segment", "--help"], ["--model", "default: deeplabv3_resnet50", "--out", "kmeans"]),
         (["experiment", "--help"], ["--target-miou", "--reuse-pretrained", "--baselines"]),
         (["pipeline", "--help"], ["--classifier", "--segmenter", "--classes", "--min-area", "--pad", "--mask-background", "--split-touching"]),
@@ -96,6 +98,7 @@ def test_ctrl_c_during_training_prints_the_resume_command(monkeypatch, tmp_path:
 
 def test_predict_skips_unreadable_files_with_a_warning(blobs_dir: Path, tmp_path: Path) -> None:
     from conftest import make_blob_dataset  # noqa: F401  (fixture module)
+
     from visionlab.predict import predict_paths, write_predictions
     from visionlab.train.classify import train_classifier
     from visionlab.train.config import ClassifyConfig
@@ -159,11 +162,31 @@ def test_configs_built_from_the_command_line_match_the_dataclass_defaults() -> N
     assert seg.augment == SegAugmentConfig(scale_min=0.7, hflip=False, color_jitter=0.2)
 
 
+def test_data_and_distill_options_built_from_the_command_line() -> None:
+    from visionlab.cli.args import config_from_args
+    from visionlab.data.check_options import CheckOptions
+    from visionlab.data.fetch_options import MB, FetchOptions
+    from visionlab.distill.options import DistillOptions
+
+    parse = build_parser().parse_args
+    assert config_from_args(FetchOptions, parse(["data", "fetch", "o", "--class", "a", "b"])) == FetchOptions()
+    opts = config_from_args(FetchOptions, parse(["data", "fetch", "o", "--class", "a", "b", "--timeout", "1", "2", "--max-mb", "0.5", "-n", "7"]))
+    assert (opts.connect_timeout, opts.read_timeout, opts.max_bytes, opts.n) == (1.0, 2.0, MB // 2, 7)
+    assert config_from_args(CheckOptions, parse(["data", "check", "d"])) == CheckOptions()
+    assert config_from_args(CheckOptions, parse(["data", "check", "d", "--near-threshold", "-1"])) == CheckOptions(near_threshold=-1)
+    assert config_from_args(DistillOptions, parse(["distill", "i", "--teacher", "t", "--out", "o"])) == DistillOptions(teacher="t")
+    opts = config_from_args(DistillOptions, parse(["distill", "i", "--teacher", "t", "--out", "o", "--jitter", "0.1", "--img-size", "64", "32"]))
+    assert opts.color_jitter == 0.1 and opts.img_size == (64, 32)
+
+
 def test_every_config_field_has_help() -> None:
     from visionlab.cli.args import field_options
+    from visionlab.data.check_options import CheckOptions
+    from visionlab.data.fetch_options import FetchOptions
+    from visionlab.distill.options import DistillOptions
     from visionlab.train.config import ClassifyConfig, SegmentConfig
 
-    for cls in (ClassifyConfig, SegmentConfig):
+    for cls in (ClassifyConfig, SegmentConfig, FetchOptions, CheckOptions, DistillOptions):
         for path, opt in field_options(cls).items():
             assert opt.meta.get("help"), f"{cls.__name__}.{path} has no help metadata"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pytest
 import torch
@@ -194,17 +196,17 @@ def test_speedups_take_each_model_in_its_faster_runtime():
 
 
 def test_a_model_that_does_not_export_is_timed_in_pytorch_only(world, monkeypatch):
-    import visionlab.export
+    export = importlib.import_module("visionlab.export")  # the module: `visionlab.export` is the API function
 
     root, teacher_run = world
-    real = visionlab.export.onnx_twin
+    real = export.onnx_twin
 
     def fails_for_student(seg, images, path, **kw):
         if path.stem == "student":
             raise RuntimeError("Unsupported: ONNX export of operator foo")
         return real(seg, images, path, **kw)
 
-    monkeypatch.setattr(visionlab.export, "onnx_twin", fails_for_student)
+    monkeypatch.setattr(export, "onnx_twin", fails_for_student)
     arrays = [np.asarray(Image.open(f).convert("RGB")) for f in sorted((root / "extra" / "segment" / "images").iterdir())[:2]]
     models = {"teacher": load_segmenter(teacher_run), "student": load_segmenter(teacher_run)}
     with pytest.warns(UserWarning, match="student .* was not timed in ONNX Runtime.*operator foo"):

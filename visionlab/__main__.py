@@ -1,3 +1,5 @@
+"""``python -m visionlab``: the same command line as the ``visionlab`` console script."""
+
 import sys
 
 from visionlab.cli import main

@@ -17,6 +17,7 @@ them). The segmenter returns class ids at the original size already.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -224,7 +225,7 @@ def _means(rows: list[dict]) -> dict:
     return out
 
 
-def compare_images(classifier_run: str | Path, paths: list[str | Path], segmenter: str | Path, out: str | Path,
+def compare_images(classifier_run: str | Path, paths: Sequence[str | Path], segmenter: str | Path, out: str | Path,
                    opts: CompareOptions | None = None) -> dict:
     """Compare a classifier's CAMs with a segmenter's concept region, image by image and overall.
 

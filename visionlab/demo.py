@@ -22,14 +22,37 @@ from pathlib import Path
 from visionlab.lab import GAME_WORLD, LabConfig, run_lab
 
 
-def demo_config(n: int = 400, epochs: int = 30, seed: int = 0, quiet: bool = False, seg_epochs: int | None = None) -> LabConfig:
+def demo_config(n: int | None = None, epochs: int | None = None, seed: int | None = None, quiet: bool = False,
+                seg_epochs: int | None = None) -> LabConfig:
+    """The embedded game-world config with the demo's overrides; ``None`` keeps the config's value.
+
+    Args:
+        n: Game-world scenes rendered for classification.
+        epochs: Classifier epochs.
+        seed: Seed of the data and of training.
+        quiet: No progress bars.
+        seg_epochs: Epochs of the segmenter and of its from-scratch twin.
+
+    Returns:
+        The lab configuration ``visionlab demo`` runs.
+    """
     cfg = LabConfig.from_yaml(GAME_WORLD)
-    cfg = replace(cfg, seed=seed, quiet=quiet, data=replace(cfg.data, n=n), classify=replace(cfg.classify, epochs=epochs))
+    cfg = replace(cfg, quiet=quiet)
+    if seed is not None:
+        cfg = replace(cfg, seed=seed)
+    if n is not None:
+        cfg = replace(cfg, data=replace(cfg.data, n=n))
+    if epochs is not None:
+        cfg = replace(cfg, classify=replace(cfg.classify, epochs=epochs))
     if seg_epochs is not None:
         cfg = replace(cfg, segment=replace(cfg.segment, epochs=seg_epochs))
     return cfg
 
 
-def run_demo(out: Path, n: int = 400, epochs: int = 30, seed: int = 0, quiet: bool = False, seg_epochs: int | None = None) -> Path:
-    """Run the embedded game-world lab into ``out`` (or ``out-2``... when taken); returns the lab folder."""
+def run_demo(out: Path, n: int | None = None, epochs: int | None = None, seed: int | None = None, quiet: bool = False,
+             seg_epochs: int | None = None) -> Path:
+    """Run the embedded game-world lab into ``out`` (or ``out-2``... when taken); returns the lab folder.
+
+    The overrides are those of :func:`demo_config`.
+    """
     return run_lab(demo_config(n, epochs, seed, quiet, seg_epochs), out)

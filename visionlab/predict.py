@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import torch
@@ -57,7 +57,7 @@ def predict_logits(
     return torch.cat(logits), torch.cat(labels), torch.cat(indices)
 
 
-def predict_paths(run: str | Path, paths: list[str | Path], top_k: int = 3, batch_size: int = 32, device: str = "auto") -> list[dict]:
+def predict_paths(run: str | Path, paths: Sequence[str | Path], top_k: int = 3, batch_size: int = 32, device: str = "auto") -> list[dict]:
     """Classify images with a run's checkpoint, or an exported ``.onnx`` classifier.
 
     Args:

@@ -140,6 +140,11 @@ class RunFolder:
         """``RUN/eval/<split>/metrics.json``."""
         return self.eval_dir(split) / METRICS
 
+    @property
+    def explain_root(self) -> Path:
+        """``RUN/explain/``: one folder per CAM method."""
+        return self.path / EXPLAIN
+
     def explain_dir(self, method: str) -> Path:
         """``RUN/explain/<method>/``: the default output folder of ``visionlab explain``."""
         return self.path / EXPLAIN / method

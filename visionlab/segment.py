@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -253,7 +253,7 @@ class SegmentOptions:
     figures: bool = True  # write the legend figure per image
 
 
-def segment_images(model: str | Path, paths: list[str | Path], out: str | Path, opts: SegmentOptions | None = None) -> dict:
+def segment_images(model: str | Path, paths: Sequence[str | Path], out: str | Path, opts: SegmentOptions | None = None) -> dict:
     """Segment files and folders; write masks, overlays, figures and ``summary.json`` into ``out``.
 
     Files are decoded, predicted and written a batch at a time, so memory does not grow with

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -86,7 +86,7 @@ def load_rgb(path: str | Path) -> Image.Image:
         raise UnreadableImageError(f"{path}: corrupt or truncated image ({exc})") from exc
 
 
-def expand_paths(paths: list[str | Path]) -> list[Path]:
+def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
     """Files as given, folders searched recursively for images, in sorted order.
 
     Raises:

@@ -48,9 +48,10 @@ def eval_transform(pre: Preprocess) -> T.Compose:
 
 
 def decode_transform(pre: Preprocess) -> Callable[[Image.Image], torch.Tensor]:
-    """What is cached when images are decoded once: a uint8 ``(3, H, W)`` tensor, shrunk so its
-    short side is the eval resize size; smaller images are kept as they are (upscaling them
-    before the random crop would only cost memory).
+    """What is cached when images are decoded once: a uint8 ``(3, H, W)`` tensor.
+
+    It is shrunk so its short side is the eval resize size; smaller images are kept as they are
+    (upscaling them before the random crop would only cost memory).
     """
     shrink = T.Resize(pre.resize_size, interpolation=_interp(pre.interpolation), antialias=True)
 

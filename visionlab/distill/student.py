@@ -159,7 +159,7 @@ def train_student(opts: DistillOptions, out: Path, teacher: LoadedSegmenter, arc
         })
     setup = SegSetup(cfg, out, device, resolve_amp(cfg.amp, device), splits, model, pre, stats)
     train_set, criterion = _soft_parts(setup, opts) if opts.soft else (None, None)
-    trainer = SegTrainer(setup, train_set, criterion)
+    trainer = SegTrainer(setup, train_set, criterion, DistillLoss.labels if opts.soft else None)  # accuracy on the hard labels
 
     def load_model(path: Path) -> None:
         load_segmenter_state(model, path)

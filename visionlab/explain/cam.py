@@ -18,7 +18,7 @@ from torch import nn
 from visionlab.errors import UnknownNameError
 from visionlab.models import Classifier
 
-METHODS = {
+METHODS = {  # keys: visionlab.explain.methods.METHOD_NAMES (torch-free, for the CLI), in order; tests/test_cli.py checks
     "gradcam": GradCAM,
     "gradcam++": GradCAMPlusPlus,
     "hirescam": HiResCAM,

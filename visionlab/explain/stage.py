@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -95,7 +96,7 @@ def target_index(target_class: str | None, classes: list[str]) -> int | None:
     return classes.index(target_class)
 
 
-def explain_images(run: str | Path, paths: list[str | Path], out: str | Path | None = None, opts: ExplainOptions | None = None) -> dict:
+def explain_images(run: str | Path, paths: Sequence[str | Path], out: str | Path | None = None, opts: ExplainOptions | None = None) -> dict:
     """Explain images with a run's best classifier and measure the explanations.
 
     Writes to ``out`` (default ``RUN/explain/<method>``): ``images/<stem>.png`` (original,

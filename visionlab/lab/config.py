@@ -1,0 +1,207 @@
+"""The lab's configuration: one YAML file (or an embedded one by name), saved in ``lab.json``.
+
+Configs: a path to a YAML file, or the name of an embedded one (``visionlab/configs/NAME.yaml``:
+``game_world``, the README's main job; ``tiny``, a one-minute smoke run for tests). Every key is
+optional; ``visionlab lab --print-config`` shows the embedded default to copy and edit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from visionlab.errors import ConfigError
+
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+STAGES = ("classify", "explain", "segment", "experiment", "compare", "pipeline", "walkmap", "distill")
+GAME_WORLD = "game_world"
+
+
+@dataclass
+class DataSection:
+    """``data:``: where the classification images come from (the game world, a folder, or a web fetch)."""
+    source: str = GAME_WORLD  # game_world | folder | fetch
+    n: int = 400  # game world: scenes rendered for classification
+    path: str | None = None  # folder: DATA/<class>/* (or DATA/train|val|test/<class>/*)
+    queries: dict[str, str] = field(default_factory=dict)  # fetch: class -> image search query
+    per_class: int = 150  # fetch: search results per class
+    size: int = 256  # game world: scene width and height
+
+
+@dataclass
+class ClassifySection:
+    """``classify:``: the classifier, its training mode and schedule (the lab's recipe; see ``ClassifyConfig``)."""
+    backbone: str = "efficientnet_lite0"
+    weights: str = "DEFAULT"
+    mode: str = "frozen"
+    epochs: int = 30
+    lr: float = 3e-3
+    scheduler: str = "cosine"
+    batch_size: int = 32
+    img_size: int | None = None
+
+
+@dataclass
+class SegmentSection:
+    """``segment:``: the segmenter trained (or the pretrained one used) and its game-world scenes."""
+    model: str = "unet"
+    encoder: str | None = "efficientnet_lite0"
+    pretrained: bool = True  # ImageNet encoder
+    n: int = 400  # game world: scenes with masks
+    characters: int = 3  # game world: characters per scene
+    epochs: int = 12
+    lr: float = 3e-3
+    img_size: tuple[int, int] = (160, 160)
+    loss: str = "ce+dice"
+    class_weights: str = "balanced"
+    data: str | None = None  # a mask dataset instead of game-world scenes
+    use_pretrained: str | None = None  # a pretrained segmenter name (e.g. deeplabv3_resnet50) instead of training
+    examples: int = 6  # test images segmented for the report's overlays
+
+
+@dataclass
+class ExperimentSection:
+    """``experiment:``: the pretrained-vs-scratch comparison and its classical baselines."""
+    target_miou: float = 0.5
+    baselines: tuple[str, ...] = ("otsu", "kmeans")
+
+
+@dataclass
+class CompareSection:
+    """``compare:``: which segmentation classes Grad-CAM is compared with."""
+    concept_classes: tuple[str, ...] | None = None  # None: ("character",) on the game world
+
+
+@dataclass
+class PipelineSection:
+    """``pipeline:``: the segment-then-classify pipeline's scenes and region classes."""
+    scenes: int = 200  # game world: new scenes for the pipeline and walkmaps
+    characters: int = 3
+    classes: tuple[str, ...] | None = None
+    split_touching: bool = True
+    images: str | None = None  # a folder of images instead of new game-world scenes
+
+
+@dataclass
+class DistillSection:
+    """``distill:``: the light student trained on the segmenter's outputs."""
+    student: str = "lraspp_mobilenet_v3_large"
+    epochs: int = 8
+    batch_size: int = 8
+    lr: float = 3e-3
+    soft: bool = False
+    img_size: tuple[int, int] | None = None
+
+
+@dataclass
+class LabConfig:
+    """One lab: what to run and with which settings (saved in ``lab.json``)."""
+
+    variant: str = "dragons-vs-robots"
+    classes: tuple[str, ...] | None = None  # checked against the data's classes when given
+    seed: int = 0
+    stages: tuple[str, ...] = STAGES
+    data: DataSection = field(default_factory=DataSection)
+    classify: ClassifySection = field(default_factory=ClassifySection)
+    segment: SegmentSection = field(default_factory=SegmentSection)
+    experiment: ExperimentSection = field(default_factory=ExperimentSection)
+    compare: CompareSection = field(default_factory=CompareSection)
+    pipeline: PipelineSection = field(default_factory=PipelineSection)
+    distill: DistillSection = field(default_factory=DistillSection)
+    report: bool = True
+    quiet: bool = False
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> LabConfig:
+        """A config from a mapping (a parsed YAML file); unknown keys raise :class:`ConfigError` naming them."""
+        return _build(cls, d, "")
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> LabConfig:
+        """Read a config file, or an embedded config by name (``game_world``, ``tiny``).
+
+        Raises:
+            ConfigError: Missing file, bad YAML, unknown keys or values (named, with the valid ones).
+        """
+        path = resolve_config_path(path)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path} is not valid YAML: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path} must hold a mapping of settings (variant:, data:, classify:, ...)")
+        cfg = cls.from_dict(data)
+        cfg.validate()
+        return cfg
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-friendly form, saved in ``lab.json``."""
+        return asdict(self)
+
+    def validate(self) -> None:
+        """Check that the stages can run together and that their inputs are configured.
+
+        Raises:
+            ConfigError: Naming the setting and the fix.
+        """
+        unknown = [s for s in self.stages if s not in STAGES]
+        if unknown:
+            raise ConfigError(f"unknown stage(s) {unknown}; choose from: {', '.join(STAGES)}")
+        if self.data.source not in (GAME_WORLD, "folder", "fetch"):
+            raise ConfigError(f"data.source must be game_world, folder or fetch, not {self.data.source!r}")
+        if self.data.source == "folder" and not self.data.path:
+            raise ConfigError("data.source: folder needs data.path: DATA (class folders)")
+        if self.data.source == "fetch" and len(self.data.queries) < 2:
+            raise ConfigError("data.source: fetch needs data.queries with a search query per class (at least two)")
+        needs_seg = {"segment", "experiment", "compare", "pipeline", "walkmap", "distill"} & set(self.stages)
+        if needs_seg and "segment" not in self.stages:
+            raise ConfigError(f"stages {sorted(needs_seg)} need the segment stage; add it to stages:")
+        if {"explain", "compare", "pipeline"} & set(self.stages) and "classify" not in self.stages:
+            raise ConfigError("explain, compare and pipeline need the classify stage; add it to stages:")
+        game_seg = self.segment.data is None and self.segment.use_pretrained is None
+        if "walkmap" in self.stages and not game_seg:
+            raise ConfigError("walkmap works on game-world segmenters (side-view scenes); drop it from stages:")
+        if {"experiment", "distill"} & set(self.stages) and self.segment.use_pretrained:
+            raise ConfigError("experiment and distill need a trained segmenter; drop segment.use_pretrained or those stages")
+        if "pipeline" in self.stages and not game_seg and not self.pipeline.images:
+            raise ConfigError("pipeline on a non-game-world segmenter needs pipeline.images: FOLDER")
+
+
+def _build(cls, d: dict[str, Any], where: str):
+    known = {f.name: f for f in fields(cls)}
+    extra = sorted(set(d) - set(known))
+    if extra:
+        raise ConfigError(f"unknown key(s) {', '.join(where + k for k in extra)}; known: {', '.join(where + k for k in known)}")
+    values = {}
+    for name, value in d.items():
+        f = known[name]
+        default = f.default_factory() if f.default_factory is not MISSING else f.default
+        if is_dataclass(default):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}{name}: expected a mapping of settings, got {value!r}")
+            values[name] = _build(type(default), value, f"{where}{name}.")
+        elif isinstance(value, list):
+            values[name] = tuple(value)
+        else:
+            values[name] = value
+    return cls(**values)
+
+
+def resolve_config_path(path: str | Path) -> Path:
+    """A config file's path: ``path`` itself, or the embedded config of that name.
+
+    Raises:
+        ConfigError: Neither; the message lists the embedded names.
+    """
+    candidate = Path(path)
+    if candidate.is_file():
+        return candidate
+    embedded = CONFIG_DIR / f"{path}.yaml"
+    if embedded.is_file():
+        return embedded
+    names = ", ".join(sorted(p.stem for p in CONFIG_DIR.glob("*.yaml")))
+    raise ConfigError(f"no config file {path}; pass a YAML file or an embedded config name ({names}); "
+                      "visionlab lab --print-config shows the default")

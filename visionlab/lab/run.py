@@ -1,0 +1,55 @@
+"""``run_lab``: the lab's stages in order into one folder, then its report."""
+
+from __future__ import annotations
+
+import platform
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from visionlab.lab.config import STAGES, LabConfig
+from visionlab.lab.stages import STAGE_FUNCTIONS
+from visionlab.lab.state import LabState
+from visionlab.runs import LAB_FORMAT, LabFolder
+
+
+def _free_dir(base: Path) -> Path:
+    """``base``, or ``base-2``, ``base-3``... so that a rerun never overwrites an earlier lab."""
+    candidate, k = base, 1
+    while candidate.exists() and any(candidate.iterdir()):
+        k += 1
+        candidate = base.with_name(f"{base.name}-{k}")
+    return candidate
+
+
+def run_lab(cfg: LabConfig, out: str | Path | None = None) -> Path:
+    """Run the lab's stages into ``out`` (default ``runs/<variant>``, or ``-2``, ``-3``... when taken).
+
+    Returns:
+        The lab folder (``lab.json``, one folder per stage, ``report.html`` and ``report.md``).
+    """
+    cfg.validate()
+    out = _free_dir(Path(out) if out else Path("runs") / cfg.variant)
+    out.mkdir(parents=True, exist_ok=True)
+    import torch
+
+    manifest: dict[str, Any] = {"format": LAB_FORMAT, "variant": cfg.variant, "classes": None, "config": cfg.to_dict(),
+                "started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "seconds": None,
+                "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
+                            "threads": torch.get_num_threads(), "torch": torch.__version__,
+                            "device": "cuda" if torch.cuda.is_available() else "cpu"},
+                "stages": {}}
+    state = LabState(cfg, out, manifest, time.perf_counter())
+    plan = [s for s in ("data", *STAGES) if s == "data" or s in cfg.stages]
+    total = len(plan) + int(cfg.report)
+    for step, stage in enumerate(plan, 1):
+        STAGE_FUNCTIONS[stage](state, step, total)
+    manifest["seconds"] = round(time.perf_counter() - state.t0, 1)
+    LabFolder(out).write_manifest(manifest)
+    if cfg.report:
+        from visionlab.report import format_summary, write_report
+
+        result = write_report(out)
+        state.say(total, total, "report\n" + format_summary(result))
+    return out

@@ -1,0 +1,210 @@
+"""The lab's stages: one function each, run in order by :func:`visionlab.lab.run.run_lab`.
+
+A stage reads what earlier stages left in :class:`~visionlab.lab.state.LabState`, writes into its own
+folder of the lab, and records that folder in ``lab.json``. To add a stage: write ``_name(state, step,
+total)``, add it to ``STAGE_FUNCTIONS`` and its name to ``visionlab.lab.config.STAGES``, and give the
+report a section for it (``visionlab/report/sections/``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from visionlab.errors import ConfigError
+from visionlab.lab.config import GAME_WORLD, LabConfig
+from visionlab.lab.state import LabState
+from visionlab.runs import RunFolder
+from visionlab.train.config import ClassifyConfig, SegmentConfig
+from visionlab.utils.files import read_json
+
+
+def _data(state: LabState, step: int, total: int) -> None:
+    t = time.perf_counter()
+    cfg, out = state.cfg, state.out
+    if cfg.data.source == GAME_WORLD:
+        from visionlab.data.synth import SceneSpec, write_dataset
+
+        write_dataset(out / "data", cfg.data.n, seed=cfg.seed, spec=SceneSpec(width=cfg.data.size, height=cfg.data.size))
+        data = out / "data" / "classify"
+    elif cfg.data.source == "fetch":
+        from visionlab.data.fetch import FetchOptions, fetch_images, format_summary
+
+        result = fetch_images(out / "data", list(cfg.data.queries.items()), FetchOptions(n=cfg.data.per_class, quiet=cfg.quiet))
+        print(format_summary(result), flush=True)
+        data = out / "data"
+    else:
+        data = Path(cfg.data.path or "")  # validate() refused a folder source without a path
+    from visionlab.data.folders import is_presplit, scan_class_folders
+
+    classes = list(scan_class_folders(data / "train" if is_presplit(data) else data)[0].classes)  # a missing or empty folder: a clear error
+    if cfg.classes and sorted(cfg.classes) != classes:
+        raise ConfigError(f"classes: {list(cfg.classes)} in the config, but {data} has {classes}; fix classes: or the data")
+    state.manifest["classes"] = classes
+    state.data = data
+    state.record("data", {"classify_data": data}, t)
+    state.say(step, total, f"data: {', '.join(classes)} in {data}")
+
+
+def _classify(state: LabState, step: int, total: int) -> None:
+    from visionlab.evaluate.classify import evaluate_run
+    from visionlab.predict import format_table, predict_paths, write_predictions
+    from visionlab.train.classify import train_classifier
+
+    t = time.perf_counter()
+    c, run = state.cfg.classify, state.out / "classify"
+    train_classifier(ClassifyConfig(data=str(state.data), out=str(run), backbone=c.backbone, weights=c.weights, mode=c.mode, epochs=c.epochs,
+                                    lr=c.lr, scheduler=c.scheduler, batch_size=c.batch_size, img_size=c.img_size, seed=state.cfg.seed,
+                                    quiet=state.cfg.quiet))
+    m = evaluate_run(run, split="val")
+    split = read_json(RunFolder(run).split_path)
+    state.cls_run = run
+    state.val_images = [Path(split["root"]) / p for p, _ in split["splits"]["val"]]
+    rows = predict_paths(run, state.val_images[:6])
+    write_predictions(rows, run / "predictions_sample.csv")
+    state.record("classify", {"run": run}, t)
+    auc = "n/a" if m["roc_auc"] is None else f"{m['roc_auc']:.4f}"
+    state.say(step, total, f"classifier {c.backbone} ({c.mode}) in {run}: validation accuracy {m['accuracy']:.4f}, F1 macro "
+                           f"{m['f1_macro']:.4f}, ROC AUC {auc} on {m['n_images']} images\n" + format_table(rows))
+
+
+def _explain(state: LabState, step: int, total: int) -> None:
+    from visionlab.explain.stage import explain_images, format_summary
+
+    t = time.perf_counter()
+    cls_run = state.classifier_run()
+    summary = explain_images(cls_run, state.val_images)
+    state.record("explain", {"dir": RunFolder(cls_run).explain_root}, t)
+    state.say(step, total, "Grad-CAM on the validation split\n" + format_summary(summary))
+
+
+def _segment(state: LabState, step: int, total: int) -> None:
+    from visionlab.evaluate.segment import format_metrics, resolve_mask_split
+    from visionlab.segment import format_summary, segment_images
+
+    t = time.perf_counter()
+    s, cfg = state.cfg.segment, state.cfg
+    if s.use_pretrained:
+        state.seg_run = s.use_pretrained
+        examples_from = state.val_images[: s.examples]
+        line = f"pretrained segmenter {s.use_pretrained}"
+    else:
+        state.seg_data = _segmentation_data(state)
+        run = state.out / "segment"
+        from visionlab.train.segment import train_segmenter
+
+        train_segmenter(segment_config(cfg, state.seg_data, run))
+        state.seg_run = run
+        split = "test" if RunFolder(run).eval_dir("test").is_dir() else "val"
+        test = RunFolder(run).metrics(split)
+        items = resolve_mask_split(run, None, split)
+        examples_from = [items.image_path(i) for i in range(min(s.examples, len(items)))]
+        line = f"segmenter {s.model}/{s.encoder} in {run}\n" + format_metrics(test)
+    examples = state.out / "segment_examples"
+    summary = segment_images(state.seg_run, examples_from, examples)
+    state.record("segment", {"run": state.seg_run if isinstance(state.seg_run, Path) else str(state.seg_run), "examples": examples}, t)
+    state.say(step, total, line + "\n" + format_summary(summary, examples, max_rows=3))
+
+
+def _segmentation_data(state: LabState) -> Path:
+    s = state.cfg.segment
+    if s.data:
+        return Path(s.data)
+    from visionlab.data.synth import SceneSpec, write_dataset
+
+    size = state.cfg.data.size
+    write_dataset(state.out / "data_segment", s.n, seed=state.cfg.seed + 1, spec=SceneSpec(width=size, height=size, n_characters=s.characters))
+    return state.out / "data_segment" / "segment"
+
+
+def segment_config(cfg: LabConfig, data: Path, run: Path) -> SegmentConfig:
+    """The training settings of the lab's segmenter (and of its from-scratch twin in the experiment)."""
+    s = cfg.segment
+    return SegmentConfig(data=str(data), out=str(run), model=s.model, encoder=s.encoder, pretrained=s.pretrained, epochs=s.epochs,
+                         lr=s.lr, img_size=(s.img_size[0], s.img_size[1]), loss=s.loss, class_weights=s.class_weights, seed=cfg.seed, quiet=cfg.quiet)
+
+
+def _experiment(state: LabState, step: int, total: int) -> None:
+    from visionlab.train.experiment import run_encoder_experiment
+
+    t = time.perf_counter()
+    exp = state.out / "experiment"
+    e = state.cfg.experiment
+    seg_run = Path(state.segmenter())
+    result = run_encoder_experiment(segment_config(state.cfg, state.segmentation_data(), seg_run), exp, target_miou=e.target_miou,
+                                    baselines=tuple(e.baselines), reuse_pretrained=seg_run)
+    state.record("experiment", {"dir": exp}, t)
+    state.say(step, total, "pretrained encoder vs from scratch, same data and budget\n" + result["table"])
+
+
+def _compare(state: LabState, step: int, total: int) -> None:
+    from visionlab.compare import CompareOptions, compare_images, format_summary
+
+    t = time.perf_counter()
+    folder = state.out / "compare"
+    concept = state.cfg.compare.concept_classes
+    summary = compare_images(state.classifier_run(), state.val_images, state.segmenter(), folder,
+                             CompareOptions(concept_classes=tuple(concept) if concept else None))
+    state.record("compare", {"dir": folder}, t)
+    state.say(step, total, "Grad-CAM vs segmentation on the validation images\n" + format_summary(summary, folder))
+
+
+def _scenes(state: LabState) -> list[Path]:
+    """Images for the pipeline and walkmaps: new game-world scenes (rendered once) or a given folder."""
+    if not state.scenes:
+        p = state.cfg.pipeline
+        if p.images:
+            state.scenes = [Path(p.images)]
+        else:
+            from visionlab.data.synth import SceneSpec, write_dataset
+
+            size = state.cfg.data.size
+            write_dataset(state.out / "data_scenes", p.scenes, seed=state.cfg.seed + 2,
+                          spec=SceneSpec(width=size, height=size, n_characters=p.characters))
+            state.scenes = [state.out / "data_scenes" / "segment" / "images"]
+    return state.scenes
+
+
+def _pipeline(state: LabState, step: int, total: int) -> None:
+    from visionlab.pipeline import PipelineOptions, format_summary, run_pipeline
+
+    t = time.perf_counter()
+    p, folder = state.cfg.pipeline, state.out / "pipeline"
+    summary = run_pipeline(state.classifier_run(), state.segmenter(), _scenes(state), folder,
+                           PipelineOptions(classes=tuple(p.classes) if p.classes else None, split_touching=p.split_touching))
+    state.record("pipeline", {"dir": folder}, t)
+    state.say(step, total, f"pipeline on {summary['n_images']} scenes\n" + format_summary(summary, folder))
+
+
+def _walkmap(state: LabState, step: int, total: int) -> None:
+    from visionlab.walkmap import format_summary, walkmap_images
+
+    t = time.perf_counter()
+    folder = state.out / "walkmap"
+    summary = walkmap_images(state.segmenter(), _scenes(state), folder)
+    state.record("walkmap", {"dir": folder}, t)
+    state.say(step, total, "walkmaps\n" + format_summary(summary, folder))
+
+
+def _distill(state: LabState, step: int, total: int) -> None:
+    from visionlab.distill import DistillOptions, distill
+    from visionlab.export import export_run, format_report
+
+    t = time.perf_counter()
+    d, run = state.cfg.distill, state.out / "distill"
+    images = [state.seg_data / "images", *_scenes(state)] if state.seg_data is not None else _scenes(state)
+    result = distill(images, run, DistillOptions(teacher=str(state.seg_run), student=d.student, soft=d.soft, epochs=d.epochs,
+                                                 batch_size=d.batch_size, lr=d.lr,
+                                                 img_size=(d.img_size[0], d.img_size[1]) if d.img_size else None,
+                                                 data=str(state.seg_data) if state.seg_data else None,
+                                                 seed=state.cfg.seed, quiet=state.cfg.quiet))
+    exported = export_run(run, "onnx")  # the file a game engine loads; checked against PyTorch on real images
+    state.record("distill", {"run": run, "onnx": Path(exported["path"])}, t)
+    state.say(step, total, f"distilled {d.student} from the segmenter\n" + result["table"] + "\n" + format_report(exported))
+
+
+STAGE_FUNCTIONS: dict[str, Callable[[LabState, int, int], None]] = {
+    "data": _data, "classify": _classify, "explain": _explain, "segment": _segment, "experiment": _experiment,
+    "compare": _compare, "pipeline": _pipeline, "walkmap": _walkmap, "distill": _distill,
+}
