@@ -14,10 +14,10 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from common import Timer
 from pytorch_grad_cam import GradCAM
 from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
 
-from common import Timer
 from visionlab.data.images import load_rgb
 from visionlab.data.synth import SceneSpec, write_dataset
 from visionlab.data.transforms import eval_transform

@@ -20,9 +20,9 @@ import tempfile
 from pathlib import Path
 
 import torch
+from common import ManualFolder, Timer, make_presplit, manual_epoch, manual_transforms
 from torch.utils.data import DataLoader
 
-from common import ManualFolder, Timer, make_presplit, manual_epoch, manual_transforms
 from visionlab.models import get_classifier
 
 

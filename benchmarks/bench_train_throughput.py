@@ -17,9 +17,9 @@ import tempfile
 from pathlib import Path
 
 import torch
+from common import ManualFolder, Timer, make_presplit, manual_epoch, manual_transforms
 from torch.utils.data import DataLoader
 
-from common import ManualFolder, Timer, make_presplit, manual_epoch, manual_transforms
 from visionlab.data.dataset import DecodedCacheDataset
 from visionlab.data.folders import scan_class_folders
 from visionlab.data.transforms import AugmentConfig, decode_transform, train_transform

@@ -77,7 +77,7 @@ def manual_epoch(model: nn.Module, loader: DataLoader, optimizer, train: bool) -
 
 
 class Timer:
-    def __enter__(self) -> "Timer":
+    def __enter__(self) -> Timer:
         self.t0 = time.perf_counter()
         return self
 

@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS, chromium_or_skip
 from PIL import Image
 
-from browser import CHROMIUM, CHROMIUM_ARGS, chromium_or_skip
 from visionlab import app
 from visionlab.cli import build_parser, main
 from visionlab.data.synth import SYNTH_CLASSES, SceneSpec, render_scene, write_dataset

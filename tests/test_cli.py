@@ -142,6 +142,25 @@ def test_parameters_map_to_their_flags_nested_and_renamed_ones_included() -> Non
     assert classify["augment.crop_scale_min"] == "--crop-scale-min" and "weight_decay" not in classify
 
 
+def test_errors_of_hand_written_options_name_their_flags(tmp_path: Path, capsys) -> None:
+    # Stage functions say "walkable: ..." / "classes: ..."; the command line shows the flag instead.
+    from visionlab.cli.args import PARAM_FLAGS, cli_message
+    from visionlab.errors import UnknownNameError
+
+    flags = getattr(build_parser().parse_args(["walkmap", "x.png", "--segmenter", "otsu"]), PARAM_FLAGS)
+    err = UnknownNameError("walkable: unknown class 'lava'; the segmenter's classes: sky, terrain")
+    assert cli_message(err, flags) == "--walkable: unknown class 'lava'; the segmenter's classes: sky, terrain"
+    assert cli_message(UnknownNameError("teacher: no such thing"), flags) == "teacher: no such thing"  # not a walkmap option
+    fetch = getattr(build_parser().parse_args(["data", "fetch", "out", "--class", "a", "q"]), PARAM_FLAGS)
+    assert fetch["classes"] == "--class"
+    image = tmp_path / "scene.png"
+    from PIL import Image
+
+    Image.new("RGB", (32, 32)).save(image)
+    assert main(["walkmap", str(image), "--segmenter", "otsu", "--walkable", "lava", "--out", str(tmp_path / "w")]) == 2
+    assert "error: --walkable:" in capsys.readouterr().err
+
+
 def test_configs_built_from_the_command_line_match_the_dataclass_defaults() -> None:
     from visionlab.cli.train import classify_config_from_args, segment_config_from_args
     from visionlab.data.augment import AugmentConfig

@@ -8,11 +8,11 @@ import json
 import numpy as np
 import pytest
 import torch
+from conftest import make_blob_dataset
+from test_segment import make_rects_dataset, tiny_config
 from torchvision.transforms import InterpolationMode
 from torchvision.transforms import v2 as T
 
-from conftest import make_blob_dataset
-from test_segment import make_rects_dataset, tiny_config
 from visionlab.compare import CompareOptions, compare_images, compare_maps, format_summary
 from visionlab.errors import ConfigError, RunFolderError, UnknownNameError
 from visionlab.explain.geometry import cam_to_image, crop_window

@@ -11,6 +11,7 @@ import torch
 from PIL import Image
 from pytorch_grad_cam import GradCAM
 
+from visionlab.data.transforms import AugmentConfig
 from visionlab.errors import UnknownNameError
 from visionlab.explain import METHODS, Explainer
 from visionlab.explain.measures import mask_measures
@@ -18,7 +19,6 @@ from visionlab.explain.stage import ExplainOptions, explain_images
 from visionlab.models import get_classifier, list_classifiers
 from visionlab.train.classify import train_classifier
 from visionlab.train.config import ClassifyConfig
-from visionlab.data.transforms import AugmentConfig
 
 
 @pytest.mark.parametrize("name", list_classifiers())

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
-
 from conftest import make_shapes_dataset
+from PIL import Image
 from test_images import _png_header_only
+
 from visionlab.data.folders import load_classification_splits, load_split, save_split, stratified_split
 from visionlab.errors import DatasetError
 

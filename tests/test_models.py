@@ -6,11 +6,10 @@ import numpy as np
 import pytest
 import torch
 
-from visionlab.errors import UnknownNameError, WeightsUnavailableError
+from visionlab.errors import CheckpointMismatchError, UnknownNameError, WeightsUnavailableError
 from visionlab.models import get_classifier, get_weights, list_classifiers, register_classifier
+from visionlab.models.checkpoint import load_classifier, load_state_into, save_classifier
 from visionlab.models.zoo import tiny_cnn
-from visionlab.models.checkpoint import load_classifier, save_classifier, load_state_into
-from visionlab.errors import CheckpointMismatchError
 
 ALL = list_classifiers()
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS, chromium_or_skip
 from PIL import Image
 
-from browser import CHROMIUM, CHROMIUM_ARGS, chromium_or_skip
 from visionlab import cli
 from visionlab.errors import RunFolderError
 from visionlab.report import SECTIONS, Lab, Table, evenly, md_block, not_run_text, num, walkmap_section, write_report

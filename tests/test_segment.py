@@ -305,8 +305,9 @@ def test_eval_refuses_a_dataset_with_other_classes(rects_run, tmp_path):
 
 def test_classifier_checkpoint_is_not_a_segmenter(tmp_path):
     from visionlab.models import get_classifier
+    from visionlab.models.checkpoint import load_segmenter as load_seg_ckpt
+    from visionlab.models.checkpoint import save_classifier
     from visionlab.models.weights import IMAGENET_PREPROCESS
-    from visionlab.models.checkpoint import load_segmenter as load_seg_ckpt, save_classifier
 
     save_classifier(tmp_path / "c.safetensors", get_classifier("tiny_cnn", num_classes=2, weights=None), ["a", "b"], IMAGENET_PREPROCESS)
     with pytest.raises(CheckpointMismatchError, match="not a segmenter"):

@@ -9,14 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from conftest import make_blob_dataset
 from safetensors.torch import load_file
 
-from conftest import make_blob_dataset
+from visionlab.data.augment import AugmentConfig
 from visionlab.errors import DatasetError, RunFolderError
 from visionlab.evaluate.classify import evaluate_run
 from visionlab.train.classify import train_classifier
 from visionlab.train.config import ClassifyConfig
-from visionlab.data.augment import AugmentConfig
 
 NO_AUG = AugmentConfig(crop_scale_min=1.0, hflip=False, color_jitter=0.0, rotation=0.0)
 

@@ -175,12 +175,12 @@ class RunFolder:
         """
         if not self.config_path.is_file():
             raise RunFolderError(
-                f"{self.path} is not a visionlab run folder (no {CONFIG}); pass the --out folder of a training run"
+                f"{self.path} is not a visionlab run folder (no {CONFIG}); pass the out folder of a training run"
             )
         if not self.best_path.is_file() and not self.last_path.is_file():
             raise RunFolderError(
-                f"{self.path} has no checkpoint yet; finish training with: visionlab train classify ... "
-                f"--out {self.path} --resume"
+                f"{self.path} has no checkpoint yet; finish its training first (resume=True; on the command line "
+                "the same training command plus --resume)"
             )
         return self
 

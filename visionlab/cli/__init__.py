@@ -14,8 +14,8 @@ import warnings
 from typing import TextIO
 
 from visionlab.cli import data, infer, lab, stages, train
-from visionlab.cli.args import PARAM_FLAGS, Formatter, cli_message
-from visionlab.errors import ParamError, VisionLabError
+from visionlab.cli.args import PARAM_FLAGS, Formatter, add_option_flags, cli_message
+from visionlab.errors import VisionLabError
 
 __all__ = ["build_parser", "main"]
 
@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_models(sub)
     lab.add_lab(sub)
     lab.add_demo(sub)
+    add_option_flags(parser)
     return parser
 
 
@@ -73,11 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         warnings.showwarning = _show_warning
         try:
             args.func(args)
-        except ParamError as exc:
-            print(f"error: {cli_message(exc, getattr(args, PARAM_FLAGS, {}))}", file=sys.stderr)
-            return 2
         except (VisionLabError, FileExistsError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"error: {cli_message(exc, getattr(args, PARAM_FLAGS, {}))}", file=sys.stderr)
             return 2
         except KeyboardInterrupt:
             out = getattr(args, "out", None)

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import re
 import types
 import typing
 from dataclasses import dataclass
@@ -275,19 +276,52 @@ def config_from_args(cls: type[T], args: argparse.Namespace, **overrides: Any) -
     return cls(**{**_values(cls, args), **overrides})
 
 
-def cli_message(exc: ParamError, flags: typing.Mapping[str, str]) -> str:
+def cli_message(exc: Exception, flags: typing.Mapping[str, str]) -> str:
     """A library error's message with its leading parameter name replaced by the command line's flag.
 
+    A :class:`ParamError` names its parameter (``exc.param``); other library errors that concern one
+    parameter start with its name and a colon (``classes: ...``).
+
     Args:
-        exc: The error; its message starts with ``exc.param``.
+        exc: The error.
         flags: ``{parameter: flag}`` of the command (namespace attribute :data:`PARAM_FLAGS`).
 
     Returns:
-        ``--lr must be positive; got 0.0`` for ``ParamError("lr", "lr must be positive; got 0.0")``;
-        the message unchanged when the parameter is not an option of the command.
+        ``--lr must be positive; got 0.0`` for ``ParamError("lr", "lr must be positive; got 0.0")``,
+        ``--walkable: unknown class ...`` for ``UnknownNameError("walkable: unknown class ...")``;
+        the message unchanged when it names no option of the command.
     """
     message = str(exc)
-    flag = flags.get(exc.param)
-    if flag is None or not message.startswith(exc.param):
+    if isinstance(exc, ParamError):
+        param = exc.param
+    else:
+        match = re.match(r"([a-z_][a-z0-9_.]*):", message)
+        param = match.group(1) if match else ""
+    flag = flags.get(param)
+    if not param or flag is None or not message.startswith(param):
         return message
-    return flag + message[len(exc.param):]
+    return flag + message[len(param):]
+
+
+def option_flags(parser: argparse.ArgumentParser) -> dict[str, str]:
+    """``{dest: flag}`` of every option of ``parser`` (its first long flag), for :func:`cli_message`."""
+    flags = {}
+    for action in parser._actions:  # argparse keeps no public list of a parser's actions
+        longs = [s for s in action.option_strings if s.startswith("--")]
+        if longs and action.dest not in ("help", PARAM_FLAGS):
+            flags[action.dest] = longs[0]
+    return flags
+
+
+def add_option_flags(parser: argparse.ArgumentParser) -> None:
+    """Give every command below ``parser`` the ``{parameter: flag}`` map of all its options.
+
+    The options built from config fields already map their (possibly nested) parameter names; the
+    hand-written options add theirs, so that ``classes: ...`` from the pipeline prints as ``--classes: ...``.
+    """
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                add_option_flags(sub)
+    if not any(isinstance(a, argparse._SubParsersAction) for a in parser._actions):
+        parser.set_defaults(**{PARAM_FLAGS: {**option_flags(parser), **(parser.get_default(PARAM_FLAGS) or {})}})

@@ -66,6 +66,12 @@ def _start(out: Path, resume: bool) -> None:
 def distill(images: Sequence[str | Path], out: str | Path, opts: DistillOptions, *, resume: bool = False) -> dict:
     """Label ``images`` with the teacher, train the student, evaluate both and write the comparison.
 
+    Args:
+        images: Unlabelled image files and folders to distill on (a tenth is held out to pick the best epoch).
+        out: The student's run folder; the teacher's labels are cached in ``OUT/pseudo/``.
+        opts: Teacher, student, soft or hard targets, epochs, input size, augmentation, device.
+        resume: Continue the student run in ``out``.
+
     Returns:
         The comparison (``OUT/distill/comparison.json``): rows for teacher and student.
 
