@@ -23,7 +23,8 @@ def test_every_api_name_is_a_documented_callable():
     for name in API:
         fn = getattr(vl, name)
         assert callable(fn), name
-        assert "Args:" in (fn.__doc__ or "") or "Example" in (fn.__doc__ or ""), f"vl.{name} has no Google-style docstring"
+        missing = [part for part in ("Args:", "Returns:", "Raises:", "Example") if part not in (fn.__doc__ or "")]
+        assert not missing, f"vl.{name}'s docstring lacks {missing}"
 
 
 def test_api_functions_survive_imports_of_their_namesake_modules():

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 import visionlab.walkmap as wm
-from visionlab.data.masks import VOC, SegClasses
+from visionlab.data.masks import VOC, SegClasses, class_ids_by_name
 from visionlab.data.synth import SYNTH_CLASSES, SYNTH_COLORS, SceneSpec, write_dataset
 from visionlab.errors import ConfigError, RunFolderError, UnknownNameError
 from visionlab.segment import LoadedSegmenter
@@ -120,9 +120,9 @@ def test_walkmap_from_mask_uses_class_ids():
 
 
 def test_class_ids_and_unknown_names():
-    assert wm.class_ids(["platform", "terrain", "platform"], SYNTH_CLASSES) == [PLATFORM, TERRAIN]
-    with pytest.raises(UnknownNameError) as err:
-        wm.class_ids(["terrain", "lava"], SYNTH_CLASSES)
+    assert class_ids_by_name(["platform", "terrain", "platform"], SYNTH_CLASSES, "walkable") == [PLATFORM, TERRAIN]
+    with pytest.raises(UnknownNameError, match="^walkable: ") as err:
+        class_ids_by_name(["terrain", "lava"], SYNTH_CLASSES, "walkable")
     msg = str(err.value)
     assert "'lava'" in msg and ", ".join(SYNTH_CLASSES) in msg
 

@@ -28,7 +28,7 @@ from skimage.filters import threshold_otsu
 
 from visionlab import runs
 from visionlab.data.images import expand_paths, image_batches
-from visionlab.data.masks import SegClasses
+from visionlab.data.masks import SegClasses, class_ids_by_name
 from visionlab.data.transforms import eval_transform
 from visionlab.errors import ParamError, UnknownNameError
 from visionlab.explain.cam import Explainer
@@ -208,11 +208,7 @@ def concept_ids(classes: SegClasses, concept: tuple[str, ...] | None) -> tuple[t
             raise UnknownNameError(f"concept_classes: the segmenter has no class {DEFAULT_CONCEPT!r} to default to; name the "
                                    f"concept's classes, from: {', '.join(names)}")
         concept = (DEFAULT_CONCEPT,)
-    unknown = [c for c in concept if c not in names]
-    if unknown:
-        raise UnknownNameError(f"concept_classes: the segmenter does not know class(es) {', '.join(map(repr, unknown))}; "
-                               f"its classes are: {', '.join(names)}")
-    return tuple(concept), [names.index(c) for c in concept]
+    return tuple(concept), class_ids_by_name(concept, names, "concept_classes")
 
 
 def _means(rows: list[dict]) -> dict:

@@ -194,6 +194,10 @@ def export_run(run: str | Path, fmt: str = "onnx", out: str | Path | None = None
         ParamError: Unknown format or an existing output file.
         RunFolderError: ``run`` is not a run folder, or holds no checkpoint.
         ExportCheckError: Outputs differ beyond ``tolerance``; nothing is written.
+
+    Example:
+        >>> export_run("runs/seg", "onnx")["check"]["passed"]  # doctest: +SKIP
+        True
     """
     if fmt not in FORMATS:
         raise ParamError("fmt", f"fmt: unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")

@@ -29,6 +29,7 @@ from skimage.segmentation import watershed
 
 from visionlab import runs
 from visionlab.data.images import expand_paths
+from visionlab.data.masks import class_ids_by_name
 from visionlab.data.transforms import eval_transform
 from visionlab.errors import UnknownNameError
 from visionlab.explain.figures import save_png
@@ -356,10 +357,7 @@ def resolve_classes(names: tuple[str, ...] | None, available: tuple[str, ...]) -
             raise UnknownNameError(f"classes: which segmentation classes hold the objects? The segmenter has no 'character' class "
                                    f"to default to; it predicts: {', '.join(available)}")
         names = ("character",)
-    unknown = [n for n in names if n not in available]
-    if unknown:
-        raise UnknownNameError(f"classes: unknown segmentation class {', '.join(map(repr, unknown))}; the segmenter predicts: {', '.join(available)}")
-    return {available.index(n): n for n in names}
+    return {i: available[i] for i in class_ids_by_name(names, available, "classes")}
 
 
 def run_pipeline(classifier_run: str | Path, segmenter: str | Path, paths: list, out: str | Path, opts: PipelineOptions | None = None) -> dict:

@@ -71,6 +71,10 @@ def predict_paths(run: str | Path, paths: Sequence[str | Path], top_k: int = 3, 
         One row per readable image: ``path``, ``label``, ``confidence``, ``top_k`` (list of
         ``[label, probability]``).
 
+    Raises:
+        RunFolderError: ``run`` is not a run folder or holds no checkpoint.
+        DatasetError: A path does not exist, or no readable image was found.
+
     Example:
         >>> predict_paths("runs/r1", ["cat.jpg"])[0]["label"]  # doctest: +SKIP
         'cat'

@@ -268,6 +268,11 @@ def segment_images(model: str | Path, paths: Sequence[str | Path], out: str | Pa
     Returns:
         The summary: the model, per-image class shares, overall shares, timing.
 
+    Raises:
+        UnknownNameError: ``model`` is neither a run, a file nor a registered segmenter.
+        WeightsUnavailableError: A pretrained model's file is neither cached nor downloadable.
+        RunFolderError: ``out`` holds files that are not an earlier ``segment`` output.
+
     Example:
         >>> segment_images("deeplabv3_resnet50", ["photos/"], "seg_out")  # doctest: +SKIP
     """

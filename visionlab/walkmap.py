@@ -62,6 +62,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from visionlab.data.images import expand_paths
+from visionlab.data.masks import class_ids_by_name
 from visionlab.errors import ParamError, UnknownNameError
 from visionlab.segment import SUMMARY, SegmentationPredictor, check_output_folder, load_segmenter, output_names
 from visionlab.utils.files import atomic_write, write_json
@@ -118,28 +119,6 @@ def check_tiling(tile: int, clearance: int, fill: float) -> None:
 
 # --- classes -------------------------------------------------------------------------------------
 
-def class_ids(names: Iterable[str], classes: tuple[str, ...], param: str = "names") -> list[int]:
-    """Ids of ``names`` in ``classes`` (in the given order, duplicates dropped).
-
-    Args:
-        names: Class names (surrounding spaces ignored).
-        classes: The segmenter's classes.
-        param: The parameter ``names`` came from, named first in the error message (``walkable``, ``hazard``).
-
-    Raises:
-        UnknownNameError: A name is not one of ``classes``; the message lists them.
-    """
-    classes = tuple(classes)
-    ids: list[int] = []
-    for name in names:
-        name = str(name).strip()
-        if name not in classes:
-            raise UnknownNameError(f"{param}: unknown class {name!r}; the segmenter's classes are: {', '.join(classes)}")
-        if classes.index(name) not in ids:
-            ids.append(classes.index(name))
-    return ids
-
-
 def resolve_classes(opts: WalkmapOptions, classes: tuple[str, ...]) -> tuple[list[str], list[str]]:
     """The walkable and hazard class names to use with a segmenter that predicts ``classes``.
 
@@ -155,8 +134,8 @@ def resolve_classes(opts: WalkmapOptions, classes: tuple[str, ...]) -> tuple[lis
             raise UnknownNameError(f"walkable: this segmenter predicts none of the default walkable classes ({', '.join(DEFAULT_WALKABLE)}); "
                                    f"name some of its classes: {', '.join(classes)}")
     else:
-        walkable = [classes[i] for i in class_ids(opts.walkable, classes, "walkable")]
-    hazard = [c for c in DEFAULT_HAZARD if c in classes] if opts.hazard is None else [classes[i] for i in class_ids(opts.hazard, classes, "hazard")]
+        walkable = [classes[i] for i in class_ids_by_name(opts.walkable, classes, "walkable")]
+    hazard = [c for c in DEFAULT_HAZARD if c in classes] if opts.hazard is None else [classes[i] for i in class_ids_by_name(opts.hazard, classes, "hazard")]
     if not walkable:
         raise ParamError("walkable", f"walkable: empty; name at least one of the segmenter's classes: {', '.join(classes)}")
     both = [c for c in walkable if c in hazard]
@@ -372,7 +351,7 @@ def walkmap_images(segmenter: str | Path, paths: list, out: str | Path, opts: Wa
     seg = load_segmenter(segmenter)
     classes = tuple(seg.classes.names)
     walkable, hazard = resolve_classes(opts, classes)
-    walkable_ids, hazard_ids = class_ids(walkable, classes), class_ids(hazard, classes)
+    walkable_ids, hazard_ids = class_ids_by_name(walkable, classes, "walkable"), class_ids_by_name(hazard, classes, "hazard")
     used = {"walkable": walkable, "hazard": hazard}
     predictor = SegmentationPredictor(seg, opts.device, opts.amp, opts.batch_size)
     names = dict(zip(files, output_names(files)))

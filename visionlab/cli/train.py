@@ -44,9 +44,9 @@ def classify_config_from_args(args: argparse.Namespace) -> ClassifyConfig:
 
 def print_run_summary(run: Path) -> None:
     """Print a classification run's headline metrics and its folder."""
-    from visionlab.utils.files import read_json
+    from visionlab.runs import RunFolder
 
-    m = read_json(run / "metrics.json")
+    m = RunFolder(run).metrics()
     auc = f"{m['roc_auc']:.4f}" if m["roc_auc"] is not None else "n/a"
     print(f"{m['split']}: accuracy {m['accuracy']:.4f}  F1 (macro) {m['f1_macro']:.4f}  ROC AUC {auc}  ({m['n_images']} images)")
     print(f"run folder: {run}  (config.json, split.json, best/last.safetensors, history.csv, metrics.json, plots/)")
@@ -78,14 +78,13 @@ def segment_config_from_args(args: argparse.Namespace, **overrides: object) -> S
 def cmd_train_segment(args: argparse.Namespace) -> None:
     """Train the segmenter and print its val/test metrics and run folder."""
     from visionlab.evaluate.segment import format_metrics
+    from visionlab.runs import RunFolder
     from visionlab.train.segment import train_segmenter
-    from visionlab.utils.files import read_json
 
-    run = train_segmenter(segment_config_from_args(args), resume=args.resume)
-    for split in ("val", "test"):
-        if (run / "eval" / split / "metrics.json").is_file():
-            print(format_metrics(read_json(run / "eval" / split / "metrics.json")))
-    print(f"run folder: {run}  (config.json, split.json, best/last.safetensors, history.csv, metrics.json, plots/)")
+    run = RunFolder(train_segmenter(segment_config_from_args(args), resume=args.resume))
+    for split in run.evaluated_splits(("val", "test")):
+        print(format_metrics(run.metrics(split)))
+    print(f"run folder: {run.path}  (config.json, split.json, best/last.safetensors, history.csv, metrics.json, plots/)")
 
 
 def add_experiment(sub: argparse._SubParsersAction) -> None:

@@ -6,14 +6,14 @@ used for display) and ``ignore_index`` defaults to 255.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from visionlab.errors import DatasetError
+from visionlab.errors import DatasetError, UnknownNameError
 from visionlab.utils.files import read_json
 
 Color = tuple[int, int, int]
@@ -58,6 +58,30 @@ def short_list(values: Sequence, limit: int) -> str:
     """The first ``limit`` values, comma-separated, with the total when some are left out (for messages)."""
     shown = ", ".join(str(v) for v in values[:limit])
     return shown + (f", ... ({len(values)} in all)" if len(values) > limit else "")
+
+
+def class_ids_by_name(names: Iterable[str], classes: Sequence[str], param: str) -> list[int]:
+    """Ids of class ``names`` in ``classes``, in the given order, duplicates dropped: the one way names become ids.
+
+    Args:
+        names: Class names (surrounding spaces ignored).
+        classes: The segmenter's class names, in id order.
+        param: The parameter ``names`` came from (``classes``, ``walkable``, ``concept_classes``...), named first in
+            the error so that the command line can show its flag.
+
+    Returns:
+        The class ids.
+
+    Raises:
+        UnknownNameError: Names not in ``classes``; the message lists the segmenter's classes.
+    """
+    classes = tuple(classes)
+    wanted = list(dict.fromkeys(str(n).strip() for n in names))
+    unknown = [n for n in wanted if n not in classes]
+    if unknown:
+        raise UnknownNameError(f"{param}: unknown segmentation class {', '.join(map(repr, unknown))}; "
+                               f"the segmenter predicts: {', '.join(classes)}")
+    return [classes.index(n) for n in wanted]
 
 
 @dataclass(frozen=True)

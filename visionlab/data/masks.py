@@ -30,6 +30,7 @@ from visionlab.data.mask_classes import (
     VOC_CLASSES,
     Color,
     SegClasses,
+    class_ids_by_name,
     read_classes_json,
     voc_palette,
 )
@@ -39,7 +40,7 @@ from visionlab.data.mask_splits import split_mask_list
 
 __all__ = [
     "CLASSES_JSON_EXAMPLE", "IGNORE_COLOR", "MAX_LISTED", "SPLIT_NAMES", "VOC", "VOC_CLASSES", "Color", "MaskList", "SegClasses",
-    "image_size", "load_mask", "mask_statistics", "read_classes_json", "save_mask_png", "scan_mask_dataset", "split_mask_list",
+    "class_ids_by_name",    "image_size", "load_mask", "mask_statistics", "read_classes_json", "save_mask_png", "scan_mask_dataset", "split_mask_list",
     "voc_palette",
 ]
 

@@ -7,7 +7,7 @@ student never sees a test image, even unlabelled.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from visionlab.data.check import file_sha256
@@ -20,6 +20,7 @@ from visionlab.distill.student import check_student_config, parse_student, train
 from visionlab.errors import ConfigError, RunFolderError
 from visionlab.runs import RunFolder
 from visionlab.segment import LoadedSegmenter, load_segmenter
+from visionlab.train.start import RunStart, start_run
 from visionlab.utils.files import read_json
 
 
@@ -45,18 +46,20 @@ def _drop_test_images(files: list[Path], test: MaskList | None) -> tuple[list[Pa
     return kept, len(files) - len(kept)
 
 
-def _start(out: Path, resume: bool) -> None:
-    """The run-start check: refuse a taken folder, or find the student run to resume; nothing is touched.
+def _start(out: Path, resume: bool, validate: Callable[[], None]) -> RunStart:
+    """The trainers' run-start routine (:func:`~visionlab.train.start.start_run`) for the student run.
+
+    Nothing is touched; an earlier distill's ``pseudo/`` cache may lie in a new run's folder.
 
     Raises:
+        ParamError: A new student's settings are out of range (``validate``).
         RunFolderError: As :meth:`RunFolder.start <visionlab.runs.RunFolder.start>` says, with what
             distillation adds: cached pseudo-labels stay and are reused.
     """
-    run = RunFolder(out)
     try:
-        run.start(resume, keep=(PSEUDO,))
+        return start_run(out, resume=resume, validate=validate, keep=(PSEUDO,))
     except RunFolderError as exc:
-        if run.is_run():  # a new run over a student run: the message says to resume it
+        if RunFolder(out).is_run():  # a new run over a student run: the message says to resume it
             raise
         hint = (f"pseudo-labels cached in {out / PSEUDO} are reused anyway" if resume
                 else f"only an earlier distill's {PSEUDO}/ may stay in a new run's folder")
@@ -77,15 +80,17 @@ def distill(images: Sequence[str | Path], out: str | Path, opts: DistillOptions,
 
     Raises:
         RunFolderError, DatasetError, ConfigError, UnknownNameError, WeightsUnavailableError: With the fix in the message.
+
+    Example:
+        >>> distill(["scenes/"], "runs/student", DistillOptions(teacher="runs/seg", student="lraspp_compact"))["table"]  # doctest: +SKIP
     """
     out = Path(out)
-    _start(out, resume)
     teacher = load_segmenter(opts.teacher, download=opts.download)
     if teacher.classical:
         raise ConfigError(f"{opts.teacher} is a classical baseline; a teacher must be a network (a run folder or a pretrained name)")
     arch, encoder = parse_student(opts.student)
-    if not resume:  # bad settings fail before the teacher labels anything
-        check_student_config(opts, out, teacher, arch, encoder)
+    # bad settings and a taken folder fail before the teacher labels anything
+    start = _start(out, resume, lambda: check_student_config(opts, out, teacher, arch, encoder))
     test = ground_truth_split(teacher, opts.data, opts.seed) if opts.data else None
     files, dropped = _drop_test_images(expand_paths(list(images)), test)
     if not opts.quiet and dropped:
@@ -94,5 +99,5 @@ def distill(images: Sequence[str | Path], out: str | Path, opts: DistillOptions,
                             amp=opts.amp, quiet=opts.quiet)
     if len(labelled) < 2:
         raise ConfigError(f"distillation needs at least 2 readable images; got {len(labelled)}")
-    run = train_student(opts, out, teacher, arch, encoder, labelled, test, resume)
+    run = train_student(opts, start, teacher, arch, encoder, labelled, test)
     return compare_with_teacher(teacher, run, test, out / "distill", quiet=opts.quiet)

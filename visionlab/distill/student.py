@@ -7,7 +7,7 @@ pick the best epoch by agreement with the teacher.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from torch import nn
@@ -22,6 +22,7 @@ from visionlab.models.segmenters import get_arch, list_archs
 from visionlab.runs import RunFolder
 from visionlab.segment import LoadedSegmenter
 from visionlab.train.config import SegAugmentConfig, SegmentConfig
+from visionlab.train.start import RunStart
 
 
 def parse_student(name: str) -> tuple[str, str]:
@@ -124,9 +125,22 @@ def _splits(out: Path, labelled: dict[str, Path], classes, test: MaskList | None
     return {**splits, "test": test} if test is not None else splits
 
 
-def train_student(opts: DistillOptions, out: Path, teacher: LoadedSegmenter, arch: str, encoder: str, labelled: dict[str, Path],
-                   test: MaskList | None, resume: bool) -> Path:
-    """Train the student run in ``out`` (or continue it) on the pseudo-labels, then evaluate it on val and test."""
+def train_student(opts: DistillOptions, start: RunStart, teacher: LoadedSegmenter, arch: str, encoder: str, labelled: dict[str, Path],
+                  test: MaskList | None) -> Path:
+    """Train the student run (or continue it) on the pseudo-labels, then evaluate it on val and test.
+
+    Args:
+        opts: The distillation settings.
+        start: The student run, as :func:`~visionlab.train.start.start_run` found it.
+        teacher: The teacher (its classes and preprocessing).
+        arch: The student's architecture.
+        encoder: The student's encoder.
+        labelled: Image name -> image path of every pseudo-labelled image.
+        test: The ground-truth test split, when given.
+
+    Returns:
+        The student's run folder.
+    """
     from visionlab.data.mask_splits import load_mask_splits_file, save_mask_splits
     from visionlab.evaluate.segment import evaluate_segmentation_run
     from visionlab.models.checkpoint import load_segmenter_state, save_segmenter
@@ -134,10 +148,9 @@ def train_student(opts: DistillOptions, out: Path, teacher: LoadedSegmenter, arc
     from visionlab.train.segment import SegSetup, SegTrainer, build_model
     from visionlab.utils.device import resolve_amp, resolve_device
 
-    run = RunFolder(out)
-    if resume:
-        cfg = SegmentConfig.from_dict(run.load_config()["config"])
-        cfg.epochs, cfg.quiet = opts.epochs, opts.quiet
+    run, out = start.run, start.run.path
+    if start.saved is not None:  # resuming: the saved settings, with this call's epochs and progress output
+        cfg = replace(SegmentConfig.from_dict(start.saved["config"]), epochs=opts.epochs, quiet=opts.quiet)
         splits = load_mask_splits_file(run.split_path)
     else:
         cfg = _student_config(opts, out, teacher, arch, encoder, resolve_init(arch, encoder, opts.init, opts.download))  # validated by distill()
@@ -148,15 +161,13 @@ def train_student(opts: DistillOptions, out: Path, teacher: LoadedSegmenter, arc
     device = resolve_device(cfg.device)
     model.to(device)
     stats = {"train": mask_statistics(splits["train"])}
-    if not resume:
-        run.plots.mkdir(parents=True, exist_ok=True)
-        save_mask_splits(run.split_path, splits)
-        run.save_config(cfg.to_dict(), {
+    if not start.resuming:
+        start.create(cfg.to_dict(), {
             "task": "segment", "classes": teacher.classes.to_dict(), "counts": {k: len(v) for k, v in splits.items()},
             "dataset": stats, "preprocess": pre.to_dict(), "parameters": model.parameter_counts(),
             "encoder_weights": model.encoder_weights.describe() if model.encoder_weights else None,
             "distill": {**asdict(opts), "teacher_fingerprint": teacher_fingerprint(teacher), "student_arch": arch, "student_encoder": encoder},
-        })
+        }, lambda path: save_mask_splits(path, splits))
     setup = SegSetup(cfg, out, device, resolve_amp(cfg.amp, device), splits, model, pre, stats)
     train_set, criterion = _soft_parts(setup, opts) if opts.soft else (None, None)
     trainer = SegTrainer(setup, train_set, criterion, DistillLoss.labels if opts.soft else None)  # accuracy on the hard labels

@@ -116,6 +116,10 @@ def explain_images(run: str | Path, paths: Sequence[str | Path], out: str | Path
     Raises:
         RunFolderError: ``run`` is not a run folder or holds no checkpoint.
         UnknownNameError: Unknown method, layer or target class (with the valid choices).
+
+    Example:
+        >>> explain_images("runs/r1", ["photos/val"])["overall"]["mass_in_mask"]  # doctest: +SKIP
+        0.61
     """
     opts = opts or ExplainOptions()
     folder = runs.RunFolder(run).require()

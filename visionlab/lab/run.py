@@ -26,8 +26,20 @@ def _free_dir(base: Path) -> Path:
 def run_lab(cfg: LabConfig, out: str | Path | None = None) -> Path:
     """Run the lab's stages into ``out`` (default ``runs/<variant>``, or ``-2``, ``-3``... when taken).
 
+    Args:
+        cfg: The lab: variant, data source, models and the stages to run.
+        out: The lab folder; a folder that holds files is never overwritten (``-2``, ``-3``... is used).
+
     Returns:
         The lab folder (``lab.json``, one folder per stage, ``report.html`` and ``report.md``).
+
+    Raises:
+        ConfigError: Stages that cannot run together, or a stage's input that is not configured.
+        DatasetError, RunFolderError, WeightsUnavailableError: From the stages, with the fix in the message.
+
+    Example:
+        >>> run_lab(LabConfig.from_yaml("tiny"), "runs/tiny")  # doctest: +SKIP
+        PosixPath('runs/tiny')
     """
     cfg.validate()
     out = _free_dir(Path(out) if out else Path("runs") / cfg.variant)

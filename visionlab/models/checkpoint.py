@@ -72,7 +72,7 @@ def load_state_into(model: Classifier, path: str | Path) -> None:
     """
     meta = read_metadata(path)
     if meta["arch"] != model.arch:
-        raise CheckpointMismatchError(f"{path} holds a {meta['arch']} model, not {model.arch}; use --backbone {meta['arch']}")
+        raise CheckpointMismatchError(f"backbone: {path} holds a {meta['arch']} model, not {model.arch}; use backbone {meta['arch']}")
     if meta["num_classes"] != model.num_classes:
         raise CheckpointMismatchError(
             f"{path} was trained for {meta['num_classes']} classes {meta['classes']}, "

@@ -63,7 +63,7 @@ def get_weights(name: str, weights: str | None = "DEFAULT") -> WeightsEntry | No
     if weights is None or weights.lower() == "none":
         return None
     if not spec.weights:
-        raise UnknownNameError(f"classifier {name!r} has no pretrained weights; use --weights none")
+        raise UnknownNameError(f"weights: classifier {name!r} has no pretrained weights; use weights none (random initialisation)")
     if weights == "DEFAULT":
         return spec.weights[0]
     for entry in spec.weights:

@@ -326,7 +326,8 @@ def build_segmenter(arch: str, num_classes: int, encoder: str | None = None, pre
     model = Segmenter(arch, encoder, net, num_classes, enc)
     if pretrained_encoder:
         if encoder not in ENCODER_WEIGHTS:
-            raise UnknownNameError(f"encoder {encoder!r} of {arch} has no pretrained weights; use --scratch")
+            raise UnknownNameError(f"pretrained: encoder {encoder!r} of {arch} has no pretrained weights; train it from scratch "
+                                   "(pretrained=False; on the command line --scratch)")
         entry = ENCODER_WEIGHTS[encoder]
         alt = "use --encoder efficientnet_lite0 (ImageNet weights ship with visionlab), or --scratch"
         state = _prefixed(entry.load_state_dict(download=download, alternative=alt), spec.encoder_keys(encoder))

@@ -96,7 +96,8 @@ class WeightsEntry:
             raise WeightsUnavailableError(f"weights {self.file_name} name neither a URL nor a package; fix their WeightsEntry")
         hint = f"download {self.url} on a machine with internet and copy it to {path} (or set TORCH_HOME), or {alternative}"
         if not download:
-            raise WeightsUnavailableError(f"pretrained file {self.file_name} is not in {path.parent}; pass --download to fetch it, or {hint}")
+            raise WeightsUnavailableError(f"pretrained file {self.file_name} is not in {path.parent}; allow downloading it "
+                                          f"(download=True; on the command line --download), or {hint}")
         try:
             torch.hub.load_state_dict_from_url(self.url, model_dir=str(path.parent), progress=True, file_name=self.file_name)
         except Exception as exc:  # urllib raises many types; all mean "not downloadable"

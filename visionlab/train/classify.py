@@ -88,6 +88,10 @@ def train_classifier(cfg: ClassifyConfig, *, resume: bool = False, on_epoch_end:
         resume: Continue the run in ``cfg.out`` from its last completed epoch.
         on_epoch_end: Called with ``(epoch, history_row)`` after each epoch's files are written.
 
+    Returns:
+        The run folder: ``config.json``, ``split.json``, ``best.safetensors``/``last.safetensors``,
+        ``history.csv``, ``metrics.json`` (the validation split's) and ``plots/``.
+
     Raises:
         DatasetError, RunFolderError, WeightsUnavailableError: With the fix in the message.
 

@@ -207,6 +207,10 @@ def train_segmenter(cfg: SegmentConfig, *, resume: bool = False, on_epoch_end: E
         resume: Continue the run in ``cfg.out`` from its last completed epoch.
         on_epoch_end: Called with ``(epoch, history_row)`` after each epoch's files are written.
 
+    Returns:
+        The run folder: ``config.json``, ``split.json``, checkpoints, ``history.csv``,
+        ``eval/<split>/metrics.json`` (pixel accuracy, mIoU, per-class IoU...) and ``plots/``.
+
     Raises:
         DatasetError, ConfigError, RunFolderError, WeightsUnavailableError: With the fix in the message.
 
