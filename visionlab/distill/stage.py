@@ -7,7 +7,7 @@ student never sees a test image, even unlabelled.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from visionlab.data.check import file_sha256
@@ -46,18 +46,18 @@ def _drop_test_images(files: list[Path], test: MaskList | None) -> tuple[list[Pa
     return kept, len(files) - len(kept)
 
 
-def _start(out: Path, resume: bool, validate: Callable[[], None]) -> RunStart:
+def _start(out: Path, resume: bool) -> RunStart:
     """The trainers' run-start routine (:func:`~visionlab.train.start.start_run`) for the student run.
 
-    Nothing is touched; an earlier distill's ``pseudo/`` cache may lie in a new run's folder.
+    Nothing is touched; an earlier distill's ``pseudo/`` cache may lie in a new run's folder. The
+    student's settings are checked later, once the teacher (whose input size they depend on) is loaded.
 
     Raises:
-        ParamError: A new student's settings are out of range (``validate``).
         RunFolderError: As :meth:`RunFolder.start <visionlab.runs.RunFolder.start>` says, with what
             distillation adds: cached pseudo-labels stay and are reused.
     """
     try:
-        return start_run(out, resume=resume, validate=validate, keep=(PSEUDO,))
+        return start_run(out, resume=resume, validate=lambda: None, keep=(PSEUDO,))
     except RunFolderError as exc:
         if RunFolder(out).is_run():  # a new run over a student run: the message says to resume it
             raise
@@ -85,12 +85,13 @@ def distill(images: Sequence[str | Path], out: str | Path, opts: DistillOptions,
         >>> distill(["scenes/"], "runs/student", DistillOptions(teacher="runs/seg", student="lraspp_compact"))["table"]  # doctest: +SKIP
     """
     out = Path(out)
+    start = _start(out, resume)  # a taken folder fails before the teacher loads
     teacher = load_segmenter(opts.teacher, download=opts.download)
     if teacher.classical:
         raise ConfigError(f"{opts.teacher} is a classical baseline; a teacher must be a network (a run folder or a pretrained name)")
     arch, encoder = parse_student(opts.student)
-    # bad settings and a taken folder fail before the teacher labels anything
-    start = _start(out, resume, lambda: check_student_config(opts, out, teacher, arch, encoder))
+    if not start.resuming:  # bad settings fail before the teacher labels anything
+        check_student_config(opts, out, teacher, arch, encoder)
     test = ground_truth_split(teacher, opts.data, opts.seed) if opts.data else None
     files, dropped = _drop_test_images(expand_paths(list(images)), test)
     if not opts.quiet and dropped:
