@@ -27,7 +27,8 @@ import torch
 
 from visionlab.data.images import load_rgb
 from visionlab.evaluate.segment import resolve_mask_split
-from visionlab.export import OnnxNetwork, export_run
+from visionlab.export import export_run
+from visionlab.models.onnx import OnnxNetwork
 from visionlab.segment import SegmentationPredictor, load_segmenter
 
 

@@ -143,9 +143,10 @@ torch.set_num_threads({threads})
 def hwm_kb():  # peak RSS of this process's own address space (VmHWM starts afresh at exec)
     return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
 
-import visionlab.segment as S
+import importlib
+S = importlib.import_module("visionlab.segment")  # `import visionlab.segment as S` gives the API function vl.segment
 orig = S.load_segmenter
-S.load_segmenter = lambda m, **kw: orig(m, random_weights=True, **kw)
+S.load_segmenter = lambda m, **kw: orig(m, random_weights=True, **kw)  # segment_images looks it up in its module
 before = hwm_kb()
 summary = S.segment_images({model!r}, [{folder!r}], {out!r}, S.SegmentOptions(device="cpu"))
 print(json.dumps({{"maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "hwm_kb": hwm_kb(),
