@@ -22,11 +22,12 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("core", ("visionlab._version", "visionlab.errors", "visionlab.utils", "visionlab.runs")),
     ("data", ("visionlab.data",)),
     ("models", ("visionlab.models",)),
-    ("inference", ("visionlab.predict", "visionlab.segment")),
+    ("inference", ("visionlab.predict", "visionlab.segment", "visionlab.segment_options")),
     ("evaluate", ("visionlab.evaluate",)),
     ("train", ("visionlab.train",)),
     ("explain", ("visionlab.explain",)),
-    ("stages", ("visionlab.compare", "visionlab.pipeline", "visionlab.walkmap", "visionlab.distill", "visionlab.export")),
+    ("stages", ("visionlab.compare", "visionlab.compare_options", "visionlab.pipeline", "visionlab.pipeline_options", "visionlab.walkmap",
+                "visionlab.walkmap_options", "visionlab.distill", "visionlab.export")),
     ("report", ("visionlab.report",)),
     ("lab", ("visionlab.lab", "visionlab.demo")),
     ("front ends", ("visionlab.cli", "visionlab.app", "visionlab.api", "visionlab.__main__", "visionlab")),
@@ -149,7 +150,8 @@ def test_api_is_lazy_but_complete():
 
 def test_help_loads_no_heavy_library():
     code = ("import sys\nfrom visionlab.cli import build_parser\np = build_parser()\n"
-            "for cmd in ([], ['train', 'classify'], ['explain'], ['segment'], ['lab'], ['app'], ['distill']):\n"
+            "for cmd in ([], ['train', 'classify'], ['explain'], ['segment'], ['pipeline'], ['compare'], ['walkmap'], ['lab'], ['app'],\n"
+            "            ['distill']):\n"
             "    try:\n        p.parse_args([*cmd, '--help'])\n    except SystemExit:\n        pass\n"
             "print(sorted(m for m in ('torch', 'gradio', 'onnx', 'onnxruntime', 'timm') if m in sys.modules), file=sys.stderr)")
     err = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120).stderr

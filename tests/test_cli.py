@@ -28,6 +28,8 @@ def test_every_command_documents_its_options_and_defaults(capsys) -> None:
         (["pipeline", "--help"], ["--classifier", "--segmenter", "--classes", "--min-area", "--pad", "--mask-background", "--split-touching"]),
         (["compare", "--help"], ["--segmenter", "--concept-classes", "--threshold", "--top-percent"]),
         (["walkmap", "--help"], ["--segmenter", "--walkable", "--hazard", "--tile", "default: 16"]),
+        (["explain", "--help"], ["--method", "default: gradcam", "--masks", "--batch-size", "default: 32"]),
+        (["app", "--help"], ["--classes", "segmentation classes cut into regions", "--min-area", "default: 150", "--device"]),
     ]:
         with pytest.raises(SystemExit) as info:
             build_parser().parse_args(argv)
@@ -198,14 +200,77 @@ def test_data_and_distill_options_built_from_the_command_line() -> None:
     assert opts.color_jitter == 0.1 and opts.img_size == (64, 32)
 
 
+def test_stage_options_built_from_the_command_line() -> None:
+    from visionlab.cli.args import PARAM_FLAGS, config_from_args
+    from visionlab.compare_options import CompareOptions
+    from visionlab.explain.options import ExplainOptions
+    from visionlab.pipeline_options import PipelineOptions
+    from visionlab.segment_options import SegmentOptions
+    from visionlab.walkmap_options import WalkmapOptions
+
+    parse = build_parser().parse_args
+    # Every command's defaults are the dataclass's.
+    for argv, cls in [(["segment", "x.png"], SegmentOptions), (["explain", "r", "x.png"], ExplainOptions),
+                      (["pipeline", "x.png", "--classifier", "c", "--segmenter", "s"], PipelineOptions),
+                      (["compare", "r", "x.png", "--segmenter", "s"], CompareOptions),
+                      (["walkmap", "x.png", "--segmenter", "s"], WalkmapOptions), (["app"], PipelineOptions)]:
+        assert config_from_args(cls, parse(argv)) == cls(), argv
+    # Each option reaches its field; nargs="+" lists become tuples, --no-figures turns figures off.
+    opts = config_from_args(SegmentOptions, parse(["segment", "x.png", "--no-figures", "--k", "3", "--amp", "off", "--download",
+                                                   "--batch-size", "2", "--device", "cpu"]))
+    assert opts == SegmentOptions(batch_size=2, device="cpu", amp="off", download=True, k=3, figures=False)
+    assert getattr(parse(["segment", "x.png"]), PARAM_FLAGS)["figures"] == "--no-figures"
+    opts = config_from_args(ExplainOptions, parse(["explain", "r", "x.png", "--method", "layercam", "--target-class", "cat", "--layer", "l4",
+                                                   "--masks", "m", "--batch-size", "4"]))
+    assert opts == ExplainOptions(method="layercam", target_class="cat", layer="l4", masks="m", batch_size=4)
+    opts = config_from_args(PipelineOptions, parse(["pipeline", "x.png", "--classifier", "c", "--segmenter", "s", "--classes", "a", "b",
+                                                    "--min-area", "5", "--pad", "0", "--mask-background", "--split-touching",
+                                                    "--min-distance", "9", "--batch-size", "2", "--device", "cpu"]))
+    assert opts == PipelineOptions(classes=("a", "b"), min_area=5, pad=0, mask_background=True, split_touching=True, min_distance=9,
+                                   batch_size=2, device="cpu")
+    opts = config_from_args(CompareOptions, parse(["compare", "r", "x.png", "--segmenter", "s", "--concept-classes", "person", "dog",
+                                                   "--method", "hirescam", "--threshold", "topk", "--top-percent", "5", "--target-class", "c",
+                                                   "--batch-size", "2", "--download", "--device", "cpu"]))
+    assert opts == CompareOptions(concept_classes=("person", "dog"), method="hirescam", threshold="topk", top_percent=5.0, target_class="c",
+                                  batch_size=2, download=True, device="cpu")
+    opts = config_from_args(WalkmapOptions, parse(["walkmap", "x.png", "--segmenter", "s", "--walkable", "ground", "--hazard", "lava",
+                                                   "--tile", "8", "--clearance", "3", "--fill", "0.25", "--batch-size", "2", "--device", "cpu"]))
+    assert opts == WalkmapOptions(walkable=("ground",), hazard=("lava",), tile=8, clearance=3, fill=0.25, batch_size=2, device="cpu")
+    opts = config_from_args(PipelineOptions, parse(["app", "--classes", "enemy", "--min-area", "20", "--device", "cpu"]))
+    assert opts == PipelineOptions(classes=("enemy",), min_area=20, device="cpu")
+
+
+def test_moved_options_are_importable_from_their_stage_modules() -> None:
+    import visionlab
+    from visionlab import compare_options, pipeline_options, segment_options, walkmap_options
+    from visionlab.compare import THRESHOLDS, CompareOptions
+    from visionlab.explain.options import ExplainOptions
+    from visionlab.explain.stage import ExplainOptions as StageExplainOptions
+    from visionlab.pipeline import PipelineOptions
+    from visionlab.segment import SegmentOptions
+    from visionlab.walkmap import WalkmapOptions, check_tiling
+
+    assert (CompareOptions, THRESHOLDS) == (compare_options.CompareOptions, compare_options.THRESHOLDS)
+    assert StageExplainOptions is ExplainOptions is visionlab.ExplainOptions
+    assert PipelineOptions is pipeline_options.PipelineOptions
+    assert SegmentOptions is segment_options.SegmentOptions is visionlab.SegmentOptions
+    assert (WalkmapOptions, check_tiling) == (walkmap_options.WalkmapOptions, walkmap_options.check_tiling)
+
+
 def test_every_config_field_has_help() -> None:
     from visionlab.cli.args import field_options
+    from visionlab.compare_options import CompareOptions
     from visionlab.data.check_options import CheckOptions
     from visionlab.data.fetch_options import FetchOptions
     from visionlab.distill.options import DistillOptions
+    from visionlab.explain.options import ExplainOptions
+    from visionlab.pipeline_options import PipelineOptions
+    from visionlab.segment_options import SegmentOptions
     from visionlab.train.config import ClassifyConfig, SegmentConfig
+    from visionlab.walkmap_options import WalkmapOptions
 
-    for cls in (ClassifyConfig, SegmentConfig, FetchOptions, CheckOptions, DistillOptions):
+    for cls in (ClassifyConfig, SegmentConfig, FetchOptions, CheckOptions, DistillOptions, SegmentOptions, ExplainOptions, PipelineOptions,
+                CompareOptions, WalkmapOptions):
         for path, opt in field_options(cls).items():
             assert opt.meta.get("help"), f"{cls.__name__}.{path} has no help metadata"
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +27,7 @@ from PIL import Image, ImageDraw
 from skimage.filters import threshold_otsu
 
 from visionlab import runs
+from visionlab.compare_options import THRESHOLDS, CompareOptions
 from visionlab.data.images import expand_paths, image_batches
 from visionlab.data.masks import SegClasses, class_ids_by_name
 from visionlab.data.transforms import eval_transform
@@ -42,23 +43,7 @@ from visionlab.utils.device import resolve_device
 from visionlab.utils.files import write_csv_rows, write_json
 
 DEFAULT_CONCEPT = "character"  # the game world's object class
-THRESHOLDS = ("otsu", "topk")
 MEASURES = ["cam_mass_in_region", "region_area_share", "iou", "pointing_hit"]
-
-
-@dataclass
-class CompareOptions:
-    """Settings of one ``compare`` call (saved in ``summary.json``)."""
-
-    concept_classes: tuple[str, ...] | None = None  # segmentation classes of the concept; None: ("character",)
-    method: str = "gradcam"  # CAM method, one of visionlab.explain.METHODS
-    threshold: str = "otsu"  # "otsu" (skimage) or "topk" (the top_percent highest CAM pixels)
-    top_percent: float = 20.0  # for threshold="topk"
-    target_class: str | None = None  # explain this classifier class for every image; None: the predicted one
-    batch_size: int = 8
-    device: str = "auto"
-    amp: str = "auto"  # the segmenter's autocast; CAMs are computed in fp32
-    download: bool = False  # allow fetching a pretrained segmenter's weights
 
 
 # --- measures ------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from visionlab.models import Classifier
 from visionlab.models.checkpoint import load_classifier
 from visionlab.models.fuse import fold_batchnorm
 from visionlab.models.weights import Preprocess
+from visionlab.pipeline_options import PipelineOptions
 from visionlab.segment import SegmentationPredictor, check_output_folder, load_segmenter, output_names
 from visionlab.utils.device import autocast, resolve_amp, resolve_device
 from visionlab.utils.files import read_json, write_csv_rows, write_json
@@ -61,21 +62,6 @@ class Region:
         x0, y0, x1, y1 = self.box
         out[y0:y1, x0:x1] = self.mask
         return out
-
-
-@dataclass
-class PipelineOptions:
-    """Settings of one ``pipeline`` call (saved in ``summary.json``, without ``device`` and ``amp``)."""
-
-    classes: tuple[str, ...] | None = None  # segmentation classes to cut out; None: ("character",) when present
-    min_area: int = 150  # regions with fewer pixels are skipped (and counted)
-    pad: int = 8  # pixels of context around each region's box
-    mask_background: bool = False  # grey out everything outside the region before classifying
-    split_touching: bool = False  # watershed split of touching objects of one class
-    min_distance: int = 25  # watershed: minimum distance between object centres (pixels)
-    batch_size: int = 8  # images per segmentation batch
-    device: str = "auto"
-    amp: str = "auto"
 
 
 def split_component(component: np.ndarray, min_distance: int) -> np.ndarray:

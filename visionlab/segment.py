@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +26,7 @@ from visionlab.models.fuse import fold_batchnorm
 from visionlab.models.loading import LoadedSegmenter, load_segmenter
 from visionlab.models.onnx import OnnxNetwork
 from visionlab.models.segmenters import SegPreprocess
+from visionlab.segment_options import SegmentOptions
 from visionlab.utils.device import autocast, dilated_convs, gemm_dilated_convs, resolve_amp, resolve_device
 from visionlab.utils.files import atomic_write, read_json, write_json
 from visionlab.utils.tensors import class_ids
@@ -239,18 +239,6 @@ def check_output_folder(out: Path) -> None:
     """
     if out.exists() and any(out.iterdir()) and not (out / SUMMARY).is_file():
         raise RunFolderError(f"{out} holds other files; choose a new or empty out folder (nothing was touched)")
-
-
-@dataclass
-class SegmentOptions:
-    """How :func:`segment_images` runs the segmenter and what it writes besides masks and overlays."""
-
-    batch_size: int = 4
-    device: str = "auto"
-    amp: str = "auto"
-    download: bool = False
-    k: int | None = None  # clusters of a classical baseline
-    figures: bool = True  # write the legend figure per image
 
 
 def segment_images(model: str | Path, paths: Sequence[str | Path], out: str | Path, opts: SegmentOptions | None = None) -> dict:

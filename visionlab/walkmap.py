@@ -55,7 +55,7 @@ import json
 import math
 import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -66,6 +66,7 @@ from visionlab.data.masks import class_ids_by_name
 from visionlab.errors import ParamError, UnknownNameError
 from visionlab.segment import SUMMARY, SegmentationPredictor, check_output_folder, load_segmenter, output_names
 from visionlab.utils.files import atomic_write, write_json
+from visionlab.walkmap_options import WalkmapOptions, check_tiling
 
 FREE, STAND, SOLID, HAZARD = 0, 1, 2, 3
 LEGEND = {FREE: "free", STAND: "stand", SOLID: "solid", HAZARD: "hazard"}
@@ -78,43 +79,6 @@ ALPHA = 0.45  # weight of the tile colour in the overlay
 # The game world draws a terrain "blob" as an ellipse whose box (in the annotation) is
 # (cx - rx, ground - BLOB_BOX * ry, cx + rx, ground), centred at ground - (BLOB_BOX - 1) * ry.
 BLOB_BOX = 1.85
-
-
-@dataclass
-class WalkmapOptions:
-    """Settings of one ``walkmap`` call (saved in ``summary.json``).
-
-    Raises:
-        ParamError: ``tile``, ``clearance``, ``fill`` or ``batch_size`` out of range.
-    """
-
-    walkable: tuple[str, ...] | None = None  # None: terrain + platform when the segmenter has them
-    hazard: tuple[str, ...] | None = None  # None: water when the segmenter has it, else none
-    tile: int = 16  # tile side in px
-    clearance: int = 2  # free tiles needed above a standing tile, counting the standing tile itself
-    fill: float = 0.5  # share of a tile's pixels that makes it solid / hazard
-    batch_size: int = 4
-    device: str = "auto"
-    amp: str = "auto"
-
-    def __post_init__(self) -> None:
-        check_tiling(self.tile, self.clearance, self.fill)
-        if self.batch_size < 1:
-            raise ParamError("batch_size", f"batch_size: {self.batch_size} is below 1; pass 1 or more")
-
-
-def check_tiling(tile: int, clearance: int, fill: float) -> None:
-    """Check the grid settings shared by predicted and ground-truth walkmaps.
-
-    Raises:
-        ParamError: ``tile`` or ``clearance`` not a whole number >= 1, or ``fill`` outside (0, 1].
-    """
-    if int(tile) != tile or tile < 1:
-        raise ParamError("tile", f"tile: {tile} is not a whole number of pixels >= 1; pass e.g. 16")
-    if int(clearance) != clearance or clearance < 1:
-        raise ParamError("clearance", f"clearance: {clearance} is not a whole number of tiles >= 1 (it counts the standing tile)")
-    if not 0 < fill <= 1:
-        raise ParamError("fill", f"fill: {fill} does not lie in (0, 1]: the share of a tile's pixels that makes it solid or hazard")
 
 
 # --- classes -------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ fields' ``metadata`` say how the command line spells them:
     For a bool that defaults to True: the flag that turns it off (``"--no-flip"``). With ``flag`` as
     well, the two form a mutually exclusive pair (``--pretrained`` / ``--scratch``).
 ``choices``, ``metavar``
-    Passed to argparse as they are (a tuple default becomes ``nargs=len(tuple)``).
+    Passed to argparse as they are. A fixed-length tuple field (``tuple[int, int]``) becomes
+    ``nargs=len(tuple)``, a ``tuple[str, ...]`` field one or more values (``nargs="+"``).
 ``part``
     Fields sharing one ``flag`` with parts 0, 1, ... form one option with that many values
     (``--timeout CONNECT READ`` sets ``connect_timeout`` and ``read_timeout``); the first part's
@@ -151,7 +152,8 @@ def _argparse_kwargs(opt: FieldOption, parts: list[FieldOption]) -> dict[str, An
     kwargs: dict[str, Any] = {}
     if typing.get_origin(hint) is tuple:
         item_types = typing.get_args(hint)
-        kwargs["nargs"] = len(item_types)
+        variable = len(item_types) == 2 and item_types[1] is Ellipsis  # tuple[str, ...]
+        kwargs["nargs"] = "+" if variable else len(item_types)
         hint = item_types[0]
     if "unit" in opt.meta:
         hint = float
@@ -186,7 +188,8 @@ def _parts(options: dict[str, FieldOption], opt: FieldOption) -> list[FieldOptio
     return parts
 
 
-def add_field_options(parser: argparse.ArgumentParser, cls: type, names: typing.Iterable[str]) -> None:
+def add_field_options(parser: argparse.ArgumentParser, cls: type, names: typing.Iterable[str],
+                      helps: typing.Mapping[str, str] | None = None) -> None:
     """Add one argparse option per named field of a config dataclass, in the order given.
 
     Types come from the annotations (``nargs`` for tuples), defaults and help from the fields, and
@@ -197,6 +200,8 @@ def add_field_options(parser: argparse.ArgumentParser, cls: type, names: typing.
         parser: The command's parser.
         cls: The config dataclass.
         names: Field paths (``lr``, ``augment.color_jitter``) of the options this command offers.
+        helps: Help texts by field path that replace the fields' own in this command (one dataclass
+            offered by two commands that word an option differently).
 
     Raises:
         KeyError: A name that is not a field of ``cls``.
@@ -214,7 +219,8 @@ def add_field_options(parser: argparse.ArgumentParser, cls: type, names: typing.
             opt = parts[0]
             flags.update((p.path, p.flag) for p in parts)
         added.add(opt.flag)
-        meta, help_text = opt.meta, opt.meta["help"]
+        meta = opt.meta
+        help_text = (helps or {}).get(opt.path, meta["help"])
         if opt.hint is bool or _without_none(opt.hint) is bool:
             if opt.default is True and "off_flag" in meta:
                 if opt.flags:  # --pretrained / --scratch

@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from visionlab.cli.args import Formatter
-from visionlab.explain.methods import METHOD_NAMES
-from visionlab.train.config import AMP_MODES
+from visionlab.cli.args import Formatter, add_field_options, config_from_args
+from visionlab.explain.options import ExplainOptions
+from visionlab.segment_options import SegmentOptions
+
+SEGMENT_OPTIONS = ("download", "k", "batch_size", "figures", "amp", "device")  # after --model and --out
+EXPLAIN_OPTIONS = ("method", "target_class", "layer", "masks")  # then --out, then batch_size
 
 
 def add_eval(sub: argparse._SubParsersAction) -> None:
@@ -71,23 +74,16 @@ def add_segment(sub: argparse._SubParsersAction) -> None:
                         "lraspp_mobilenet_v3_large), a run folder of `visionlab train segment`, an exported .onnx file (ONNX Runtime), "
                         "or otsu / multi_otsu / kmeans")
     p.add_argument("--out", default=None, help="output folder (default: segment/<model name>)")
-    p.add_argument("--download", action="store_true", help="allow downloading pretrained weights that are not cached")
-    p.add_argument("--k", type=int, default=None, help="clusters of a classical baseline")
-    p.add_argument("--batch-size", type=int, default=4, help="images per batch")
-    p.add_argument("--no-figures", action="store_true", help="skip the per-image legend figures")
-    p.add_argument("--amp", default="auto", choices=list(AMP_MODES), help="autocast precision (auto: bf16 where supported)")
-    p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    add_field_options(p, SegmentOptions, SEGMENT_OPTIONS)
     p.set_defaults(func=cmd_segment)
 
 
 def cmd_segment(args: argparse.Namespace) -> None:
     """Segment the images and print the summary."""
-    from visionlab.segment import SegmentOptions, format_summary, segment_images
+    from visionlab.segment import format_summary, segment_images
 
     out = Path(args.out) if args.out else Path("segment") / Path(args.model).name
-    opts = SegmentOptions(batch_size=args.batch_size, device=args.device, amp=args.amp, download=args.download, k=args.k,
-                          figures=not args.no_figures)
-    print(format_summary(segment_images(args.model, args.paths, out, opts), out))
+    print(format_summary(segment_images(args.model, args.paths, out, config_from_args(SegmentOptions, args)), out))
 
 
 def add_explain(sub: argparse._SubParsersAction) -> None:
@@ -96,18 +92,14 @@ def add_explain(sub: argparse._SubParsersAction) -> None:
                        description="Heatmaps (original, heatmap, overlay), per-class galleries and CAM measures for a run's classifier.")
     p.add_argument("run", help="training run folder")
     p.add_argument("paths", nargs="+", help="image files and/or folders (class sub-folders give the true labels)")
-    p.add_argument("--method", default="gradcam", choices=list(METHOD_NAMES), help="CAM method (pytorch-grad-cam)")
-    p.add_argument("--target-class", default=None, help="explain this class for every image (default: the predicted class)")
-    p.add_argument("--layer", default=None, help="target layer name (default: the backbone's last convolutional block)")
-    p.add_argument("--masks", default=None, help="folder of object masks <stem>.png, non-zero = object (game-world masks are found by themselves)")
+    add_field_options(p, ExplainOptions, EXPLAIN_OPTIONS)
     p.add_argument("--out", default=None, help="output folder (default: RUN/explain/METHOD)")
-    p.add_argument("--batch-size", type=int, default=32, help="images per batch")
+    add_field_options(p, ExplainOptions, ("batch_size",))
     p.set_defaults(func=cmd_explain)
 
 
 def cmd_explain(args: argparse.Namespace) -> None:
     """Compute the maps and measures and print the summary."""
-    from visionlab.explain.stage import ExplainOptions, explain_images, format_summary
+    from visionlab.explain.stage import explain_images, format_summary
 
-    opts = ExplainOptions(method=args.method, target_class=args.target_class, layer=args.layer, masks=args.masks, batch_size=args.batch_size)
-    print(format_summary(explain_images(args.run, args.paths, args.out, opts)))
+    print(format_summary(explain_images(args.run, args.paths, args.out, config_from_args(ExplainOptions, args))))

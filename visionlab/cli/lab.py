@@ -5,7 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from visionlab.cli.args import Formatter
+from visionlab.cli.args import Formatter, add_field_options, config_from_args
+from visionlab.pipeline_options import PipelineOptions
+
+# The app offers three of the pipeline's settings; two are worded for the app.
+APP_HELPS = {"classes": "segmentation classes cut into regions (default: character)", "min_area": "regions with fewer pixels are skipped"}
 
 
 def add_app(sub: argparse._SubParsersAction) -> None:
@@ -16,22 +20,20 @@ def add_app(sub: argparse._SubParsersAction) -> None:
                                    "see what the models make of it. Give a classifier, a segmenter, or both (regions need both).")
     p.add_argument("--classifier", default=None, help="classification run folder (class probabilities, Grad-CAM, region labels)")
     p.add_argument("--segmenter", default=None, help="segmentation run folder, pretrained name or classical baseline (otsu, kmeans)")
-    p.add_argument("--classes", nargs="+", default=None, help="segmentation classes cut into regions (default: character)")
-    p.add_argument("--min-area", type=int, default=150, help="regions with fewer pixels are skipped")
+    add_field_options(p, PipelineOptions, ("classes", "min_area"), helps=APP_HELPS)
     p.add_argument("--examples", nargs="+", default=None, help="example images (default: images listed in the runs, else rendered game-world scenes)")
     p.add_argument("--host", default="127.0.0.1", help="address to serve on (0.0.0.0 exposes the app to the network)")
     p.add_argument("--port", type=int, default=None, help="port (default: the first free one from 7860)")
     p.add_argument("--share", action="store_true", help="also open a public gradio.live link (needs internet; off by default)")
-    p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    add_field_options(p, PipelineOptions, ("device",))
     p.set_defaults(func=cmd_app)
 
 
 def cmd_app(args: argparse.Namespace) -> None:
     """Build the app and serve it until interrupted."""
     from visionlab.app import build_app, launch
-    from visionlab.pipeline import PipelineOptions
 
-    opts = PipelineOptions(classes=tuple(args.classes) if args.classes else None, min_area=args.min_area, device=args.device)
+    opts = config_from_args(PipelineOptions, args)
     launch(build_app(args.classifier, args.segmenter, args.examples, options=opts), host=args.host, port=args.port, share=args.share)
 
 

@@ -6,8 +6,14 @@ import argparse
 from pathlib import Path
 
 from visionlab.cli.args import Formatter, add_field_options, config_from_args
+from visionlab.compare_options import CompareOptions
 from visionlab.distill.options import DistillOptions
-from visionlab.explain.methods import METHOD_NAMES
+from visionlab.pipeline_options import PipelineOptions
+from visionlab.walkmap_options import WalkmapOptions
+
+PIPELINE_OPTIONS = ("classes", "min_area", "pad", "mask_background", "split_touching", "min_distance")  # then --out
+COMPARE_OPTIONS = ("concept_classes", "method", "threshold", "top_percent", "target_class")  # then --out
+WALKMAP_OPTIONS = ("walkable", "hazard", "tile", "clearance", "fill")  # then --out
 
 DISTILL_OPTIONS = ("teacher", "student")  # then --out
 DISTILL_TRAINING = ("soft", "temperature", "alpha", "data", "init", "epochs", "batch_size", "lr", "img_size", "scale_min", "color_jitter", "seed",
@@ -24,25 +30,17 @@ def add_pipeline(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+", help="image files and/or folders")
     p.add_argument("--classifier", required=True, help="classification run folder")
     p.add_argument("--segmenter", required=True, help="segmentation run folder or pretrained name (e.g. deeplabv3_resnet50)")
-    p.add_argument("--classes", nargs="+", default=None, help="segmentation classes holding the objects (default: character)")
-    p.add_argument("--min-area", type=int, default=150, help="regions with fewer pixels are skipped and counted")
-    p.add_argument("--pad", type=int, default=8, help="pixels of context around each region")
-    p.add_argument("--mask-background", action="store_true", help="grey out everything outside the region before classifying")
-    p.add_argument("--split-touching", action="store_true", help="split touching objects of one class (watershed on the distance transform)")
-    p.add_argument("--min-distance", type=int, default=25, help="with --split-touching: minimum distance between object centres (pixels)")
+    add_field_options(p, PipelineOptions, PIPELINE_OPTIONS)
     p.add_argument("--out", default="pipeline", help="output folder")
-    p.add_argument("--batch-size", type=int, default=8, help="images per batch")
-    p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    add_field_options(p, PipelineOptions, ("batch_size", "device"))
     p.set_defaults(func=cmd_pipeline)
 
 
 def cmd_pipeline(args: argparse.Namespace) -> None:
     """Run the pipeline and print the summary."""
-    from visionlab.pipeline import PipelineOptions, format_summary, run_pipeline
+    from visionlab.pipeline import format_summary, run_pipeline
 
-    opts = PipelineOptions(classes=tuple(args.classes) if args.classes else None, min_area=args.min_area, pad=args.pad,
-                           mask_background=args.mask_background, split_touching=args.split_touching,
-                           min_distance=args.min_distance, batch_size=args.batch_size, device=args.device)
+    opts = config_from_args(PipelineOptions, args)
     print(format_summary(run_pipeline(args.classifier, args.segmenter, args.paths, args.out, opts), Path(args.out)))
 
 
@@ -54,26 +52,17 @@ def add_compare(sub: argparse._SubParsersAction) -> None:
     p.add_argument("run", help="classification run folder")
     p.add_argument("paths", nargs="+", help="image files and/or folders")
     p.add_argument("--segmenter", required=True, help="segmentation run folder or pretrained name (e.g. deeplabv3_resnet50)")
-    p.add_argument("--concept-classes", nargs="+", default=None,
-                   help="segmentation classes of the classifier's concept (default: character; VOC: e.g. person dog)")
-    p.add_argument("--method", default="gradcam", choices=list(METHOD_NAMES), help="CAM method")
-    p.add_argument("--threshold", default="otsu", choices=["otsu", "topk"], help="how the CAM is thresholded for the IoU")
-    p.add_argument("--top-percent", type=float, default=20.0, help="with --threshold topk: share of the CAM's pixels kept")
-    p.add_argument("--target-class", default=None, help="explain this class for every image (default: the predicted one)")
+    add_field_options(p, CompareOptions, COMPARE_OPTIONS)
     p.add_argument("--out", default="compare", help="output folder")
-    p.add_argument("--batch-size", type=int, default=8, help="images per batch")
-    p.add_argument("--download", action="store_true", help="allow downloading pretrained segmenter weights")
-    p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    add_field_options(p, CompareOptions, ("batch_size", "download", "device"))
     p.set_defaults(func=cmd_compare)
 
 
 def cmd_compare(args: argparse.Namespace) -> None:
     """Compare CAMs with segmentations and print the summary."""
-    from visionlab.compare import CompareOptions, compare_images, format_summary
+    from visionlab.compare import compare_images, format_summary
 
-    opts = CompareOptions(concept_classes=tuple(args.concept_classes) if args.concept_classes else None, method=args.method,
-                          threshold=args.threshold, top_percent=args.top_percent, target_class=args.target_class,
-                          batch_size=args.batch_size, device=args.device, download=args.download)
+    opts = config_from_args(CompareOptions, args)
     print(format_summary(compare_images(args.run, args.paths, args.segmenter, args.out, opts), Path(args.out)))
 
 
@@ -85,23 +74,17 @@ def add_walkmap(sub: argparse._SubParsersAction) -> None:
                                    "scenes are scored against the generator's geometry.")
     p.add_argument("paths", nargs="+", help="image files and/or folders")
     p.add_argument("--segmenter", required=True, help="segmentation run folder or pretrained name")
-    p.add_argument("--walkable", nargs="+", default=None, help="classes one can stand on (default: terrain platform)")
-    p.add_argument("--hazard", nargs="+", default=None, help="hazard classes (default: water when the segmenter has it)")
-    p.add_argument("--tile", type=int, default=16, help="tile side in pixels")
-    p.add_argument("--clearance", type=int, default=2, help="free tiles needed above a standing tile (counting itself)")
-    p.add_argument("--fill", type=float, default=0.5, help="share of a tile's pixels that makes it solid or hazard")
+    add_field_options(p, WalkmapOptions, WALKMAP_OPTIONS)
     p.add_argument("--out", default="walkmap", help="output folder")
-    p.add_argument("--batch-size", type=int, default=4, help="images per batch")
-    p.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    add_field_options(p, WalkmapOptions, ("batch_size", "device"))
     p.set_defaults(func=cmd_walkmap)
 
 
 def cmd_walkmap(args: argparse.Namespace) -> None:
     """Build the tile maps and print the summary."""
-    from visionlab.walkmap import WalkmapOptions, format_summary, walkmap_images
+    from visionlab.walkmap import format_summary, walkmap_images
 
-    opts = WalkmapOptions(walkable=tuple(args.walkable) if args.walkable else None, hazard=tuple(args.hazard) if args.hazard else None,
-                          tile=args.tile, clearance=args.clearance, fill=args.fill, batch_size=args.batch_size, device=args.device)
+    opts = config_from_args(WalkmapOptions, args)
     print(format_summary(walkmap_images(args.segmenter, args.paths, args.out, opts), Path(args.out)))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from visionlab.errors import UnknownNameError
 from visionlab.explain.cam import Explainer
 from visionlab.explain.figures import gallery, save_png, three_panels
 from visionlab.explain.measures import CAM_THRESHOLD, TOP_FRACTION, mask_measures, perturbation_confidences, summarize
+from visionlab.explain.options import ExplainOptions
 from visionlab.models.checkpoint import load_classifier
 from visionlab.models.weights import Preprocess
 from visionlab.utils.device import resolve_amp
@@ -28,18 +28,6 @@ from visionlab.utils.files import atomic_write, read_json, write_csv_rows, write
 SYNTH_OBJECT_CLASS = "character"
 MASK_KEYS = ["energy_in_mask", "pointing_hit", "iou", "area_share"]
 PERTURB_KEYS = ["conf_original", "conf_keep_top", "conf_remove_top"]
-
-
-@dataclass
-class ExplainOptions:
-    """Settings of one ``explain`` call (saved to ``cam_metrics.json``)."""
-
-    method: str = "gradcam"  # one of visionlab.explain.METHODS
-    target_class: str | None = None  # explain this class for every image; None: the predicted one
-    layer: str | None = None  # target layer; None: the registry's default for the backbone
-    masks: str | None = None  # folder of object masks named like the images (non-zero = object)
-    batch_size: int = 32
-    gallery_size: int = 8  # images per class gallery
 
 
 def _crop_like(pre: Preprocess) -> T.Compose:

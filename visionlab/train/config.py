@@ -12,10 +12,10 @@ from dataclasses import asdict, dataclass, field, fields
 
 from visionlab.data.augment import AugmentConfig
 from visionlab.errors import ParamError
+from visionlab.utils.amp import AMP_MODES
 
 MODES = ("frozen", "finetune", "full")
 SCHEDULERS = ("step", "cosine", "none")
-AMP_MODES = ("auto", "bf16", "fp16", "off")
 SEG_LOSSES = ("ce", "ce+dice")
 CLASS_WEIGHTS = ("none", "balanced")
 

@@ -1,0 +1,28 @@
+"""The settings of ``visionlab explain``: :class:`ExplainOptions`.
+
+Importing this module loads no heavy library (no torch, numpy or Pillow): the command line builds
+its options from these fields (their metadata holds the help and spelling, see
+:mod:`visionlab.cli.args`) before anything heavy is needed. :mod:`visionlab.explain.stage`
+re-exports the class.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from visionlab.explain.methods import METHOD_NAMES
+
+
+@dataclass
+class ExplainOptions:
+    """Settings of one ``explain`` call (saved to ``cam_metrics.json``)."""
+
+    method: str = field(default="gradcam", metadata={"choices": METHOD_NAMES, "help": "CAM method (pytorch-grad-cam)"})
+    target_class: str | None = field(default=None, metadata={  # None: the predicted one
+        "help": "explain this class for every image (default: the predicted class)"})
+    layer: str | None = field(default=None, metadata={  # None: the registry's default for the backbone
+        "help": "target layer name (default: the backbone's last convolutional block)"})
+    masks: str | None = field(default=None, metadata={  # folder of object masks named like the images (non-zero = object)
+        "help": "folder of object masks <stem>.png, non-zero = object (game-world masks are found by themselves)"})
+    batch_size: int = field(default=32, metadata={"help": "images per batch"})
+    gallery_size: int = field(default=8, metadata={"help": "images per class gallery"})
