@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_app(sub)
     lab.add_report(sub)
     lab.add_models(sub)
+    lab.add_variants(sub)
     lab.add_lab(sub)
     lab.add_demo(sub)
     add_option_flags(parser)

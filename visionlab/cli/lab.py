@@ -91,7 +91,27 @@ def add_lab(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-report", action="store_true", help="skip report.html / report.md")
     p.add_argument("--print-config", action="store_true", help="print the resolved config as YAML and exit")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--variant", type=int, default=None, metavar="N",
+                   help="the manual's variant N (see `visionlab variants`): its classes, and its data unless --data is given "
+                        "(the game world where it renders the variant, else a web image search)")
+    p.add_argument("--data", default=None, metavar="FOLDER", help="your own images, DATA/<class>/* (or DATA/train|val|test/<class>/*)")
     p.set_defaults(func=cmd_lab)
+
+
+def add_variants(sub: argparse._SubParsersAction) -> None:
+    """Add ``variants``: the manual's 25 variants."""
+    p = sub.add_parser("variants", help="the lab manual's 25 variants: classes, VOC concept classes, game world", formatter_class=Formatter,
+                       description="Each variant's number, name and two classes; the Pascal VOC classes its objects exist as (what "
+                                   "Grad-CAM is compared with on photos); whether the offline game world renders it. "
+                                   "Run one with: visionlab lab --variant N [--data FOLDER].")
+    p.set_defaults(func=cmd_variants)
+
+
+def cmd_variants(args: argparse.Namespace) -> None:
+    """Print the variant catalogue."""
+    from visionlab.data.variants import format_variants
+
+    print(format_variants())
 
 
 def cmd_lab(args: argparse.Namespace) -> None:
@@ -102,7 +122,7 @@ def cmd_lab(args: argparse.Namespace) -> None:
 
     from visionlab.lab import LabConfig, run_lab
 
-    cfg = LabConfig.from_yaml(args.config)
+    cfg = LabConfig.from_yaml(args.config, variant=args.variant, data=args.data)
     cfg = replace(cfg, quiet=cfg.quiet or args.quiet, report=cfg.report and not args.no_report,
                   stages=tuple(args.stages) if args.stages else cfg.stages)
     if args.print_config:

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from visionlab.data.variants import get_variant
 from visionlab.errors import ConfigError
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
@@ -100,7 +101,8 @@ class DistillSection:
 class LabConfig:
     """One lab: what to run and with which settings (saved in ``lab.json``)."""
 
-    variant: str = "dragons-vs-robots"
+    variant: str = "dragons-vs-robots"  # a name of the user's own, or the catalogue's (``variant: N`` fills it)
+    variant_number: int | None = None  # the manual's variant (visionlab variants), when the lab is one of them
     classes: tuple[str, ...] | None = None  # checked against the data's classes when given
     seed: int = 0
     stages: tuple[str, ...] = STAGES
@@ -116,30 +118,53 @@ class LabConfig:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> LabConfig:
-        """A config from a mapping (a parsed YAML file); unknown keys raise :class:`ConfigError` naming them."""
-        return _build(cls, d, "")
+        """A config from a mapping (a parsed YAML file); unknown keys raise :class:`ConfigError` naming them.
+
+        ``variant: N`` (a number) takes the manual's variant N from the catalogue (:mod:`visionlab.data.variants`):
+        its name, its classes, and a data source when none is given: the game world where it renders
+        the variant, else a web fetch with the variant's queries.
+        """
+        return _build(cls, with_variant(d), "")
 
     @classmethod
-    def from_yaml(cls, path: str | Path) -> LabConfig:
+    def from_yaml(cls, path: str | Path, *, variant: int | None = None, data: str | Path | None = None) -> LabConfig:
         """Read a config file, or an embedded config by name (``game_world``, ``tiny``).
+
+        Args:
+            path: A YAML file or an embedded config's name.
+            variant: The manual's variant to run instead of the file's (``visionlab lab --variant N``):
+                its classes, and its data source unless ``data`` is given.
+            data: A folder of the user's own images (``DATA/<class>/*``) instead of the file's data source.
+
+        Returns:
+            The checked configuration.
 
         Raises:
             ConfigError: Missing file, bad YAML, unknown keys or values (named, with the valid ones).
         """
         path = resolve_config_path(path)
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             raise ConfigError(f"{path} is not valid YAML: {exc}") from exc
-        if not isinstance(data, dict):
+        if not isinstance(raw, dict):
             raise ConfigError(f"{path} must hold a mapping of settings (variant:, data:, classify:, ...)")
-        cfg = cls.from_dict(data)
+        if variant is not None:  # the file's variant, classes and catalogue data source give way
+            raw = {k: v for k, v in raw.items() if k not in ("variant", "classes")} | {"variant": int(variant)}
+            if raw.get("data", {}).get("source") != "folder":
+                raw["data"] = {k: v for k, v in raw.get("data", {}).items() if k not in ("source", "queries", "path")}
+        if data is not None:
+            raw["data"] = {**raw.get("data", {}), "source": "folder", "path": str(data)}
+        cfg = cls.from_dict(raw)
         cfg.validate()
         return cfg
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-friendly form, saved in ``lab.json``."""
-        return asdict(self)
+        """A JSON-friendly form, saved in ``lab.json`` (``variant_number`` only when the lab is a catalogue variant)."""
+        d = asdict(self)
+        if d["variant_number"] is None:
+            del d["variant_number"]
+        return d
 
     def validate(self) -> None:
         """Check that the stages can run together and that their inputs are configured.
@@ -152,6 +177,10 @@ class LabConfig:
             raise ConfigError(f"unknown stage(s) {unknown}; choose from: {', '.join(STAGES)}")
         if self.data.source not in (GAME_WORLD, "folder", "fetch"):
             raise ConfigError(f"data.source must be game_world, folder or fetch, not {self.data.source!r}")
+        if self.variant_number is not None and self.data.source == GAME_WORLD and not get_variant(self.variant_number).game_world:
+            v = get_variant(self.variant_number)
+            raise ConfigError(f"data.source: the game world does not render variant {v.number} ({v.title}) yet; pass your own images "
+                              "(visionlab lab --data FOLDER, or data: {source: folder, path: FOLDER}) or fetch them (data.source: fetch)")
         if self.data.source == "folder" and not self.data.path:
             raise ConfigError("data.source: folder needs data.path: DATA (class folders)")
         if self.data.source == "fetch" and len(self.data.queries) < 2:
@@ -168,6 +197,28 @@ class LabConfig:
             raise ConfigError("experiment and distill need a trained segmenter; drop segment.use_pretrained or those stages")
         if "pipeline" in self.stages and not game_seg and not self.pipeline.images:
             raise ConfigError("pipeline on a non-game-world segmenter needs pipeline.images: FOLDER")
+
+
+def with_variant(d: dict[str, Any]) -> dict[str, Any]:
+    """``d`` with the catalogue's settings of ``variant: N`` filled in where ``d`` gives none.
+
+    A variant given by name (``dragons-vs-robots``, or a name of the user's own) is left as it is.
+
+    Raises:
+        ParamError: ``variant`` is a number the manual does not have.
+    """
+    number = d.get("variant")
+    if isinstance(number, bool) or not (isinstance(number, int) or (isinstance(number, str) and number.isdigit())):
+        return d
+    v = get_variant(int(number))
+    out = {**d, "variant": v.name, "variant_number": v.number}
+    out.setdefault("classes", list(v.classes))
+    data = dict(d.get("data") or {})
+    data.setdefault("source", GAME_WORLD if v.game_world else "fetch")
+    if data["source"] == "fetch":
+        data.setdefault("queries", v.query_map)
+    out["data"] = data
+    return out
 
 
 def _build(cls, d: dict[str, Any], where: str):

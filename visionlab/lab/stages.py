@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from visionlab.errors import ConfigError
+from visionlab.errors import ConfigError, DatasetError
 from visionlab.lab.config import GAME_WORLD, LabConfig
 from visionlab.lab.state import LabState
 from visionlab.runs import RunFolder
@@ -29,9 +29,13 @@ def _data(state: LabState, step: int, total: int) -> None:
         write_dataset(out / "data", cfg.data.n, seed=cfg.seed, spec=SceneSpec(width=cfg.data.size, height=cfg.data.size))
         data = out / "data" / "classify"
     elif cfg.data.source == "fetch":
-        from visionlab.data.fetch import FetchOptions, fetch_images, format_summary
+        from visionlab.data.fetch import FetchOptions, SearchError, fetch_images, format_summary
 
-        result = fetch_images(out / "data", list(cfg.data.queries.items()), FetchOptions(n=cfg.data.per_class, quiet=cfg.quiet))
+        try:
+            result = fetch_images(out / "data", list(cfg.data.queries.items()), FetchOptions(n=cfg.data.per_class, quiet=cfg.quiet))
+        except SearchError as exc:
+            raise DatasetError(f"{exc}; or pass your own images: visionlab lab --data FOLDER "
+                               "(one sub-folder of images per class), or data: {source: folder, path: FOLDER}") from exc
         print(format_summary(result), flush=True)
         data = out / "data"
     else:

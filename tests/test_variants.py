@@ -1,0 +1,101 @@
+"""The manual's 25 variants as data, `visionlab variants`, and `visionlab lab --variant N [--data FOLDER]`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from visionlab.cli import main
+from visionlab.data.fetch import check_class_name
+from visionlab.data.masks import VOC_CLASSES
+from visionlab.data.variants import VARIANTS, get_variant
+from visionlab.errors import ConfigError, DatasetError, ParamError
+from visionlab.lab import LabConfig, run_lab
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def test_the_catalogue_has_the_manuals_25_variants():
+    assert [v.number for v in VARIANTS] == list(range(1, 26))
+    assert len({v.name for v in VARIANTS}) == 25
+    for v in VARIANTS:
+        assert len(v.classes) == 2 and v.classes[0] != v.classes[1] and len(v.queries) == 2 and all(q.strip() for q in v.queries)
+        for name in v.classes:
+            check_class_name(name)  # a plain folder name of the lab's layout
+        assert set(v.voc_concept) <= set(VOC_CLASSES), v
+        assert v.game_world == bool(v.game_concept)
+    assert get_variant(18).voc_concept == ("person", "cat", "dog", "horse", "sheep", "cow", "bird")
+    assert get_variant(23).voc_concept == ("car", "aeroplane")
+    assert get_variant(24).voc_concept == get_variant(25).voc_concept == ("person",)
+    assert get_variant(1).game_world and get_variant(1).classes == ("dragon", "robot")
+    assert get_variant("warriors-vs-mages").number == 25
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the lab manual (shared/seeds) is not beside this checkout")
+def test_the_ukrainian_titles_are_the_manuals():
+    manual = next(SEEDS.glob("000_*.txt")).read_text(encoding="utf-8")
+    listed = dict(re.findall(r"^(\d+)\. (.+ vs .+)$", manual, re.M))
+    assert {int(k) for k in listed} >= set(range(1, 26))
+    for v in VARIANTS:
+        assert listed[str(v.number)].strip() == v.title_uk
+
+
+def test_an_unknown_variant_names_the_parameter():
+    with pytest.raises(ParamError, match="^variant: no variant 26") as err:
+        get_variant(26)
+    assert err.value.param == "variant"
+
+
+def test_visionlab_variants_lists_all_25(capsys):
+    assert main(["variants"]) == 0
+    out = capsys.readouterr().out
+    for v in VARIANTS:
+        assert re.search(rf"^{v.number}\s+{re.escape(v.name)}\s+{v.classes[0]} vs {v.classes[1]}", out, re.M), v.name
+    assert "person, cat, dog" in out and "yes (character)" in out
+
+
+def test_variant_1_is_todays_main_job():
+    main_job = LabConfig.from_yaml("game_world").to_dict()
+    as_variant = LabConfig.from_yaml("game_world", variant=1).to_dict()
+    assert as_variant.pop("variant_number") == 1
+    assert as_variant == main_job
+    assert "variant_number" not in main_job  # a lab of the user's own naming stays as it was
+
+
+def test_variant_with_a_folder_of_photos(tmp_path):
+    cfg = LabConfig.from_yaml("game_world", variant=18, data=tmp_path)
+    assert (cfg.variant, cfg.variant_number, cfg.classes) == ("human-vs-animal-characters", 18, ("human_character", "animal_character"))
+    assert (cfg.data.source, cfg.data.path) == ("folder", str(tmp_path))
+    yaml_cfg = LabConfig.from_dict({"variant": 25, "data": {"source": "folder", "path": str(tmp_path)}})
+    assert yaml_cfg.classes == ("warrior", "mage") and yaml_cfg.data.source == "folder"
+
+
+def test_a_variant_the_game_world_does_not_render_fetches_by_default():
+    cfg = LabConfig.from_yaml("game_world", variant=24)
+    assert cfg.data.source == "fetch"
+    assert cfg.data.queries == {"zombie": "video game zombie character", "alien": "video game alien character"}
+    with pytest.raises(ConfigError, match="does not render variant 24.*--data FOLDER"):
+        LabConfig.from_dict({"variant": 24, "data": {"source": "game_world"}}).validate()
+
+
+def test_offline_fetch_says_to_pass_a_folder(tmp_path, monkeypatch):
+    from visionlab.data import fetch
+
+    def offline(*args, **kwargs):
+        raise fetch.SearchError("image search is unreachable (offline?)")
+
+    monkeypatch.setattr(fetch, "search_images", offline)
+    cfg = LabConfig.from_dict({"variant": 24, "stages": ["classify"], "report": False, "quiet": True})
+    with pytest.raises(DatasetError, match=r"offline.*visionlab lab --data FOLDER"):
+        run_lab(cfg, tmp_path / "lab")
+    assert not (tmp_path / "lab" / "classify").exists()  # nothing trained
+
+
+def test_the_cli_takes_variant_and_data(tmp_path, capsys):
+    assert main(["lab", "--variant", "23", "--data", str(tmp_path), "--print-config"]) == 0
+    out = capsys.readouterr().out
+    assert "variant: racing-vs-flight-sims" in out and "variant_number: 23" in out and f"path: {tmp_path}" in out
+    assert main(["lab", "--variant", "0", "--print-config"]) == 2
+    assert "error: --variant: no variant 0" in capsys.readouterr().err
