@@ -99,3 +99,11 @@ def test_the_cli_takes_variant_and_data(tmp_path, capsys):
     assert "variant: racing-vs-flight-sims" in out and "variant_number: 23" in out and f"path: {tmp_path}" in out
     assert main(["lab", "--variant", "0", "--print-config"]) == 2
     assert "error: --variant: no variant 0" in capsys.readouterr().err
+
+
+def test_the_report_names_the_manuals_variant():
+    from visionlab.report.sections.header import variant_text
+
+    assert variant_text({"variant": "dragons-vs-robots", "config": {}}) == "dragons-vs-robots"  # today's main job: as before
+    text = variant_text({"variant": "zombies-vs-aliens", "config": {"variant_number": 24}})
+    assert text == "24 of the manual: zombies vs aliens (Зомбі vs Інопланетяни); zombies-vs-aliens"

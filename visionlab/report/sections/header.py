@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from visionlab.data.variants import get_variant
 from visionlab.report.document import Block, Details, Lab, Pre, Table, num
 
 
@@ -10,7 +11,7 @@ def header_blocks(lab: Lab) -> list[Block]:
     m = lab.manifest
     machine = m.get("machine") or {}
     total = "n/a (the lab did not finish)" if m.get("seconds") is None else f"{num(m['seconds'], 1)} s"
-    rows = [["variant", str(m.get("variant", "n/a"))], ["classes", ", ".join(m.get("classes") or []) or "n/a"],
+    rows = [["variant", variant_text(m)], ["classes", ", ".join(m.get("classes") or []) or "n/a"],
             ["started", str(m.get("started", "n/a"))], ["total time", total], ["machine", machine_line(machine)]]
     stages = [[name, num(entry.get("seconds"), 1)] for name, entry in (m.get("stages") or {}).items()]
     blocks: list[Block] = [Table(["", ""], rows)]
@@ -18,6 +19,16 @@ def header_blocks(lab: Lab) -> list[Block]:
         blocks.append(Table(["stage", "seconds"], stages, "Stages that ran, in order, with their wall-clock time."))
     blocks.append(Details("Lab configuration (as resolved by the lab runner)", [Pre(config_text(m.get("config") or {}))]))
     return blocks
+
+
+def variant_text(manifest: dict) -> str:
+    """The lab's variant: the manual's number, name and title when it is one of the catalogue's, else its name."""
+    name = str(manifest.get("variant", "n/a"))
+    number = (manifest.get("config") or {}).get("variant_number")
+    if number is None:
+        return name
+    v = get_variant(number)
+    return f"{v.number} of the manual: {v.title} ({v.title_uk}); {name}"
 
 
 def machine_line(machine: dict) -> str:
