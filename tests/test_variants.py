@@ -107,3 +107,29 @@ def test_the_report_names_the_manuals_variant():
     assert variant_text({"variant": "dragons-vs-robots", "config": {}}) == "dragons-vs-robots"  # today's main job: as before
     text = variant_text({"variant": "zombies-vs-aliens", "config": {"variant_number": 24}})
     assert text == "24 of the manual: zombies vs aliens (Зомбі vs Інопланетяни); zombies-vs-aliens"
+
+
+def test_missing_weight_files_are_listed_before_any_work(tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from visionlab.errors import WeightsUnavailableError
+    from visionlab.lab.run import check_weights
+
+    hub = tmp_path / "torch" / "hub" / "checkpoints"
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    check_weights(LabConfig.from_yaml("game_world"))  # the main job's weights ship in a package: nothing to fetch
+    cfg = LabConfig.from_dict({"variant": 24, "data": {"source": "folder", "path": str(tmp_path)},
+                               "stages": ["classify", "explain", "segment", "compare"], "classify": {"backbone": "resnet18"},
+                               "segment": {"use_pretrained": "deeplabv3_resnet50"}, "report": False, "quiet": True})
+    with pytest.raises(WeightsUnavailableError) as err:
+        run_lab(cfg, tmp_path / "lab")
+    msg = str(err.value)
+    for name in ("resnet18-f37072fd.pth", "deeplabv3_resnet50_coco-cd0a2569.pth"):
+        assert f"{name} (" in msg
+    assert str(hub) in msg and "visionlab lab --download" in msg and "classify.backbone resnet18" in msg
+    assert not (tmp_path / "lab").exists()  # refused before the lab folder was made
+    check_weights(replace(cfg, download=True))  # allowed to download: the stages fetch what they need
+    hub.mkdir(parents=True)
+    for name in ("resnet18-f37072fd.pth", "deeplabv3_resnet50_coco-cd0a2569.pth"):
+        (hub / name).write_bytes(b"")
+    check_weights(cfg)  # both files at hand

@@ -95,6 +95,8 @@ def add_lab(sub: argparse._SubParsersAction) -> None:
                    help="the manual's variant N (see `visionlab variants`): its classes, and its data unless --data is given "
                         "(the game world where it renders the variant, else a web image search)")
     p.add_argument("--data", default=None, metavar="FOLDER", help="your own images, DATA/<class>/* (or DATA/train|val|test/<class>/*)")
+    p.add_argument("--download", action="store_true",
+                   help="let torchvision weights download (hash-checked); without it, missing weight files are listed before any work")
     p.set_defaults(func=cmd_lab)
 
 
@@ -123,7 +125,7 @@ def cmd_lab(args: argparse.Namespace) -> None:
     from visionlab.lab import LabConfig, run_lab
 
     cfg = LabConfig.from_yaml(args.config, variant=args.variant, data=args.data)
-    cfg = replace(cfg, quiet=cfg.quiet or args.quiet, report=cfg.report and not args.no_report,
+    cfg = replace(cfg, quiet=cfg.quiet or args.quiet, report=cfg.report and not args.no_report, download=cfg.download or args.download,
                   stages=tuple(args.stages) if args.stages else cfg.stages)
     if args.print_config:
         print(yaml.safe_dump(cfg.to_dict(), sort_keys=False, allow_unicode=True))

@@ -115,6 +115,7 @@ class LabConfig:
     distill: DistillSection = field(default_factory=DistillSection)
     report: bool = True
     quiet: bool = False
+    download: bool = False  # let torchvision weights download (hash-checked); without it, missing files are listed before any work
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> LabConfig:

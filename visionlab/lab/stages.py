@@ -60,7 +60,7 @@ def _classify(state: LabState, step: int, total: int) -> None:
     c, run = state.cfg.classify, state.out / "classify"
     train_classifier(ClassifyConfig(data=str(state.data), out=str(run), backbone=c.backbone, weights=c.weights, mode=c.mode, epochs=c.epochs,
                                     lr=c.lr, scheduler=c.scheduler, batch_size=c.batch_size, img_size=c.img_size, seed=state.cfg.seed,
-                                    quiet=state.cfg.quiet))
+                                    quiet=state.cfg.quiet, download=state.cfg.download))
     m = evaluate_run(run, split="val")
     split = read_json(RunFolder(run).split_path)
     state.cls_run = run
@@ -85,7 +85,7 @@ def _explain(state: LabState, step: int, total: int) -> None:
 
 def _segment(state: LabState, step: int, total: int) -> None:
     from visionlab.evaluate.segment import format_metrics, resolve_mask_split
-    from visionlab.segment import format_summary, segment_images
+    from visionlab.segment import SegmentOptions, format_summary, segment_images
 
     t = time.perf_counter()
     s, cfg = state.cfg.segment, state.cfg
@@ -106,7 +106,7 @@ def _segment(state: LabState, step: int, total: int) -> None:
         examples_from = [items.image_path(i) for i in range(min(s.examples, len(items)))]
         line = f"segmenter {s.model}/{s.encoder} in {run}\n" + format_metrics(test)
     examples = state.out / "segment_examples"
-    summary = segment_images(state.seg_run, examples_from, examples)
+    summary = segment_images(state.seg_run, examples_from, examples, SegmentOptions(download=cfg.download))
     state.record("segment", {"run": state.seg_run if isinstance(state.seg_run, Path) else str(state.seg_run), "examples": examples}, t)
     state.say(step, total, line + "\n" + format_summary(summary, examples, max_rows=3))
 
@@ -126,7 +126,8 @@ def segment_config(cfg: LabConfig, data: Path, run: Path) -> SegmentConfig:
     """The training settings of the lab's segmenter (and of its from-scratch twin in the experiment)."""
     s = cfg.segment
     return SegmentConfig(data=str(data), out=str(run), model=s.model, encoder=s.encoder, pretrained=s.pretrained, epochs=s.epochs,
-                         lr=s.lr, img_size=(s.img_size[0], s.img_size[1]), loss=s.loss, class_weights=s.class_weights, seed=cfg.seed, quiet=cfg.quiet)
+                         lr=s.lr, img_size=(s.img_size[0], s.img_size[1]), loss=s.loss, class_weights=s.class_weights, seed=cfg.seed, quiet=cfg.quiet,
+                         download=cfg.download)
 
 
 def _experiment(state: LabState, step: int, total: int) -> None:
@@ -202,7 +203,7 @@ def _distill(state: LabState, step: int, total: int) -> None:
                                                  batch_size=d.batch_size, lr=d.lr,
                                                  img_size=(d.img_size[0], d.img_size[1]) if d.img_size else None,
                                                  data=str(state.seg_data) if state.seg_data else None,
-                                                 seed=state.cfg.seed, quiet=state.cfg.quiet))
+                                                 seed=state.cfg.seed, quiet=state.cfg.quiet, download=state.cfg.download))
     exported = export_run(run, "onnx")  # the file a game engine loads; checked against PyTorch on real images
     state.record("distill", {"run": run, "onnx": Path(exported["path"])}, t)
     state.say(step, total, f"distilled {d.student} from the segmenter\n" + result["table"] + "\n" + format_report(exported))

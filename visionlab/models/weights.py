@@ -62,6 +62,13 @@ class WeightsEntry:
             return Path(self.package_locator())
         return hub_checkpoint_dir() / self.file_name
 
+    def is_available(self) -> bool:
+        """Whether the file is on disk now (in its package, or in the torch hub cache), without downloading."""
+        try:
+            return self.local_path().is_file()
+        except ImportError:  # the package that ships it is not installed
+            return False
+
     def load_state_dict(self, download: bool = False, alternative: str | None = None) -> dict[str, torch.Tensor]:
         """Load the tensors, from disk or (only when ``download``) from ``url``.
 
