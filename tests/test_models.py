@@ -79,6 +79,26 @@ def test_missing_torchvision_weights_name_the_file_and_place(tmp_path, monkeypat
     assert "resnet18-f37072fd.pth" in msg and str(tmp_path / "hub" / "checkpoints") in msg and "--download" in msg
 
 
+def test_allowed_downloads_check_the_files_hash(tmp_path, monkeypatch) -> None:
+    import torch
+
+    from visionlab.models.registry import get_weights
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    seen = {}
+
+    def fake_download(url, **kwargs):
+        seen.update(kwargs, url=url)
+        raise OSError("no network here")
+
+    monkeypatch.setattr(torch.hub, "load_state_dict_from_url", fake_download)
+    entry = get_weights("resnet18")
+    with pytest.raises(WeightsUnavailableError, match="could not download resnet18-f37072fd.pth"):
+        entry.load_state_dict(download=True)
+    assert seen["check_hash"] is True and seen["file_name"] == "resnet18-f37072fd.pth" and seen["url"] == entry.url
+    assert not entry.is_available()
+
+
 def test_cached_torchvision_weights_load_from_the_hub_folder(tmp_path, monkeypatch) -> None:
     """The real loading path: a file in the torch hub cache is found and loaded (no network)."""
     monkeypatch.setenv("TORCH_HOME", str(tmp_path))

@@ -106,7 +106,8 @@ class WeightsEntry:
             raise WeightsUnavailableError(f"pretrained file {self.file_name} is not in {path.parent}; allow downloading it "
                                           f"(download=True; on the command line --download), or {hint}")
         try:
-            torch.hub.load_state_dict_from_url(self.url, model_dir=str(path.parent), progress=True, file_name=self.file_name)
+            # check_hash: torchvision's file names end in the first hex digits of their SHA-256, checked after the download
+            torch.hub.load_state_dict_from_url(self.url, model_dir=str(path.parent), progress=True, file_name=self.file_name, check_hash=True)
         except Exception as exc:  # urllib raises many types; all mean "not downloadable"
             raise WeightsUnavailableError(f"could not download {self.file_name} ({exc}); {hint}") from exc
         return path
