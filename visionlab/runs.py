@@ -200,17 +200,10 @@ class RunFolder:
                 f"{self.path} is not empty; choose a new or empty out folder (nothing was touched)"
             )
 
-    def create(self) -> RunFolder:
-        """Create the folder (with ``plots/``) for a new run after :meth:`check_new`."""
-        self.check_new()
-        self.path.mkdir(parents=True, exist_ok=True)
-        self.plots.mkdir(exist_ok=True)
-        return self
-
     def start(self, resume: bool, *, keep: tuple[str, ...] = ()) -> dict | None:
         """The run-start check every trainer shares: refuse a taken folder, or find the run to resume.
 
-        Nothing is created or changed; call :meth:`create` once the settings have been checked.
+        Nothing is created or changed; :func:`visionlab.train.start.start_run` creates a new run once its settings are checked.
 
         Args:
             resume: Continue the run in this folder instead of starting one.
@@ -309,34 +302,3 @@ class LabFolder:
                 f"{self.manifest_path} is not a visionlab lab manifest (format {manifest.get('format')!r}, expected {LAB_FORMAT})"
             )
         return manifest
-
-
-# Function forms kept for the modules that take a plain path.
-def check_new_run(out: str | Path) -> None:
-    """See :meth:`RunFolder.check_new`."""
-    RunFolder(out).check_new()
-
-
-def prepare_new_run(out: str | Path) -> Path:
-    """See :meth:`RunFolder.create`; returns the path."""
-    return RunFolder(out).create().path
-
-
-def require_run(run: str | Path) -> Path:
-    """See :meth:`RunFolder.require`; returns the path."""
-    return RunFolder(run).require().path
-
-
-def save_config(run: str | Path, config: dict, extra: dict | None = None) -> None:
-    """See :meth:`RunFolder.save_config`."""
-    RunFolder(run).save_config(config, extra)
-
-
-def load_config(run: str | Path) -> dict:
-    """See :meth:`RunFolder.load_config`."""
-    return RunFolder(run).load_config()
-
-
-def checkpoint(run: str | Path) -> Path:
-    """See :meth:`RunFolder.checkpoint`."""
-    return RunFolder(run).checkpoint()

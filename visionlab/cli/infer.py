@@ -26,14 +26,15 @@ def add_eval(sub: argparse._SubParsersAction) -> None:
 
 def cmd_eval(args: argparse.Namespace) -> None:
     """Evaluate a classification or segmentation run and print its metrics."""
-    from visionlab import runs
+    from visionlab.runs import RunFolder
 
-    if runs.load_config(runs.require_run(args.run)).get("task") == "segment":
+    run = RunFolder(args.run).require()
+    if run.task == "segment":
         from visionlab.evaluate.segment import evaluate_segmentation_run, format_metrics
 
         m = evaluate_segmentation_run(args.run, data=args.data, split=args.split, batch_size=min(args.batch_size, 8), device=args.device)
         print(format_metrics(m))
-        print(f"metrics: {Path(args.run) / 'metrics.json'}  plots: {Path(args.run) / 'plots'}")
+        print(f"metrics: {run.metrics_path}  plots: {run.plots}")
         return
     from visionlab.cli.train import print_run_summary
     from visionlab.evaluate.classify import evaluate_run
