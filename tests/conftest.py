@@ -61,3 +61,60 @@ def make_blob_dataset(root: Path, n_per_class: int = 24, seed: int = 0, size: in
 @pytest.fixture
 def blobs_dir(tmp_path: Path) -> Path:
     return make_blob_dataset(tmp_path / "blobs", classes=("red", "blue"))
+
+
+def sample_photos() -> dict[str, np.ndarray]:
+    """Real photos that ship with scikit-image and scikit-learn (RGB uint8), by name."""
+    from skimage import data
+    from sklearn.datasets import load_sample_images
+
+    photos = {name: getattr(data, name)() for name in ("chelsea", "coffee", "astronaut", "rocket")}
+    photos["camera"] = np.stack([data.camera()] * 3, axis=-1)
+    photos.update(zip(("china", "flower"), load_sample_images().images))
+    return photos
+
+
+def make_photo_dataset(root: Path, n_per_class: int = 8, seed: int = 0, size: int = 160) -> Path:
+    """Two classes of real photos: ``cat`` (crops of chelsea) and ``scene`` (crops of the others), ``root/<class>/*.png``."""
+    rng = np.random.default_rng(seed)
+    photos = sample_photos()
+    groups = {"cat": [photos["chelsea"]], "scene": [v for k, v in photos.items() if k != "chelsea"]}
+    for label, sources in groups.items():
+        (root / label).mkdir(parents=True, exist_ok=True)
+        for i in range(n_per_class):
+            img = sources[i % len(sources)]
+            h, w = img.shape[:2]
+            side = int(min(h, w) * rng.uniform(0.6, 1.0))
+            y, x = rng.integers(0, h - side + 1), rng.integers(0, w - side + 1)
+            crop = Image.fromarray(img[y:y + side, x:x + side]).resize((size, size), Image.BILINEAR)
+            if rng.random() < 0.5:
+                crop = crop.transpose(Image.FLIP_LEFT_RIGHT)
+            crop.save(root / label / f"{label}_{i:03d}.png")
+    return root
+
+
+def save_random_torchvision_weights(torch_home: Path, *names: str) -> Path:
+    """Randomly initialised torchvision models saved under their published file names in ``torch_home/hub/checkpoints``.
+
+    The real loading code then runs offline (it checks names and shapes, not values). ``names``:
+    ``resnet18``, ``deeplabv3_resnet50``, ``lraspp_mobilenet_v3_large``, ``mobilenet_v3_large``.
+    """
+    import torch
+    import torchvision.models as tvm
+    import torchvision.models.segmentation as tvs
+
+    builders = {
+        "resnet18": (lambda: tvm.resnet18(weights=None), tvm.ResNet18_Weights.IMAGENET1K_V1),
+        "mobilenet_v3_large": (lambda: tvm.mobilenet_v3_large(weights=None), tvm.MobileNet_V3_Large_Weights.IMAGENET1K_V1),
+        "deeplabv3_resnet50": (lambda: tvs.deeplabv3_resnet50(weights=None, weights_backbone=None, num_classes=21, aux_loss=True),
+                               tvs.DeepLabV3_ResNet50_Weights.COCO_WITH_VOC_LABELS_V1),
+        "lraspp_mobilenet_v3_large": (lambda: tvs.lraspp_mobilenet_v3_large(weights=None, weights_backbone=None, num_classes=21),
+                                      tvs.LRASPP_MobileNet_V3_Large_Weights.COCO_WITH_VOC_LABELS_V1),
+    }
+    hub = torch_home / "hub" / "checkpoints"
+    hub.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(0)
+    for name in names:
+        build, weights = builders[name]
+        torch.save(build().state_dict(), hub / weights.url.rsplit("/", 1)[-1])
+    return hub

@@ -11,8 +11,11 @@ from visionlab.lab import STAGES, LabConfig
 
 
 def test_embedded_configs_load_and_round_trip(tmp_path):
+    from visionlab.lab.plan import plan_lab
+
     main = LabConfig.from_yaml("game_world")
-    assert main.stages == STAGES and main.classify.backbone == "efficientnet_lite0" and main.segment.img_size == (160, 160)
+    assert main.stages is None and plan_lab(main).stages == STAGES and not plan_lab(main).skipped  # the main job: all eight run
+    assert main.classify.backbone == "efficientnet_lite0" and main.segment.img_size == (160, 160)
     path = tmp_path / "mine.yaml"
     path.write_text(yaml.safe_dump(main.to_dict()))
     assert LabConfig.from_yaml(path) == main  # what --print-config shows reads back as the same lab
@@ -33,7 +36,6 @@ def test_partial_config_keeps_the_defaults(tmp_path):
     ("stages: [walkmap]\n", "need the segment stage"),
     ("data: {source: folder}\n", "data.path"),
     ("data: {source: fetch, queries: {cat: cats}}\n", "queries"),
-    ("segment: {use_pretrained: deeplabv3_resnet50}\n", "walkmap works on game-world"),
     ("classify: 3\n", "expected a mapping"),
     ("[1, 2]\n", "mapping of settings"),
 ])

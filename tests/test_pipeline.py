@@ -128,7 +128,7 @@ def test_no_region_is_an_empty_result_not_an_error(world_runs, tmp_path):
                            PipelineOptions(classes=("character",), min_area=10**6))
     assert summary["regions"] == 0 and summary["images_without_regions"] == 1 and summary["skipped_small"] >= 0
     assert read_json(tmp_path / "o" / "regions" / "scene_00001.json")["regions"] == []
-    assert (tmp_path / "o" / "regions.csv").read_text().splitlines() == ["image,box,seg_class,area,label,confidence"]
+    assert (tmp_path / "o" / "regions.csv").read_text().splitlines() == ["image,box,seg_class,area,label,confidence,ood,ood_score"]
 
 
 def test_annotation_outlines_each_region_in_its_label_colour():

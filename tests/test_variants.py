@@ -66,10 +66,11 @@ def test_variant_1_is_todays_main_job():
 
 def test_variant_with_a_folder_of_photos(tmp_path):
     cfg = LabConfig.from_yaml("game_world", variant=18, data=tmp_path)
-    assert (cfg.variant, cfg.variant_number, cfg.classes) == ("human-vs-animal-characters", 18, ("human_character", "animal_character"))
+    assert (cfg.variant, cfg.variant_number, cfg.classes) == ("human-vs-animal-characters", 18, None)  # the folder names the classes
     assert (cfg.data.source, cfg.data.path) == ("folder", str(tmp_path))
     yaml_cfg = LabConfig.from_dict({"variant": 25, "data": {"source": "folder", "path": str(tmp_path)}})
-    assert yaml_cfg.classes == ("warrior", "mage") and yaml_cfg.data.source == "folder"
+    assert yaml_cfg.classes is None and yaml_cfg.data.source == "folder"
+    assert LabConfig.from_dict({"variant": 25}).classes == ("warrior", "mage")  # fetched images take the catalogue's class names
 
 
 def test_a_variant_the_game_world_does_not_render_fetches_by_default():
@@ -81,6 +82,8 @@ def test_a_variant_the_game_world_does_not_render_fetches_by_default():
 
 
 def test_offline_fetch_says_to_pass_a_folder(tmp_path, monkeypatch):
+    from dataclasses import replace
+
     from visionlab.data import fetch
 
     def offline(*args, **kwargs):
@@ -88,8 +91,11 @@ def test_offline_fetch_says_to_pass_a_folder(tmp_path, monkeypatch):
 
     monkeypatch.setattr(fetch, "search_images", offline)
     cfg = LabConfig.from_dict({"variant": 24, "stages": ["classify"], "report": False, "quiet": True})
+    with pytest.raises(ConfigError, match=r"fetch searches the web.*--download.*--data FOLDER"):
+        run_lab(cfg, tmp_path / "lab")  # the web is used only when allowed
+    assert not (tmp_path / "lab").exists()
     with pytest.raises(DatasetError, match=r"offline.*visionlab lab --data FOLDER"):
-        run_lab(cfg, tmp_path / "lab")
+        run_lab(replace(cfg, download=True), tmp_path / "lab")
     assert not (tmp_path / "lab" / "classify").exists()  # nothing trained
 
 
@@ -113,11 +119,11 @@ def test_missing_weight_files_are_listed_before_any_work(tmp_path, monkeypatch):
     from dataclasses import replace
 
     from visionlab.errors import WeightsUnavailableError
-    from visionlab.lab.run import check_weights
+    from visionlab.lab.plan import plan_lab
 
     hub = tmp_path / "torch" / "hub" / "checkpoints"
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
-    check_weights(LabConfig.from_yaml("game_world"))  # the main job's weights ship in a package: nothing to fetch
+    plan_lab(LabConfig.from_yaml("game_world"))  # the main job's weights ship in a package: nothing to fetch
     cfg = LabConfig.from_dict({"variant": 24, "data": {"source": "folder", "path": str(tmp_path)},
                                "stages": ["classify", "explain", "segment", "compare"], "classify": {"backbone": "resnet18"},
                                "segment": {"use_pretrained": "deeplabv3_resnet50"}, "report": False, "quiet": True})
@@ -128,8 +134,8 @@ def test_missing_weight_files_are_listed_before_any_work(tmp_path, monkeypatch):
         assert f"{name} (" in msg
     assert str(hub) in msg and "visionlab lab --download" in msg and "classify.backbone resnet18" in msg
     assert not (tmp_path / "lab").exists()  # refused before the lab folder was made
-    check_weights(replace(cfg, download=True))  # allowed to download: the stages fetch what they need
+    plan_lab(replace(cfg, download=True))  # allowed to download: the stages fetch what they need
     hub.mkdir(parents=True)
     for name in ("resnet18-f37072fd.pth", "deeplabv3_resnet50_coco-cd0a2569.pth"):
         (hub / name).write_bytes(b"")
-    check_weights(cfg)  # both files at hand
+    assert plan_lab(cfg).stages == ("classify", "explain", "segment", "compare")  # both files at hand

@@ -1,14 +1,17 @@
 """``visionlab app``: a local web app over a classification run and/or a segmenter.
 
 Upload an image (or pick an example) and see, side by side: the classifier's class
-probabilities, its Grad-CAM overlay (the CAM of the eval crop mapped back onto the whole image,
-as in ``visionlab compare``), the segmentation overlay with a legend of the classes found, and the
-``visionlab pipeline`` regions (one per object) with their labels.
+probabilities with, beside them, whether the image is unlike the training images (the run's
+out-of-distribution flag, :mod:`visionlab.models.ood`), its Grad-CAM overlay (the CAM of the eval
+crop mapped back onto the whole image, as in ``visionlab compare``), the segmentation overlay with a
+legend of the classes found, and the ``visionlab pipeline`` regions (one per object) with their
+labels and flags.
 
 Layout of the code: everything the app computes lives in plain functions (:func:`load_models`,
 :func:`read_upload`, :func:`analyse` and the helpers it calls) that take and return arrays and
 dicts, so they are tested without a browser; :func:`build_app` only wires them to Gradio
-components. Models load once, when the app is built.
+components; the HTML and text pieces live in :mod:`visionlab.app_html`. Models load once, when the
+app is built.
 
 Decisions:
 
@@ -36,7 +39,6 @@ Decisions:
 
 from __future__ import annotations
 
-import html
 import os
 import threading
 import warnings
@@ -49,6 +51,9 @@ import torch
 from PIL import Image, UnidentifiedImageError
 
 from visionlab import runs
+from visionlab.app_html import REGION_HEADERS as REGION_HEADERS  # re-exported: the app's pieces keep their app.* names
+from visionlab.app_html import legend_html, markdown_escape, ood_html, ood_sentence, regions_html
+from visionlab.app_html import region_table as region_table
 from visionlab.data.folders import ImageList, load_split
 from visionlab.data.images import load_rgb
 from visionlab.data.mask_splits import load_mask_splits_file
@@ -73,7 +78,6 @@ QUEUE_MAX_SIZE = 16
 SANS = ("ui-sans-serif", "system-ui", "DejaVu Sans", "Liberation Sans", "sans-serif")
 MONO = ("ui-monospace", "DejaVu Sans Mono", "Liberation Mono", "monospace")
 T = TypeVar("T")
-REGION_HEADERS = ["#", "label", "confidence", "segment class", "area (px)", "box x0,y0,x1,y1"]
 
 
 def _quiet_gradio_internals() -> None:
@@ -174,12 +178,21 @@ def read_upload(path: str | Path, max_pixels: int = MAX_UPLOAD_PIXELS) -> np.nda
         raise UnreadableImageError(str(exc).replace(str(path), path.name)) from exc
 
 
-def classify(models: AppModels, image: np.ndarray) -> dict[str, float]:
-    """Class probabilities of the whole image (the run's eval preprocessing), largest first."""
+def classify(models: AppModels, image: np.ndarray) -> tuple[dict[str, float], dict[str, Any] | None]:
+    """Class probabilities of the whole image (the run's eval preprocessing), largest first, and its out-of-distribution check.
+
+    Returns:
+        The probabilities, and ``score``, ``flag`` (True: unlike the training images), ``threshold``
+        and ``pass_rate``; None when the run has no out-of-distribution reference.
+    """
     clf = _need(models.classifier, "--classifier RUN")
-    probs = clf.probabilities([Image.fromarray(image)])[0]
-    order = np.argsort(-probs, kind="stable")
-    return {clf.classes[i]: float(probs[i]) for i in order}
+    probs, scores = clf.predict([Image.fromarray(image)])
+    order = np.argsort(-probs[0], kind="stable")
+    ood = None
+    if clf.ood is not None and scores is not None:
+        score = float(scores[0])
+        ood = {"score": score, "flag": score > clf.ood.threshold, "threshold": clf.ood.threshold, "pass_rate": clf.ood.pass_rate}
+    return {clf.classes[i]: float(probs[0][i]) for i in order}, ood
 
 
 def grad_cam(models: AppModels, image: np.ndarray, class_name: str, method: str = "gradcam") -> np.ndarray:
@@ -226,6 +239,7 @@ class Analysis:
 
     image: np.ndarray
     probabilities: dict[str, float] | None = None
+    ood: dict[str, Any] | None = None  # the whole image's out-of-distribution check (see classify); None: no reference
     cam_overlay: np.ndarray | None = None
     explained: str | None = None  # the class the CAM explains (the predicted one)
     seg_overlay: np.ndarray | None = None
@@ -246,7 +260,7 @@ def analyse(models: AppModels, path: str | Path) -> Analysis:
     out = Analysis(image)
     with models.lock:
         if models.classifier is not None:
-            out.probabilities = classify(models, image)
+            out.probabilities, out.ood = classify(models, image)
             out.explained = next(iter(out.probabilities))
             out.cam_overlay = cam_overlay(image, grad_cam(models, image, out.explained))
         if models.segmenter is not None:
@@ -264,7 +278,7 @@ def analysis_notes(models: AppModels, result: Analysis) -> list[str]:
     notes = []
     if result.probabilities is not None and result.explained is not None:
         notes.append(f"Predicted **{result.explained}** ({result.probabilities[result.explained]:.1%}); "
-                     "the Grad-CAM shows where the classifier looked for it.")
+                     "the Grad-CAM shows where the classifier looked for it. " + ood_sentence(result.ood, result.explained))
     if result.regions is not None and models.region_classes is not None:
         names = "+".join(models.region_classes.values())
         notes.append(f"{len(result.regions)} {names} region(s) of at least {models.options.min_area} px"
@@ -283,36 +297,6 @@ def missing_notes(models: AppModels) -> list[str]:
     if models.pipeline_note:
         notes.append(models.pipeline_note)
     return notes
-
-
-def legend_html(entries: list[dict[str, Any]] | None) -> str:
-    """A colour swatch, the class name and its share of the pixels per class present."""
-    if not entries:
-        return ""
-    items = "".join(
-        f'<li style="list-style:none;margin:2px 0"><span style="display:inline-block;width:14px;height:14px;margin-right:6px;'
-        f'vertical-align:middle;border:1px solid #888;background:rgb{e["color"]}"></span>'
-        f'<span class="vl-legend-name">{html.escape(e["name"])}</span> {100 * e["share"]:.1f}%</li>'
-        for e in entries)
-    return f'<div class="vl-legend"><strong>Legend</strong> (share of the pixels)<ul style="padding:0;margin:4px 0">{items}</ul></div>'
-
-
-def region_table(rows: list[dict[str, Any]] | None) -> list[list[Any]]:
-    """Rows for the regions table (see :data:`REGION_HEADERS`)."""
-    return [[i + 1, r["label"], f"{r['confidence']:.3f}", r["seg_class"], r["area"], ",".join(map(str, r["box"]))]
-            for i, r in enumerate(rows or [])]
-
-
-def regions_html(rows: list[dict[str, Any]] | None) -> str:
-    """The regions as an HTML table (plain HTML: Gradio's Dataframe warns through pandas on every update)."""
-    if rows is None:
-        return ""
-    if not rows:
-        return "<p>No region above the minimum area.</p>"
-    cell = 'style="padding:2px 8px;text-align:left;border-bottom:1px solid #8884"'
-    head = "".join(f"<th {cell}>{html.escape(h)}</th>" for h in REGION_HEADERS)
-    body = "".join("<tr>" + "".join(f"<td {cell}>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in region_table(rows))
-    return f'<table class="vl-regions" style="border-collapse:collapse"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 # --- examples ------------------------------------------------------------------------------------
@@ -382,7 +366,8 @@ def make_theme() -> gr.themes.Base:
 
 def _ui_outputs(result: Analysis) -> tuple:
     """Values for the output components, in :func:`build_app`'s order."""
-    return (result.image, result.probabilities, result.cam_overlay, result.seg_overlay, legend_html(result.legend),
+    flag = ood_html(result.ood, result.explained) if result.probabilities is not None else ""
+    return (result.image, result.probabilities, flag, result.cam_overlay, result.seg_overlay, legend_html(result.legend),
             result.annotated, regions_html(result.regions), "\n\n".join(result.notes))
 
 
@@ -391,12 +376,7 @@ def refusal(message: str) -> tuple:
 
     Clearing matters: results of the previous image must not stay on screen next to the message.
     """
-    return None, None, None, None, "", None, "", f"**Cannot analyse this file.** {markdown_escape(message)}"
-
-
-def markdown_escape(text: str) -> str:
-    """Backslash-escape Markdown's special characters (file names often hold ``_`` and ``*``)."""
-    return "".join("\\" + c if c in "\\`*_{}[]<>()#+-.!|" else c for c in text)
+    return None, None, "", None, None, "", None, "", f"**Cannot analyse this file.** {markdown_escape(message)}"
 
 
 def build_app(classifier: str | Path | None = None, segmenter: str | Path | None = None, examples: list[str | Path] | None = None, *,
@@ -452,7 +432,9 @@ def build_app(classifier: str | Path | None = None, segmenter: str | Path | None
                 shown = gr.Image(label="Input", type="numpy", format="png", interactive=False, elem_id="input-image")
             with gr.Column(scale=2):
                 with gr.Row():
-                    probs = gr.Label(label="Class probabilities", num_top_classes=5, visible=has_cls, elem_id="probabilities")
+                    with gr.Column():
+                        probs = gr.Label(label="Class probabilities", num_top_classes=5, visible=has_cls, elem_id="probabilities")
+                        ood = gr.HTML(label="Like the training images?", visible=has_cls, elem_id="ood")
                     cam = gr.Image(label="Grad-CAM (predicted class)", type="numpy", format="png", interactive=False, visible=has_cls, elem_id="cam")
                 with gr.Row():
                     seg = gr.Image(label="Segmentation", type="numpy", format="png", interactive=False, visible=has_seg, elem_id="segmentation")
@@ -460,7 +442,7 @@ def build_app(classifier: str | Path | None = None, segmenter: str | Path | None
                 with gr.Row():
                     annotated = gr.Image(label="Regions", type="pil", format="png", interactive=False, visible=has_regions, elem_id="regions-image")
                     table = gr.HTML(label="Regions", visible=has_regions, elem_id="regions")
-        outputs = [shown, probs, cam, seg, legend, annotated, table, status]
+        outputs = [shown, probs, ood, cam, seg, legend, annotated, table, status]
         button.click(run, inputs=upload, outputs=outputs, api_name="analyse")
         if example_paths:
             gr.Examples([[str(p)] for p in example_paths], inputs=upload, outputs=outputs, fn=run, run_on_click=True,

@@ -175,6 +175,11 @@ def compare_figure(image: np.ndarray, cam: np.ndarray, ids: np.ndarray, region: 
 
 # --- the command ---------------------------------------------------------------------------------
 
+def concept_label(concept: Sequence[str]) -> str:
+    """The concept's classes in a few characters: ``dog+cat``, or ``20 object classes`` for more than three."""
+    return "+".join(concept) if len(concept) <= 3 else f"{len(concept)} object classes"
+
+
 def concept_ids(classes: SegClasses, concept: tuple[str, ...] | None) -> tuple[tuple[str, ...], list[int]]:
     """Names and ids of the concept's segmentation classes.
 
@@ -243,7 +248,7 @@ def compare_images(classifier_run: str | Path, paths: Sequence[str | Path], segm
     model.to(device)
     tf = eval_transform(pre)
     rows: list[dict] = []
-    with Explainer(model, opts.method) as ex:
+    with Explainer(model, opts.method, opts.layer) as ex:
         for chunk, images in image_batches(files, opts.batch_size):
             arrays = [np.asarray(im) for im in images]
             x = torch.stack([tf(im) for im in images]).to(device)
@@ -259,7 +264,7 @@ def compare_images(classifier_run: str | Path, paths: Sequence[str | Path], segm
                 rows.append(row)
                 title = f"{f.name}: {row['pred']} {row['confidence']:.2f}" + (
                     "" if row["explained"] == row["pred"] else f" (CAM: {row['explained']})")
-                numbers = (f"mass in {'+'.join(concept)} {nums['cam_mass_in_region']:.2f} (area {nums['region_area_share']:.2f})  "
+                numbers = (f"mass in {concept_label(concept)} {nums['cam_mass_in_region']:.2f} (area {nums['region_area_share']:.2f})  "
                            f"IoU {_fmt(nums['iou'])}  hit {int(nums['pointing_hit'])}")
                 save_png(compare_figure(image, cam, ids, region, on, seg.classes, title, numbers), out / "figures" / f"{names[f]}.png")
     summary = {
@@ -287,7 +292,7 @@ def format_summary(summary: dict, out: Path) -> str:
     """Terminal lines: CAM mass in the concept's region against its area share, IoU (threshold stated), pointing game."""
     th = summary["threshold"]
     how = "Otsu threshold" if th["method"] == "otsu" else f"top {th['top_percent']:g}% of pixels"
-    concept = "+".join(summary["concept_classes"])
+    concept = concept_label(summary["concept_classes"])
 
     def line(name: str, m: dict) -> str:
         chance = "" if m["mass_over_chance"] is None else f", {m['mass_over_chance']:.1f}x chance"

@@ -23,6 +23,8 @@ class CompareOptions:
     concept_classes: tuple[str, ...] | None = field(default=None, metadata={  # None: ("character",)
         "help": "segmentation classes of the classifier's concept (default: character; VOC: e.g. person dog)"})
     method: str = field(default="gradcam", metadata={"choices": METHOD_NAMES, "help": "CAM method"})
+    layer: str | None = field(default=None, metadata={  # None: the registry's default for the backbone
+        "help": "CAM target layer (default: the backbone's last convolutional block)"})
     threshold: str = field(default="otsu", metadata={  # "otsu" (skimage) or "topk" (the top_percent highest CAM pixels)
         "choices": THRESHOLDS, "help": "how the CAM is thresholded for the IoU"})
     top_percent: float = field(default=20.0, metadata={"help": "with --threshold topk: share of the CAM's pixels kept"})

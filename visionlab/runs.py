@@ -8,6 +8,8 @@ A *run* is what one training command writes (``visionlab train classify|segment`
     RUN/train_state.pt       optimizer/scheduler state for ``--resume``
     RUN/history.csv          one row per epoch
     RUN/metrics.json         the latest evaluation
+    RUN/ood.json             classifiers: the out-of-distribution flag's method, k, threshold and validation pass share
+    RUN/ood.safetensors      classifiers: its reference features (training images, fp16)
     RUN/eval/<split>/        per-split metrics and per-image rows
     RUN/plots/               curves, confusion matrices, ROC, worst examples
     RUN/explain/<method>/    class activation maps
@@ -40,6 +42,8 @@ METRICS = "metrics.json"
 BEST = "best.safetensors"
 LAST = "last.safetensors"
 TRAIN_STATE = "train_state.pt"
+OOD = "ood.json"
+OOD_FEATURES = "ood.safetensors"
 PLOTS = "plots"
 EVAL = "eval"
 EXPLAIN = "explain"
@@ -126,6 +130,16 @@ class RunFolder:
     def train_state_path(self) -> Path:
         """``RUN/train_state.pt``: optimizer and scheduler state for resuming."""
         return self.path / TRAIN_STATE
+
+    @property
+    def ood_path(self) -> Path:
+        """``RUN/ood.json``: the out-of-distribution flag's method, k, threshold and validation pass share."""
+        return self.path / OOD
+
+    @property
+    def ood_features_path(self) -> Path:
+        """``RUN/ood.safetensors``: the flag's reference features (pooled features of training images, fp16)."""
+        return self.path / OOD_FEATURES
 
     @property
     def plots(self) -> Path:

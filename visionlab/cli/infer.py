@@ -10,7 +10,7 @@ from visionlab.explain.options import ExplainOptions
 from visionlab.segment_options import SegmentOptions
 
 SEGMENT_OPTIONS = ("download", "k", "batch_size", "figures", "amp", "device")  # after --model and --out
-EXPLAIN_OPTIONS = ("method", "target_class", "layer", "masks")  # then --out, then batch_size
+EXPLAIN_OPTIONS = ("method", "target_class", "layer", "masks", "curve_images", "curve_steps")  # then --out, then batch_size
 
 
 def add_eval(sub: argparse._SubParsersAction) -> None:

@@ -85,9 +85,11 @@ def add_lab(sub: argparse._SubParsersAction) -> None:
                        formatter_class=Formatter,
                        description="Stages: data, classify (train, evaluate, predict), explain (Grad-CAM), segment, experiment "
                                    "(pretrained vs scratch), compare (Grad-CAM vs segmentation), pipeline, walkmap, distill; then the report.")
-    p.add_argument("config", nargs="?", default="game_world", help="a YAML file, or an embedded config: game_world (the main job), tiny")
+    p.add_argument("config", nargs="?", default="game_world",
+                   help="a YAML file, or an embedded config: game_world (the main job), manual (the lab manual's recipe), tiny")
     p.add_argument("--out", default=None, help="lab folder (default: runs/<variant>, or runs/<variant>-2... when taken)")
-    p.add_argument("--stages", nargs="+", default=None, help="run only these stages (overrides the config's stages:)")
+    p.add_argument("--stages", nargs="+", default=None,
+                   help="run exactly these stages, each required to run (overrides the config's stages:; default: every stage that can run)")
     p.add_argument("--no-report", action="store_true", help="skip report.html / report.md")
     p.add_argument("--print-config", action="store_true", help="print the resolved config as YAML and exit")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -96,7 +98,8 @@ def add_lab(sub: argparse._SubParsersAction) -> None:
                         "(the game world where it renders the variant, else a web image search)")
     p.add_argument("--data", default=None, metavar="FOLDER", help="your own images, DATA/<class>/* (or DATA/train|val|test/<class>/*)")
     p.add_argument("--download", action="store_true",
-                   help="let torchvision weights download (hash-checked); without it, missing weight files are listed before any work")
+                   help="let torchvision weights download (hash-checked) and data.source: fetch search the web; without it, missing "
+                        "weight files are listed before any work")
     p.set_defaults(func=cmd_lab)
 
 

@@ -17,7 +17,7 @@ from visionlab.train.config import ClassifyConfig, SegmentConfig
 CLASSIFY_OPTIONS = (
     "data", "out", "backbone", "weights", "download", "mode", "epochs", "batch_size", "lr", "scheduler", "step_size", "gamma",
     "patience", "img_size", "seed", "val_fraction", "dropout", "backbone_lr_factor", "head_epochs", "unfreeze_top", "feature_views",
-    "augment.hflip", "augment.color_jitter", "augment.rotation", "augment.crop_scale_min", "workers", "amp", "device",
+    "augment.hflip", "augment.color_jitter", "augment.rotation", "augment.crop_scale_min", "ood_pass_rate", "workers", "amp", "device",
 )  # then --resume, then quiet
 
 SEGMENT_OPTIONS = (  # shared by `train segment` and `experiment`

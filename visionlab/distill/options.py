@@ -38,6 +38,8 @@ class DistillOptions:
                                                        "help": "augmentation: colour jitter strength (brightness, contrast, saturation)"})
     val_fraction: float = field(default=0.1, metadata={"help": "share of the images held out to pick the best epoch"})
     seed: int = field(default=0, metadata={"help": "seed for the split, initialisation and augmentation"})
+    timing_rounds: int = field(default=6, metadata={  # a teacher such as DeepLabV3 at 520 px takes seconds per forward on a CPU
+        "help": "rounds of forwards timing each model at batch 1 (half as many at batch 8); fewer is faster, less steady"})
     bn_momentum: float | None = field(default=0.1, metadata={"help": "BatchNorm momentum of the student (None: the architecture's own)"})
     download: bool = field(default=False, metadata={"help": "allow downloading weights that are not cached"})
     device: str = field(default="auto", metadata={"help": "auto, cpu, cuda or cuda:N"})

@@ -101,4 +101,4 @@ def distill(images: Sequence[str | Path], out: str | Path, opts: DistillOptions,
     if len(labelled) < 2:
         raise ConfigError(f"distillation needs at least 2 readable images; got {len(labelled)}")
     run = train_student(opts, start, teacher, arch, encoder, labelled, test)
-    return compare_with_teacher(teacher, run, test, out / "distill", quiet=opts.quiet)
+    return compare_with_teacher(teacher, run, test, out / "distill", rounds=opts.timing_rounds, quiet=opts.quiet)

@@ -54,6 +54,8 @@ def resolve_layer(model: Classifier, name: str | None = None) -> tuple[str, nn.M
     name = name or model.cam_layer
     modules = dict(model.named_modules())
     if name not in modules:
+        name = manual_spelling(model, name) or name
+    if name not in modules:
         candidates = conv_layer_names(model)
         shown = ", ".join(candidates[-12:])
         raise UnknownNameError(
@@ -67,6 +69,35 @@ def _grad_source(module: nn.Module, inputs, output: torch.Tensor) -> torch.Tenso
     # With every parameter frozen nothing before this layer needs a gradient; starting the
     # graph here makes backward stop at the layer whose gradients CAMs use.
     return output.detach().requires_grad_(True)
+
+
+def manual_spelling(model: Classifier, name: str) -> str | None:
+    """The dotted module name for a layer written as in the lab manual's code (``layer4[-1].conv2``), or None.
+
+    Indexes in brackets (negative ones count from the end) become dotted parts; a name that starts
+    below the classifier's ``backbone`` is looked up there.
+    """
+    import re
+
+    for root_name, root in (("", model), ("backbone", getattr(model, "backbone", None))):
+        if root is None:
+            continue
+        module, parts = root, []
+        for token in re.findall(r"[A-Za-z_]\w*|\[-?\d+\]", name):
+            if token.startswith("["):
+                children = list(module.named_children())
+                index = int(token[1:-1])
+                if not -len(children) <= index < len(children):
+                    break
+                part, module = children[index]
+            else:
+                part, module = token, getattr(module, token, None)
+                if not isinstance(module, nn.Module):
+                    break
+            parts.append(part)
+        else:
+            return ".".join(([root_name] if root_name else []) + parts)
+    return None
 
 
 class Explainer:

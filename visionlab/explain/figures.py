@@ -8,6 +8,7 @@ import numpy as np
 from matplotlib import colormaps
 from PIL import Image, ImageDraw
 
+from visionlab.explain.measures import curve_auc
 from visionlab.utils.files import atomic_write
 
 _JET = colormaps["jet"]
@@ -59,3 +60,46 @@ def gallery(tiles: list[Image.Image], cols: int = 4) -> Image.Image:
 def save_png(img: Image.Image, path: Path) -> Path:
     """Write ``img`` as a PNG at ``path`` atomically (parent folders are created); returns ``path``."""
     return atomic_write(path, lambda p: img.save(p, format="PNG"))
+
+
+def plot_deletion_insertion(curves: dict, path: Path, method: str) -> Path:
+    """Mean deletion and insertion curves side by side: per class a colour, CAM order solid, random order dashed.
+
+    Args:
+        curves: The ``deletion_insertion`` entry of ``cam_metrics.json`` (fractions, overall and
+            per-class mean curves with ``n_images``).
+        path: The PNG to write.
+        method: The CAM method's name, for the legend.
+
+    Returns:
+        ``path``.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    groups = dict(curves["per_class"])
+    if len(groups) != 1:  # unlabelled images, or several classes: the mean over all of them too
+        groups = {"all images": curves["overall"], **groups}
+    x = np.asarray(curves["fractions"])
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+    for ax, curve, xlabel in ((axes[0], "deletion", "share of pixels deleted (highest first)"),
+                              (axes[1], "insertion", "share of pixels inserted into the mean colour (highest first)")):
+        for k, (name, m) in enumerate(groups.items(), start=-1 if "all images" in groups else 0):
+            colour = "black" if name == "all images" else colormaps["tab10"](k % 10)
+            for suffix, style, label in (("", "o-", method), ("_random", "s--", "random")):
+                y = np.asarray(m[f"{curve}{suffix}"])
+                ax.plot(x, y, style, color=colour, markersize=3.5, linewidth=1.6 if suffix == "" else 1.1,
+                        label=f"{name} ({m['n_images']}), {label}: AUC {curve_auc(y, x):.3f}")
+        ax.set_xlabel(xlabel)
+        ax.set_title(f"{curve}: {'lower AUC = faster drop' if curve == 'deletion' else 'higher AUC = faster rise'}")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(-0.02, 1.02)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
+    axes[0].set_ylabel("probability of the explained class")
+    fig.suptitle(f"Deletion and insertion curves on {curves['n_images']} images: {method} order (solid) vs random order (dashed)")
+    atomic_write(path, lambda p: fig.savefig(p, dpi=110, bbox_inches="tight", format="png"))
+    plt.close(fig)
+    return path

@@ -26,3 +26,6 @@ class ExplainOptions:
         "help": "folder of object masks <stem>.png, non-zero = object (game-world masks are found by themselves)"})
     batch_size: int = field(default=32, metadata={"help": "images per batch"})
     gallery_size: int = field(default=8, metadata={"help": "images per class gallery"})
+    curve_images: int = field(default=64, metadata={  # 0: no curves; the images are spread evenly over the sorted list
+        "help": "images measured with deletion/insertion curves, each 4*(curve_steps-1)+2 forward passes (0: none)"})
+    curve_steps: int = field(default=10, metadata={"help": "fractions of pixels per deletion/insertion curve, after 0"})

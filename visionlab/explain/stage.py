@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -17,8 +18,20 @@ from visionlab.data.images import expand_paths, image_batches, load_rgb
 from visionlab.data.transforms import eval_transform
 from visionlab.errors import UnknownNameError
 from visionlab.explain.cam import Explainer
-from visionlab.explain.figures import gallery, save_png, three_panels
-from visionlab.explain.measures import CAM_THRESHOLD, TOP_FRACTION, mask_measures, perturbation_confidences, summarize
+from visionlab.explain.figures import gallery, plot_deletion_insertion, save_png, three_panels
+from visionlab.explain.measures import (
+    CAM_THRESHOLD,
+    CURVE_SEED,
+    TOP_FRACTION,
+    curve_auc,
+    curve_fractions,
+    deletion_insertion_curves,
+    mask_measures,
+    perturbation_confidences,
+    pixel_ranks,
+    random_maps,
+    summarize,
+)
 from visionlab.explain.options import ExplainOptions
 from visionlab.models.checkpoint import load_classifier
 from visionlab.models.weights import Preprocess
@@ -28,6 +41,9 @@ from visionlab.utils.files import atomic_write, read_json, write_csv_rows, write
 SYNTH_OBJECT_CLASS = "character"
 MASK_KEYS = ["energy_in_mask", "pointing_hit", "iou", "area_share"]
 PERTURB_KEYS = ["conf_original", "conf_keep_top", "conf_remove_top"]
+CURVE_KEYS = ["deletion_auc", "insertion_auc", "deletion_auc_random", "insertion_auc_random"]
+CURVE_NAMES = {"cam": "", "random": "_random"}  # order name -> suffix of its keys
+CURVE_PLOT = "deletion_insertion.png"
 
 
 def _crop_like(pre: Preprocess) -> T.Compose:
@@ -90,7 +106,10 @@ def explain_images(run: str | Path, paths: Sequence[str | Path], out: str | Path
     Writes to ``out`` (default ``RUN/explain/<method>``): ``images/<stem>.png`` (original,
     heatmap, overlay), ``heatmaps/<stem>.npy`` (float16, input resolution), per-class
     ``gallery_<class>.png``, ``per_image.csv`` and ``cam_metrics.json``; adds the summary to
-    the run's metrics file under ``cam`` when that file exists.
+    the run's metrics file under ``cam`` when that file exists. Up to ``opts.curve_images``
+    images, spread over the list, also get deletion and insertion curves in CAM order and in a
+    random order (AUCs per image, mean curves under ``deletion_insertion``, and
+    ``deletion_insertion.png``); these need no masks, so they answer on photos too.
 
     Args:
         run: A run folder of ``visionlab train classify`` (its best checkpoint, else the last).
@@ -117,20 +136,60 @@ def explain_images(run: str | Path, paths: Sequence[str | Path], out: str | Path
     out = Path(out) if out is not None else folder.explain_dir(opts.method)
     masks_dir = Path(opts.masks) if opts.masks else None
     amp = resolve_amp("auto", torch.device("cpu"))
+    files = expand_paths(paths)
+    curved = set(_spread(files, opts.curve_images))
+    rng, fractions = np.random.default_rng(CURVE_SEED), curve_fractions(opts.curve_steps)
     rows: list[dict] = []
+    curves: list[tuple[str | None, dict[str, np.ndarray]]] = []  # (true class, curve name -> values) per measured image
+    curve_seconds = 0.0
     with Explainer(model, opts.method, opts.layer) as ex:
         native = ex.feature_map_size(torch.zeros(1, 3, pre.crop_size, pre.crop_size))
-        for chunk, images in image_batches(expand_paths(paths), opts.batch_size):
+        for chunk, images in image_batches(files, opts.batch_size):
             x, shown, masks = _prepare_batch(chunk, images, pre, masks_dir)
             cams, probs = ex(x, None if target is None else [target] * len(chunk))  # None: predicted class
             targets = probs.argmax(1) if target is None else np.full(len(chunk), target)
             conf = perturbation_confidences(model, x, cams, targets, amp)
             conf["original"] = probs[np.arange(len(chunk)), targets]
+            t = time.perf_counter()
+            measured = _curves(model, x, cams, targets, [f in curved for f in chunk], native, fractions, rng, amp, opts.batch_size)
+            curve_seconds += time.perf_counter() - t
             for i, f in enumerate(chunk):
                 row = _row(f, classes, probs[i], targets[i], cams[i], masks[i], {k: float(v[i]) for k, v in conf.items()})
+                row.update(_auc_columns(measured.get(i), fractions))
+                if i in measured:
+                    curves.append((row["true"], measured[i]))
                 rows.append(row)
                 _save_one(out, f, shown[i], cams[i], row)
-    return _write_summary(folder, out, rows, classes, opts, native, pre)
+    return _write_summary(folder, out, rows, classes, opts, native, pre, (fractions, curves, curve_seconds), ex.layer_name)
+
+
+def _spread(items: list, k: int) -> list:
+    """Up to ``k`` items spread evenly over the list (first and last included), so every class folder has its share."""
+    if k <= 0:
+        return []
+    if len(items) <= k:
+        return list(items)
+    return [items[i] for i in np.linspace(0, len(items) - 1, k).round().astype(int)]
+
+
+def _curves(model: torch.nn.Module, x: torch.Tensor, cams: np.ndarray, targets: np.ndarray, chosen: list[bool], native: tuple[int, int],
+            fractions: np.ndarray, rng: np.random.Generator, amp: torch.dtype | None, batch_size: int) -> dict[int, dict[str, np.ndarray]]:
+    """Deletion and insertion curves, in CAM order and in a random order, of the chosen images of a batch (by index)."""
+    idx = [i for i, c in enumerate(chosen) if c]
+    if not idx:
+        return {}
+    size = (x.shape[-2], x.shape[-1])
+    orders = {"cam": pixel_ranks(cams[idx], rng), "random": pixel_ranks(random_maps(len(idx), native, size, rng), rng)}
+    got = deletion_insertion_curves(model, x[idx], orders, targets[idx], fractions, amp, batch_size)
+    return {i: {f"{curve}{CURVE_NAMES[o]}": got[o][curve][n] for o in orders for curve in ("deletion", "insertion")}
+            for n, i in enumerate(idx)}
+
+
+def _auc_columns(curves: dict[str, np.ndarray] | None, fractions: np.ndarray) -> dict[str, float | None]:
+    if curves is None:
+        return {k: None for k in CURVE_KEYS}
+    return {f"{curve}_auc{suffix}": float(curve_auc(curves[f"{curve}{suffix}"], fractions))
+            for suffix in CURVE_NAMES.values() for curve in ("deletion", "insertion")}
 
 
 def _row(f: Path, classes: list[str], probs: np.ndarray, target: int, cam: np.ndarray, mask: np.ndarray | None, conf: dict) -> dict:
@@ -161,15 +220,18 @@ def _pick_mixed(items: list, k: int) -> list:
 
 
 def _write_summary(run: runs.RunFolder, out: Path, rows: list[dict], classes: list[str], opts: ExplainOptions,
-                   native: tuple[int, int], pre: Preprocess) -> dict:
+                   native: tuple[int, int], pre: Preprocess, curves: tuple[np.ndarray, list, float], layer_name: str) -> dict:
     for c, items in _tiles_by_class(rows, classes, out, opts.gallery_size).items():
         save_png(gallery(items), out / f"gallery_{c}.png")
-    summary = summarize(rows, MASK_KEYS + PERTURB_KEYS, classes)
+    summary = summarize(rows, MASK_KEYS + PERTURB_KEYS + CURVE_KEYS, classes)
     summary.update({
-        "method": opts.method, "layer": opts.layer, "target_class": opts.target_class,
+        "method": opts.method, "layer": opts.layer, "target_layer": layer_name, "target_class": opts.target_class,
         "cam_resolution": list(native), "input_resolution": [pre.crop_size, pre.crop_size],
         "cam_threshold_for_iou": CAM_THRESHOLD, "top_fraction_for_perturbation": TOP_FRACTION, "out": str(out),
     })
+    if curves[1]:
+        summary["deletion_insertion"] = _curve_summary(*curves, classes, opts, len(rows))
+        plot_deletion_insertion(summary["deletion_insertion"], out / CURVE_PLOT, opts.method)
     write_json(out / "cam_metrics.json", summary)
     write_csv_rows(out / "per_image.csv", rows)
     if run.metrics_path.is_file():
@@ -177,6 +239,25 @@ def _write_summary(run: runs.RunFolder, out: Path, rows: list[dict], classes: li
         metrics.setdefault("cam", {})[opts.method] = summary
         write_json(run.metrics_path, metrics)
     return summary
+
+
+def _curve_summary(fractions: np.ndarray, curves: list[tuple[str | None, dict[str, np.ndarray]]], seconds: float, classes: list[str],
+                   opts: ExplainOptions, n_explained: int) -> dict:
+    """The mean curves overall and per true class, with how they were measured (for ``cam_metrics.json``)."""
+
+    def mean_curves(members: list[dict[str, np.ndarray]]) -> dict:
+        return {"n_images": len(members), **{k: np.mean([m[k] for m in members], axis=0, dtype=np.float64).round(5).tolist() for k in members[0]}}
+
+    groups = {c: [m for t, m in curves if t == c] for c in classes}
+    return {
+        "fractions": fractions.round(5).tolist(), "n_images": len(curves), "n_images_explained": n_explained,
+        "curve_images": opts.curve_images, "capped": len(curves) < n_explained, "seconds": round(seconds, 2), "plot": CURVE_PLOT,
+        "baseline": "mean colour (0 in normalized space): deleted pixels, and pixels not yet inserted",
+        "random_order": f"uniform noise on the {opts.method} map's native grid, upsampled bilinearly to the input (seed {CURVE_SEED})",
+        "target": "softmax probability of the explained class",
+        "overall": mean_curves([m for _, m in curves]),
+        "per_class": {c: mean_curves(ms) for c, ms in groups.items() if ms},
+    }
 
 
 def _tiles_by_class(rows: list[dict], classes: list[str], out: Path, per_class: int) -> dict[str, list]:
@@ -202,8 +283,15 @@ def format_summary(summary: dict) -> str:
         parts.append(
             f"confidence {m['conf_original']:.3f} -> keep top 20% {m['conf_keep_top']:.3f}, remove top 20% {m['conf_remove_top']:.3f}"
         )
+        if m.get("deletion_auc") is not None:
+            parts.append(f"deletion AUC {m['deletion_auc']:.3f} (random {m['deletion_auc_random']:.3f})  "
+                         f"insertion AUC {m['insertion_auc']:.3f} (random {m['insertion_auc_random']:.3f})")
         return "  ".join(parts)
 
     res = summary["cam_resolution"]
     head = f"{summary['method']}: heatmap native resolution {res[0]}x{res[1]} for {summary['input_resolution'][0]} px inputs; files in {summary['out']}"
+    curves = summary.get("deletion_insertion")
+    if curves:
+        head += (f"\ndeletion/insertion curves on {curves['n_images']} of {curves['n_images_explained']} images"
+                 f" in {curves['seconds']:.1f} s (mean-colour baseline, random order as chance); plot {curves['plot']}")
     return "\n".join([head, line("overall", summary["overall"])] + [line(c, m) for c, m in summary["per_class"].items()])

@@ -43,6 +43,17 @@ class ClassifySection:
     scheduler: str = "cosine"
     batch_size: int = 32
     img_size: int | None = None
+    step_size: int = 5  # scheduler: step: epochs between drops
+    gamma: float = 0.1  # scheduler: step: the multiplier at each drop
+    dropout: float = 0.3  # before the head's linear layer
+    feature_views: int = 1  # frozen: cached views per training image; N > 1 adds N-1 augmented views (the augmentation is applied)
+
+
+@dataclass
+class ExplainSection:
+    """``explain:``: the CAM method and the layer it hooks."""
+    method: str = "gradcam"
+    layer: str | None = None  # None: the backbone's last convolutional block; the manual's spelling works (layer4[-1].conv2)
 
 
 @dataclass
@@ -60,6 +71,7 @@ class SegmentSection:
     class_weights: str = "balanced"
     data: str | None = None  # a mask dataset instead of game-world scenes
     use_pretrained: str | None = None  # a pretrained segmenter name (e.g. deeplabv3_resnet50) instead of training
+    photo_model: str = "deeplabv3_resnet50"  # the pretrained segmenter for the user's own images when data: gives no masks
     examples: int = 6  # test images segmented for the report's overlays
 
 
@@ -73,7 +85,7 @@ class ExperimentSection:
 @dataclass
 class CompareSection:
     """``compare:``: which segmentation classes Grad-CAM is compared with."""
-    concept_classes: tuple[str, ...] | None = None  # None: ("character",) on the game world
+    concept_classes: tuple[str, ...] | None = None  # None: character on the game world; on photos the variant's VOC classes, else every object class
 
 
 @dataclass
@@ -83,7 +95,8 @@ class PipelineSection:
     characters: int = 3
     classes: tuple[str, ...] | None = None
     split_touching: bool = True
-    images: str | None = None  # a folder of images instead of new game-world scenes
+    images: str | None = None  # a folder of images: instead of new game-world scenes, or beside the validation photos
+    min_area: int = 150  # regions with fewer pixels are skipped
 
 
 @dataclass
@@ -95,6 +108,7 @@ class DistillSection:
     lr: float = 3e-3
     soft: bool = False
     img_size: tuple[int, int] | None = None
+    timing_rounds: int = 6  # rounds of forwards timing teacher and student (a slow teacher: fewer)
 
 
 @dataclass
@@ -105,9 +119,10 @@ class LabConfig:
     variant_number: int | None = None  # the manual's variant (visionlab variants), when the lab is one of them
     classes: tuple[str, ...] | None = None  # checked against the data's classes when given
     seed: int = 0
-    stages: tuple[str, ...] = STAGES
+    stages: tuple[str, ...] | None = None  # None: every stage that can run on the data (the others skipped, with the reason); listed: each must run
     data: DataSection = field(default_factory=DataSection)
     classify: ClassifySection = field(default_factory=ClassifySection)
+    explain: ExplainSection = field(default_factory=ExplainSection)
     segment: SegmentSection = field(default_factory=SegmentSection)
     experiment: ExperimentSection = field(default_factory=ExperimentSection)
     compare: CompareSection = field(default_factory=CompareSection)
@@ -173,7 +188,7 @@ class LabConfig:
         Raises:
             ConfigError: Naming the setting and the fix.
         """
-        unknown = [s for s in self.stages if s not in STAGES]
+        unknown = [s for s in self.stages or () if s not in STAGES]
         if unknown:
             raise ConfigError(f"unknown stage(s) {unknown}; choose from: {', '.join(STAGES)}")
         if self.data.source not in (GAME_WORLD, "folder", "fetch"):
@@ -186,18 +201,18 @@ class LabConfig:
             raise ConfigError("data.source: folder needs data.path: DATA (class folders)")
         if self.data.source == "fetch" and len(self.data.queries) < 2:
             raise ConfigError("data.source: fetch needs data.queries with a search query per class (at least two)")
+        if self.stages is None:
+            return
         needs_seg = {"segment", "experiment", "compare", "pipeline", "walkmap", "distill"} & set(self.stages)
         if needs_seg and "segment" not in self.stages:
             raise ConfigError(f"stages {sorted(needs_seg)} need the segment stage; add it to stages:")
         if {"explain", "compare", "pipeline"} & set(self.stages) and "classify" not in self.stages:
             raise ConfigError("explain, compare and pipeline need the classify stage; add it to stages:")
-        game_seg = self.segment.data is None and self.segment.use_pretrained is None
-        if "walkmap" in self.stages and not game_seg:
-            raise ConfigError("walkmap works on game-world segmenters (side-view scenes); drop it from stages:")
-        if {"experiment", "distill"} & set(self.stages) and self.segment.use_pretrained:
-            raise ConfigError("experiment and distill need a trained segmenter; drop segment.use_pretrained or those stages")
-        if "pipeline" in self.stages and not game_seg and not self.pipeline.images:
-            raise ConfigError("pipeline on a non-game-world segmenter needs pipeline.images: FOLDER")
+
+    @property
+    def on_game_world(self) -> bool:
+        """Whether the classification images come from the game world (else: the user's own images)."""
+        return self.data.source == GAME_WORLD
 
 
 def with_variant(d: dict[str, Any]) -> dict[str, Any]:
@@ -213,9 +228,10 @@ def with_variant(d: dict[str, Any]) -> dict[str, Any]:
         return d
     v = get_variant(int(number))
     out = {**d, "variant": v.name, "variant_number": v.number}
-    out.setdefault("classes", list(v.classes))
     data = dict(d.get("data") or {})
     data.setdefault("source", GAME_WORLD if v.game_world else "fetch")
+    if data["source"] != "folder":  # the user's own folder names its classes itself
+        out.setdefault("classes", list(v.classes))
     if data["source"] == "fetch":
         data.setdefault("queries", v.query_map)
     out["data"] = data

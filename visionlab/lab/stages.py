@@ -14,6 +14,7 @@ from pathlib import Path
 
 from visionlab.errors import ConfigError, DatasetError
 from visionlab.lab.config import GAME_WORLD, LabConfig
+from visionlab.lab.plan import GAME_WORLD_TRAINED, PRETRAINED
 from visionlab.lab.state import LabState
 from visionlab.runs import RunFolder
 from visionlab.train.config import ClassifyConfig, SegmentConfig
@@ -59,12 +60,14 @@ def _classify(state: LabState, step: int, total: int) -> None:
     t = time.perf_counter()
     c, run = state.cfg.classify, state.out / "classify"
     train_classifier(ClassifyConfig(data=str(state.data), out=str(run), backbone=c.backbone, weights=c.weights, mode=c.mode, epochs=c.epochs,
-                                    lr=c.lr, scheduler=c.scheduler, batch_size=c.batch_size, img_size=c.img_size, seed=state.cfg.seed,
+                                    lr=c.lr, scheduler=c.scheduler, step_size=c.step_size, gamma=c.gamma, dropout=c.dropout,
+                                    feature_views=c.feature_views, batch_size=c.batch_size, img_size=c.img_size, seed=state.cfg.seed,
                                     quiet=state.cfg.quiet, download=state.cfg.download))
     m = evaluate_run(run, split="val")
     split = read_json(RunFolder(run).split_path)
     state.cls_run = run
     state.val_images = [Path(split["root"]) / p for p, _ in split["splits"]["val"]]
+    state.train_images = [Path(split["root"]) / p for p, _ in split["splits"]["train"]]
     rows = predict_paths(run, state.val_images[:6])
     write_predictions(rows, run / "predictions_sample.csv")
     state.record("classify", {"run": run}, t)
@@ -74,11 +77,12 @@ def _classify(state: LabState, step: int, total: int) -> None:
 
 
 def _explain(state: LabState, step: int, total: int) -> None:
-    from visionlab.explain.stage import explain_images, format_summary
+    from visionlab.explain.stage import ExplainOptions, explain_images, format_summary
 
     t = time.perf_counter()
     cls_run = state.classifier_run()
-    summary = explain_images(cls_run, state.val_images)
+    e = state.cfg.explain
+    summary = explain_images(cls_run, state.val_images, opts=ExplainOptions(method=e.method, layer=e.layer))
     state.record("explain", {"dir": RunFolder(cls_run).explain_root}, t)
     state.say(step, total, "Grad-CAM on the validation split\n" + format_summary(summary))
 
@@ -89,10 +93,10 @@ def _segment(state: LabState, step: int, total: int) -> None:
 
     t = time.perf_counter()
     s, cfg = state.cfg.segment, state.cfg
-    if s.use_pretrained:
-        state.seg_run = s.use_pretrained
+    if state.plan.segmenter == PRETRAINED:
+        state.seg_run = state.plan.pretrained
         examples_from = state.val_images[: s.examples]
-        line = f"pretrained segmenter {s.use_pretrained}"
+        line = f"pretrained segmenter {state.seg_run} on the validation images"
     else:
         state.seg_data = _segmentation_data(state)
         run = state.out / "segment"
@@ -106,7 +110,7 @@ def _segment(state: LabState, step: int, total: int) -> None:
         examples_from = [items.image_path(i) for i in range(min(s.examples, len(items)))]
         line = f"segmenter {s.model}/{s.encoder} in {run}\n" + format_metrics(test)
     examples = state.out / "segment_examples"
-    summary = segment_images(state.seg_run, examples_from, examples, SegmentOptions(download=cfg.download))
+    summary = segment_images(state.segmenter(), examples_from, examples, SegmentOptions(download=cfg.download))
     state.record("segment", {"run": state.seg_run if isinstance(state.seg_run, Path) else str(state.seg_run), "examples": examples}, t)
     state.say(step, total, line + "\n" + format_summary(summary, examples, max_rows=3))
 
@@ -148,11 +152,50 @@ def _compare(state: LabState, step: int, total: int) -> None:
 
     t = time.perf_counter()
     folder = state.out / "compare"
-    concept = state.cfg.compare.concept_classes
+    concept, source = concept_classes(state)
+    e = state.cfg.explain
     summary = compare_images(state.classifier_run(), state.val_images, state.segmenter(), folder,
-                             CompareOptions(concept_classes=tuple(concept) if concept else None))
-    state.record("compare", {"dir": folder}, t)
-    state.say(step, total, "Grad-CAM vs segmentation on the validation images\n" + format_summary(summary, folder))
+                             CompareOptions(concept_classes=concept, method=e.method, layer=e.layer))
+    state.record("compare", {"dir": folder, "concept_source": source}, t)
+    state.say(step, total, f"Grad-CAM vs segmentation on the validation images; concept: {source}\n" + format_summary(summary, folder))
+
+
+NOT_OBJECTS = ("background", "__background__", "_background_", "void", "unlabeled", "unlabelled")
+
+
+def object_classes(state: LabState) -> tuple[str, ...]:
+    """The segmenter's classes that are objects (every class but background and void)."""
+    from visionlab.models.segmenters import PRETRAINED as PRETRAINED_SEGMENTERS
+
+    seg = state.segmenter()
+    if isinstance(seg, str) and seg in PRETRAINED_SEGMENTERS:
+        names: tuple[str, ...] = tuple(PRETRAINED_SEGMENTERS[seg].weights.categories)
+    else:
+        from visionlab.models.loading import load_segmenter
+
+        names = tuple(load_segmenter(seg).classes.names)
+    return tuple(n for n in names if n.lower() not in NOT_OBJECTS)
+
+
+def concept_classes(state: LabState) -> tuple[tuple[str, ...] | None, str]:
+    """The segmentation classes Grad-CAM is compared with, and a sentence saying which and why.
+
+    The config's ``compare.concept_classes``; else the game world's ``character``; else the variant's
+    VOC classes when the segmenter predicts them; else every object class the segmenter predicts.
+    """
+    from visionlab.data.variants import get_variant
+
+    cfg = state.cfg
+    if cfg.compare.concept_classes:
+        return tuple(cfg.compare.concept_classes), "compare.concept_classes of the config: " + ", ".join(cfg.compare.concept_classes)
+    if state.plan.segmenter == GAME_WORLD_TRAINED:
+        return None, "character, the game world's object class"
+    objects = object_classes(state)
+    voc = get_variant(cfg.variant_number).voc_concept if cfg.variant_number is not None else ()
+    if voc and set(voc) <= set(objects):
+        return voc, f"{', '.join(voc)}: the VOC classes of variant {cfg.variant_number}'s objects"
+    why = "the variant has no VOC concept" if cfg.variant_number is not None else "no concept classes are configured"
+    return objects, f"every object class the segmenter predicts ({len(objects)}: {', '.join(objects)}), since {why}"
 
 
 def _scenes(state: LabState) -> list[Path]:
@@ -176,10 +219,16 @@ def _pipeline(state: LabState, step: int, total: int) -> None:
 
     t = time.perf_counter()
     p, folder = state.cfg.pipeline, state.out / "pipeline"
-    summary = run_pipeline(state.classifier_run(), state.segmenter(), _scenes(state), folder,
-                           PipelineOptions(classes=tuple(p.classes) if p.classes else None, split_touching=p.split_touching))
-    state.record("pipeline", {"dir": folder}, t)
-    state.say(step, total, f"pipeline on {summary['n_images']} scenes\n" + format_summary(summary, folder))
+    if state.plan.segmenter == GAME_WORLD_TRAINED:
+        images, classes, what = _scenes(state), p.classes, "new game-world scenes"
+    else:  # the user's own images, on every object class by default, as the manual does
+        images = [*state.val_images, *([Path(p.images)] if p.images else [])]
+        classes = p.classes or object_classes(state)
+        what = "the validation images" + (f" and {p.images}" if p.images else "")
+    summary = run_pipeline(state.classifier_run(), state.segmenter(), images, folder,
+                           PipelineOptions(classes=tuple(classes) if classes else None, split_touching=p.split_touching, min_area=p.min_area))
+    state.record("pipeline", {"dir": folder, "images": what}, t)
+    state.say(step, total, f"pipeline on {summary['n_images']} images ({what})\n" + format_summary(summary, folder))
 
 
 def _walkmap(state: LabState, step: int, total: int) -> None:
@@ -198,11 +247,14 @@ def _distill(state: LabState, step: int, total: int) -> None:
 
     t = time.perf_counter()
     d, run = state.cfg.distill, state.out / "distill"
-    images = [state.seg_data / "images", *_scenes(state)] if state.seg_data is not None else _scenes(state)
+    if state.plan.segmenter == GAME_WORLD_TRAINED:
+        images = [state.segmentation_data() / "images", *_scenes(state)]
+    else:  # the user's own images, labelled by the segmenter (the test split of a mask dataset is left out by distill)
+        images = [*state.train_images, *state.val_images]
     result = distill(images, run, DistillOptions(teacher=str(state.seg_run), student=d.student, soft=d.soft, epochs=d.epochs,
                                                  batch_size=d.batch_size, lr=d.lr,
                                                  img_size=(d.img_size[0], d.img_size[1]) if d.img_size else None,
-                                                 data=str(state.seg_data) if state.seg_data else None,
+                                                 data=str(state.seg_data) if state.seg_data else None, timing_rounds=d.timing_rounds,
                                                  seed=state.cfg.seed, quiet=state.cfg.quiet, download=state.cfg.download))
     exported = export_run(run, "onnx")  # the file a game engine loads; checked against PyTorch on real images
     state.record("distill", {"run": run, "onnx": Path(exported["path"])}, t)

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from visionlab.errors import ConfigError
 from visionlab.lab.config import LabConfig
+from visionlab.lab.plan import LabPlan
 from visionlab.runs import LabFolder
 
 T = TypeVar("T")
@@ -22,8 +23,10 @@ class LabState:
     out: Path
     manifest: dict
     t0: float
+    plan: LabPlan
     cls_run: Path | None = None
     val_images: list[Path] = field(default_factory=list)
+    train_images: list[Path] = field(default_factory=list)
     seg_run: str | Path | None = None
     data: Path | None = None
     seg_data: Path | None = None
@@ -35,12 +38,12 @@ class LabState:
         LabFolder(self.out).write_manifest(self.manifest)
 
     def rel(self, value: Any) -> Any:
-        """``value`` as a path relative to the lab when it is a path inside it; anything else unchanged."""
+        """``value`` as a path relative to the lab when it is a path inside it, absolute when outside; anything else unchanged."""
         if isinstance(value, Path):
             try:
                 return value.resolve().relative_to(self.out.resolve()).as_posix()
             except ValueError:
-                return str(value)
+                return str(value.resolve())
         return value
 
     def classifier_run(self) -> Path:

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from visionlab.data.check import warn_quick_check
+from visionlab.data.dataset import ImageListDataset
 from visionlab.data.folders import ImageList, load_classification_splits, load_split, save_split
+from visionlab.data.transforms import eval_transform
 from visionlab.evaluate.report import write_evaluation
 from visionlab.models import Classifier, get_classifier
 from visionlab.models.checkpoint import load_state_into, save_classifier
+from visionlab.models.ood import fit_ood, reference_indices, save_ood
 from visionlab.models.weights import IMAGENET_PREPROCESS, Preprocess
 from visionlab.runs import RunFolder
 from visionlab.train.config import ClassifyConfig
 from visionlab.train.distributed import barrier, init_distributed
+from visionlab.train.features import extract_features
 from visionlab.train.fit import EpochHook, FitPlan, fit
 from visionlab.train.start import RunStart, start_run
 from visionlab.train.trainers import FrozenTrainer, LoopTrainer, Setup, Trainer
@@ -80,6 +85,36 @@ def _final_evaluation(trainer: Trainer, s: Setup) -> dict:
     return metrics
 
 
+def _ood_features(trainer: Trainer, s: Setup, split: str, indices: torch.Tensor | None = None) -> torch.Tensor:
+    """Pooled features of ``split`` (rows ``indices``) under the eval preprocessing, from the best weights.
+
+    A frozen run already holds them: its backbone never changed and its first cached view of every
+    image is the unaugmented one. Other modes run the backbone once more over the images.
+    """
+    if isinstance(trainer, FrozenTrainer):
+        store = trainer.train_feats if split == "train" else trainer.eval_feats[split]
+        rows = np.arange(len(s.splits[split])) if indices is None else indices.numpy()
+        return store.tensor(rows)
+    items = s.splits[split] if indices is None else s.splits[split].subset(indices.numpy())
+    cfg = s.cfg
+    store = extract_features(s.model, ImageListDataset(items, eval_transform(s.preprocess)), batch_size=max(cfg.batch_size, 64),
+                             device=s.device, amp=s.amp, channels_last=cfg.channels_last, workers=cfg.workers,
+                             max_ram_mb=cfg.feature_cache_mb, cache_dir=s.run / "cache", name=f"ood_{split}", quiet=cfg.quiet)
+    try:
+        return store.tensor()
+    finally:
+        store.close()
+
+
+def _fit_ood(trainer: Trainer, s: Setup) -> None:
+    """Fit the out-of-distribution flag (``ood.json``, ``ood.safetensors``) with the best weights loaded."""
+    n_train = len(s.splits["train"])
+    keep = reference_indices(n_train, seed=s.cfg.seed)
+    detector = fit_ood(_ood_features(trainer, s, "train", keep), _ood_features(trainer, s, "val"), s.cfg.ood_pass_rate,
+                       max_reference=len(keep), n_train=n_train)
+    save_ood(detector, RunFolder(s.run))
+
+
 def train_classifier(cfg: ClassifyConfig, *, resume: bool = False, on_epoch_end: EpochHook | None = None) -> Path:
     """Train, checkpoint and evaluate a classifier; returns the run folder.
 
@@ -90,7 +125,8 @@ def train_classifier(cfg: ClassifyConfig, *, resume: bool = False, on_epoch_end:
 
     Returns:
         The run folder: ``config.json``, ``split.json``, ``best.safetensors``/``last.safetensors``,
-        ``history.csv``, ``metrics.json`` (the validation split's) and ``plots/``.
+        ``history.csv``, ``metrics.json`` (the validation split's), ``plots/`` and the out-of-distribution
+        flag's ``ood.json`` and ``ood.safetensors`` (see :mod:`visionlab.models.ood`).
 
     Raises:
         DatasetError, RunFolderError, WeightsUnavailableError: With the fix in the message.
@@ -105,6 +141,7 @@ def train_classifier(cfg: ClassifyConfig, *, resume: bool = False, on_epoch_end:
     barrier(s.ctx)
     if s.ctx.is_main:
         _final_evaluation(trainer, s)
+        _fit_ood(trainer, s)
     barrier(s.ctx)
     trainer.close()
     return s.run

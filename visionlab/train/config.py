@@ -58,6 +58,8 @@ class ClassifyConfig:
     augment: AugmentConfig = field(default_factory=AugmentConfig, metadata={"help": "training augmentation"})
     feature_views: int = field(default=1, metadata={"help": "frozen: cached views per training image (1: unaugmented; N>1 adds N-1 augmented views)"})
     feature_cache_mb: int = field(default=2048, metadata={"help": "frozen: above this many MB the feature cache lives on disk"})
+    ood_pass_rate: float = field(default=0.95, metadata={"help": "share of validation images the out-of-distribution threshold passes; "
+                                                                 "images scoring above it are flagged as unlike the training images"})
     workers: int = field(default=0, metadata={"help": "DataLoader worker processes"})
     amp: str = field(default="auto", metadata={"choices": AMP_MODES, "help": "autocast precision (auto: bf16 where the CPU/GPU supports it)"})
     channels_last: bool = field(default=True, metadata={"help": "channels-last memory format (faster convolutions)"})
@@ -91,6 +93,9 @@ class ClassifyConfig:
             raise ParamError("lr", f"lr must be positive; got {self.lr}")
         if self.img_size is not None and self.img_size < 16:
             raise ParamError("img_size", f"img_size must be at least 16 px; got {self.img_size}")
+        if not 0 < self.ood_pass_rate <= 1:
+            raise ParamError("ood_pass_rate", f"ood_pass_rate must be in (0, 1] (the share of validation images that pass the "
+                                              f"out-of-distribution threshold); got {self.ood_pass_rate}")
 
 
 @dataclass

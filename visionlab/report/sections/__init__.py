@@ -19,6 +19,7 @@ from visionlab.report.sections.distill import distillation_section
 from visionlab.report.sections.explain import gradcam_section
 from visionlab.report.sections.header import header_blocks
 from visionlab.report.sections.pipeline import pipeline_section, walkmap_section
+from visionlab.report.sections.provenance import skipped_text
 from visionlab.report.sections.segment import segmentation_section
 
 __all__ = ["BUILDERS", "SECTIONS", "build_sections", "header_blocks", "not_run_text"]
@@ -56,7 +57,7 @@ def build_sections(lab: Lab) -> list[Section]:
         if stage is None:
             sections.append(Section(sid, title, conclusions_blocks(lab, sections)))
         elif lab.stage(stage) is None:
-            sections.append(Section(sid, title, [Note(not_run_text(stage))], ran=False))
+            sections.append(Section(sid, title, [Note(skipped_text(lab, stage) or not_run_text(stage))], ran=False))
         else:
             sections.append(Section(sid, title, BUILDERS[sid](lab)))
     return sections

@@ -26,6 +26,7 @@ from visionlab.report.document import (
 )
 from visionlab.report.sections.common import SPLIT_NAMES, best_row, classify_data_root, classify_run, numeric_history, weights_text
 from visionlab.runs import RunFolder
+from visionlab.utils.files import read_json
 
 MODE_TEXT = {
     "frozen": "frozen: the pretrained backbone is fixed, only the new head trains",
@@ -88,10 +89,25 @@ def training_settings(c: dict, versions: dict) -> list[list[str]]:
                                  f"at {c.get('backbone_lr_factor')} × the learning rate"])
     if c.get("mode") == "frozen":
         rows.append(["feature views", str(c.get("feature_views"))])
+    rows.append(["augmentation", augmentation_text(c)])
     rows.append(["autocast", str(c.get("amp"))])
     if versions:
         rows.append(["versions", ", ".join(f"{k} {versions[k]}" for k in ("visionlab", "torch", "torchvision", "timm") if k in versions)])
     return rows
+
+
+def augmentation_text(c: dict) -> str:
+    """Whether the training augmentation reached the model, and how (a frozen backbone's cached features can drop it)."""
+    a = c.get("augment") or {}
+    what = (f"random resized crop (area >= {a.get('crop_scale_min')}), {'horizontal flip, ' if a.get('hflip') else ''}"
+            f"colour jitter {a.get('color_jitter')}, rotation up to {a.get('rotation')} degrees")
+    views = int(c.get("feature_views") or 1)
+    if c.get("mode") != "frozen":
+        return f"applied to every training image in every epoch: {what}"
+    if views <= 1:
+        return ("not applied: the frozen backbone's features were computed once from the plain images (feature_views: 1); "
+                "feature_views: N caches N-1 augmented views")
+    return f"applied through {views - 1} cached augmented views ({what}); epoch k trains on view k mod {views}, view 0 being the plain images"
 
 
 # --- training ------------------------------------------------------------------------------------
@@ -149,7 +165,24 @@ def classification_section(lab: Lab) -> list[Block]:
     blocks: list[Block] = []
     for m in metrics:
         blocks += split_blocks(lab, run, m)
-    return blocks + prediction_blocks(lab, run)
+    return blocks + ood_blocks(run) + prediction_blocks(lab, run)
+
+
+def ordinal(n: int) -> str:
+    """``1st``, ``2nd``, ``3rd``, ``4th``... ``11th``, ``21st``."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def ood_blocks(run: RunFolder) -> list[Block]:
+    """One sentence on the out-of-distribution flag (``ood.json``), when the run has one."""
+    if not run.ood_path.is_file():
+        return []
+    o = read_json(run.ood_path)
+    return [Para(f"Out-of-distribution flag: an image is flagged as unlike the training images when the cosine distance of its pooled "
+                 f"backbone features to its {ordinal(int(o['k']))} nearest of {plural(o['n_reference'], 'training image')} exceeds "
+                 f"{num(o['threshold'])}, the threshold set so that {o['pass_rate']:.0%} of the validation images pass; "
+                 f"{o['val_pass_share']:.1%} of {o['n_val']} pass (ood.json).")]
 
 
 def relocate(path: Path, old_root: Path, new_root: Path) -> Path:
@@ -179,6 +212,8 @@ def prediction_blocks(lab: Lab, run: RunFolder) -> list[Block]:
         caption = f"{image.name}: predicted {row['label']} ({num(as_float(row['confidence']), 3)}), true {truth}"
         if len(classes) > 2:
             caption += f"; top: {row['top_k']}"
+        if row.get("ood") == "True":
+            caption += "; flagged: unlike the training images"
         pics.append(add_picture(lab, f"classification_predicted_{image.stem}", tile, caption))
     return [Heading("Predictions on sample images"),
             Para(f"The classifier's predictions on {plural(len(pics), 'validation image')} (predictions_sample.csv)."),

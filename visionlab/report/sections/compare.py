@@ -21,7 +21,7 @@ def comparison_section(lab: Lab) -> list[Block]:
     """The compare stage's measures (``summary.json``), set beside the Grad-CAM section's, and example figures."""
     folder = lab.stage_path("compare", "dir")
     s = lab.json(folder / "summary.json", "compare")
-    concept = "+".join(s["concept_classes"])
+    concept = "+".join(s["concept_classes"]) if len(s["concept_classes"]) <= 3 else "object"
     th = s["threshold"]
     how = "Otsu's threshold" if th["method"] == "otsu" else f"the top {th['top_percent']:g}% of pixels"
     o = s["overall"]
@@ -29,8 +29,11 @@ def comparison_section(lab: Lab) -> list[Block]:
                 f"{num(o['region_area_share'], 3)} ({times(o.get('mass_over_chance'))} chance); IoU {num(o['iou'], 3)}; pointing game "
                 f"{num(o['pointing_hit'], 3)}.")
     lab.fact("comparison", measured)
+    source = (lab.stage("compare") or {}).get("concept_source")
     text = (f"{s['n_images']} images: {method_name(s['method'])} heatmaps of the classifier against the {concept} region found by "
-            f"the segmenter {short_name(lab, s.get('segmenter'))}. {measured}")
+            f"the segmenter {short_name(lab, s.get('segmenter'))}" + (f" (concept classes: {source})" if source else "") + ". "
+            "The region is the segmenter's prediction, not a drawn mask: these numbers measure agreement with that segmenter. "
+            f"{measured}")
     rows = [compare_row("all", o)] + [compare_row(f"predicted {c}", m) for c, m in s["per_class"].items()]
     blocks: list[Block] = [Para(text), Table(COMPARE_COLUMNS, rows, f"IoU of the heatmap above {how} with the segmented region; rows by predicted class.")]
     if s.get("empty_regions"):

@@ -1,4 +1,4 @@
-"""The Grad-CAM section: how the classifier's heatmaps sit on the true object masks, per CAM method."""
+"""The Grad-CAM section: how the classifier's heatmaps sit on the true object masks, and what deleting or inserting their pixels does."""
 
 from __future__ import annotations
 
@@ -85,9 +85,86 @@ def cam_blocks(lab: Lab, folder: Path, titled: bool) -> list[Block]:
     blocks: list[Block] = [Heading(method_name(method))] if titled else []
     blocks += [Para(intro), table]
     blocks += cam_analysis(lab, s)
+    blocks += curve_blocks(lab, folder, s, method)
     blocks += class_galleries(lab, folder, s, method)
     blocks += lowest_mass_blocks(lab, folder, method)
     return blocks
+
+
+CURVE_COLUMNS = ["", "images", "deletion AUC, heatmap order", "deletion AUC, random order", "insertion AUC, heatmap order",
+                 "insertion AUC, random order"]
+
+
+def curve_row(name: str, m: dict, n: int) -> list[str]:
+    """One row of the deletion/insertion table: the mean AUCs of ``m`` (a summary group) over its ``n`` measured images."""
+    return [name, num(n), num(m.get("deletion_auc"), 3), num(m.get("deletion_auc_random"), 3), num(m.get("insertion_auc"), 3),
+            num(m.get("insertion_auc_random"), 3)]
+
+
+def curve_blocks(lab: Lab, folder: Path, s: dict, method: str) -> list[Block]:
+    """The deletion and insertion curves (mask-free): AUC table per class, the measured outcome, and the plot.
+
+    Nothing for explain folders written before the curves existed (no ``deletion_insertion`` entry).
+    """
+    d = s.get("deletion_insertion")
+    if not d:
+        return []
+    o = s["overall"]
+    rows = [curve_row("all", o, d["overall"]["n_images"])]
+    rows += [curve_row(c, s["per_class"].get(c, {}), m["n_images"]) for c, m in d["per_class"].items()]
+    steps = len(d["fractions"]) - 1
+    table = Table(CURVE_COLUMNS, rows,
+                  f"AUC: area under the explained class's probability while the share of pixels deleted (set to the mean colour), or "
+                  f"inserted into the mean-colour image, goes from 0 to 1 in {steps} steps, highest values first; heatmap order: the "
+                  f"{method_name(method)} map; random order: noise drawn at the map's native resolution and upsampled the same way "
+                  "(seeded). A lower deletion AUC and a higher insertion AUC than the random order's mean the heatmap ranks first "
+                  "the pixels the model's probability depends on.")
+    outcome = curve_sentence(d, o)
+    lab.fact("gradcam", outcome)
+    sentences = [outcome] + class_curve_sentences(s, d)
+    pic = file_picture(lab, folder / d.get("plot", "deletion_insertion.png"), "explain", f"gradcam_{method}_deletion_insertion",
+                       f"Mean deletion (left) and insertion (right) curves per class, {method_name(method)} order solid, random order "
+                       "dashed; the legend gives each curve's AUC and number of images.")
+    return [Heading("Deletion and insertion curves (no masks needed)"), table, Bullets(sentences), Gallery([pic], columns=1)]
+
+
+def _compare(cam: float, rand: float, better: str, worse: str, same: str, lower_is_better: bool) -> str:
+    if round(cam, 3) == round(rand, 3):
+        return same
+    return better if (cam < rand) == lower_is_better else worse
+
+
+def curve_sentence(d: dict, o: dict) -> str:
+    """The measured outcome over all measured images: how each curve moves in heatmap order against random order."""
+    capped = f" of {d['n_images_explained']}" if d.get("capped") else ""
+    fall = _compare(o["deletion_auc"], o["deletion_auc_random"], "falls faster", "falls more slowly", "falls as fast", True)
+    rise = _compare(o["insertion_auc"], o["insertion_auc_random"], "rises faster", "rises more slowly", "rises as fast", False)
+    return (f"Deletion/insertion curves on {d['n_images']}{capped} images: the explained class's probability {fall} when the "
+            f"heatmap's highest pixels are deleted first than in random order (deletion AUC {num(o['deletion_auc'], 3)} against "
+            f"{num(o['deletion_auc_random'], 3)}), and {rise} when they are inserted first (insertion AUC {num(o['insertion_auc'], 3)} "
+            f"against {num(o['insertion_auc_random'], 3)}).")
+
+
+def class_curve_sentences(s: dict, d: dict) -> list[str]:
+    """The classes whose heatmap order beats random on both curves, and those where it does not (with their AUCs)."""
+    if len(d["per_class"]) < 2:
+        return []
+    both, other = [], []
+    for c in d["per_class"]:
+        m = s["per_class"].get(c) or {}
+        if m.get("deletion_auc") is None:
+            continue
+        if m["deletion_auc"] < m["deletion_auc_random"] and m["insertion_auc"] > m["insertion_auc_random"]:
+            both.append(c)
+        else:
+            other.append(f"{c} (deletion {num(m['deletion_auc'], 3)} against {num(m['deletion_auc_random'], 3)}, insertion "
+                         f"{num(m['insertion_auc'], 3)} against {num(m['insertion_auc_random'], 3)})")
+    parts = []
+    if both:
+        parts.append(f"Heatmap order beats random order on both curves for {', '.join(both)}")
+    if other:
+        parts.append(f"{'not' if both else 'Heatmap order does not beat random order on both curves'} for {'; '.join(other)}")
+    return ["; ".join(parts) + "."] if parts else []
 
 
 def class_galleries(lab: Lab, folder: Path, s: dict, method: str) -> list[Block]:

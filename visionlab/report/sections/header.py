@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from visionlab.data.variants import get_variant
 from visionlab.report.document import Block, Details, Lab, Pre, Table, num
+from visionlab.report.sections.provenance import provenance_blocks
 
 
 def header_blocks(lab: Lab) -> list[Block]:
@@ -17,6 +18,7 @@ def header_blocks(lab: Lab) -> list[Block]:
     blocks: list[Block] = [Table(["", ""], rows)]
     if stages:
         blocks.append(Table(["stage", "seconds"], stages, "Stages that ran, in order, with their wall-clock time."))
+    blocks += provenance_blocks(lab)
     blocks.append(Details("Lab configuration (as resolved by the lab runner)", [Pre(config_text(m.get("config") or {}))]))
     return blocks
 

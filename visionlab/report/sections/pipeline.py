@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from visionlab.report.document import EXAMPLES_MAX, Block, Gallery, Heading, Lab, Para, Table, file_picture, num, plural, short_name
+from visionlab.report.document import EXAMPLES_MAX, Block, Gallery, Heading, Lab, Note, Para, Table, file_picture, num, plural, read_csv, short_name
 
 
 def pipeline_section(lab: Lab) -> list[Block]:
@@ -22,11 +22,30 @@ def pipeline_section(lab: Lab) -> list[Block]:
             ["segmentation classes cut into regions", ", ".join(s.get("classes") or [])],
             ["touching objects split", str(o.get("split_touching"))]]
     arch = f" ({seg['arch']}/{seg['encoder']})" if isinstance(seg, dict) and seg.get("arch") else ""
-    blocks: list[Block] = [Para(f"Each image is segmented by {short_name(lab, seg_name)}{arch}, every {'/'.join(s.get('classes') or [])} "
+    classes = s.get("classes") or []
+    cut = "/".join(classes) if len(classes) <= 3 else f"object ({len(classes)} classes)"
+    images = (lab.stage("pipeline") or {}).get("images")
+    blocks: list[Block] = [Para(f"Each image{f' ({images})' if images else ''} is segmented by {short_name(lab, seg_name)}{arch}, every {cut} "
                                 f"region is cut out and classified by the classifier {short_name(lab, s.get('classifier'))}."),
                            Table(["", ""], rows)]
+    blocks += found_table(folder)
     blocks += pipeline_scores(lab, s)
     return blocks + pipeline_figures(lab, folder, s)
+
+
+def found_table(folder: Path) -> list[Block]:
+    """What the pipeline found, from ``regions.csv``: regions per segmentation class, their labels and mean confidence."""
+    path = folder / "regions.csv"
+    if not path.is_file():
+        return []
+    groups: dict[tuple[str, str], list[float]] = {}
+    for r in read_csv(path):
+        groups.setdefault((r["seg_class"], r["label"]), []).append(float(r["confidence"]))
+    if not groups:
+        return []
+    rows = [[seg, label, num(len(c)), num(sum(c) / len(c), 3)] for (seg, label), c in sorted(groups.items(), key=lambda kv: -len(kv[1]))]
+    return [Table(["segmented as", "classified as", "regions", "mean confidence"], rows,
+                  "Regions per segmentation class and the classifier's label, with the label's mean probability.")]
 
 
 def pipeline_scores(lab: Lab, s: dict) -> list[Block]:
@@ -34,7 +53,8 @@ def pipeline_scores(lab: Lab, s: dict) -> list[Block]:
     sc = s.get("scores") or {}
     if not sc:
         lab.fact("pipeline", f"Pipeline on {plural(s['n_images'], 'image')}: {plural(s['regions'], 'region')} classified.")
-        return []
+        return [Note("Not scored: these images come with no ground truth of their objects (only game-world scenes do), so the "
+                     "tables above count what the pipeline found and claim no accuracy.")]
     lab.fact("pipeline", f"Pipeline on {plural(sc['scored_images'], 'scene')} ({plural(sc['true_objects'], 'character')}): region recall "
                          f"{num(sc['region_recall'], 3)}, precision {num(sc['region_precision'], 3)}, label accuracy "
                          f"{num(sc['label_accuracy'], 3)}, exact-count accuracy {num(sc['exact_count_accuracy'], 3)}.")
