@@ -56,6 +56,8 @@ def test_on_photos_the_segmenter_is_one_made_for_photos_never_a_game_world_one(t
     assert plan.stages == ("classify", "explain", "segment", "compare", "pipeline", "distill")
     assert "masks" in plan.skipped["experiment"].reason and "segment.data" in plan.skipped["experiment"].fix
     assert "walkmap" in plan.skipped
+    game_concept = plan_lab(photo_config(photos, compare={"concept_classes": ["character"]}))
+    assert "compare" not in game_concept.stages and "not classes of the segmenter" in game_concept.skipped["compare"].reason
     masks = plan_lab(photo_config(photos, segment={"data": str(photos)}))
     assert masks.segmenter == MASKS_TRAINED and "experiment" in masks.stages  # a mask dataset of the user's: trained on it
     game = plan_lab(LabConfig.from_yaml("game_world"))

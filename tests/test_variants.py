@@ -68,6 +68,12 @@ def test_variant_with_a_folder_of_photos(tmp_path):
     cfg = LabConfig.from_yaml("game_world", variant=18, data=tmp_path)
     assert (cfg.variant, cfg.variant_number, cfg.classes) == ("human-vs-animal-characters", 18, None)  # the folder names the classes
     assert (cfg.data.source, cfg.data.path) == ("folder", str(tmp_path))
+    photos = tmp_path / "insects"
+    own = LabConfig.from_yaml("game_world", data=photos)  # the main job's file on your photos: no dragon, no robot left
+    assert (own.variant, own.variant_number, own.classes, own.data.path) == ("insects", None, None, str(photos))
+    manual = tmp_path / "manual18.yaml"
+    manual.write_text("variant: 18\n")
+    assert LabConfig.from_yaml(manual, data=photos).variant_number == 18  # a catalogue variant of the file stays
     yaml_cfg = LabConfig.from_dict({"variant": 25, "data": {"source": "folder", "path": str(tmp_path)}})
     assert yaml_cfg.classes is None and yaml_cfg.data.source == "folder"
     assert LabConfig.from_dict({"variant": 25}).classes == ("warrior", "mage")  # fetched images take the catalogue's class names

@@ -150,7 +150,8 @@ class LabConfig:
             path: A YAML file or an embedded config's name.
             variant: The manual's variant to run instead of the file's (``visionlab lab --variant N``):
                 its classes, and its data source unless ``data`` is given.
-            data: A folder of the user's own images (``DATA/<class>/*``) instead of the file's data source.
+            data: A folder of the user's own images (``DATA/<class>/*``) instead of the file's data source:
+                its sub-folders name the classes, and without ``variant`` its name names the lab.
 
         Returns:
             The checked configuration.
@@ -169,8 +170,11 @@ class LabConfig:
             raw = {k: v for k, v in raw.items() if k not in ("variant", "classes")} | {"variant": int(variant)}
             if raw.get("data", {}).get("source") != "folder":
                 raw["data"] = {k: v for k, v in raw.get("data", {}).items() if k not in ("source", "queries", "path")}
-        if data is not None:
-            raw["data"] = {**raw.get("data", {}), "source": "folder", "path": str(data)}
+        if data is not None:  # the folder names its classes; without --variant it names the lab too
+            raw = {k: v for k, v in raw.items() if k != "classes"}
+            if variant is None and not str(raw.get("variant", "")).isdigit():  # a catalogue variant of the file stays
+                raw["variant"] = Path(data).resolve().name or "my-images"
+            raw["data"] = {k: v for k, v in raw.get("data", {}).items() if k != "queries"} | {"source": "folder", "path": str(data)}
         cfg = cls.from_dict(raw)
         cfg.validate()
         return cfg

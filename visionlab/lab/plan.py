@@ -109,7 +109,7 @@ def missing_text(missing: list[tuple[str, WeightsEntry]]) -> str:
 DOWNLOAD_FIX = "put the file(s) there (or set TORCH_HOME), or let them download: visionlab lab --download (download: true in the config)"
 
 
-def _own_needs(cfg: LabConfig, stage: str, kind: str, missing: dict[str, list]) -> Skip | None:
+def _own_needs(cfg: LabConfig, stage: str, kind: str, name: str | None, missing: dict[str, list]) -> Skip | None:
     """Why ``stage`` cannot run on this config and machine (its earlier stages aside), or None."""
     photos = not cfg.on_game_world
     if missing.get(stage):
@@ -121,6 +121,14 @@ def _own_needs(cfg: LabConfig, stage: str, kind: str, missing: dict[str, list]) 
         return Skip("the experiment trains a segmenter twice (pretrained encoder vs from scratch) on masks, and this lab "
                     "uses a pretrained segmenter without masks",
                     "give a mask dataset (segment.data: FOLDER with images/ and masks/), or run the lab on the game world")
+    if stage == "compare" and kind == PRETRAINED and cfg.compare.concept_classes:
+        from visionlab.models.segmenters import PRETRAINED as PRETRAINED_SEGMENTERS
+
+        known = PRETRAINED_SEGMENTERS[str(name)].weights.categories if name in PRETRAINED_SEGMENTERS else None
+        unknown = [c for c in cfg.compare.concept_classes if known is not None and c not in known]
+        if unknown:
+            return Skip(f"compare.concept_classes {unknown} are not classes of the segmenter {name}",
+                        f"name some of its classes ({', '.join(known or ())}) or leave compare.concept_classes empty")
     if stage == "walkmap" and (photos or kind != GAME_WORLD_TRAINED):
         return Skip("walkmaps read side-view game-world scenes with a game-world segmenter; this lab's images are not game scenes",
                     "run the lab on the game world (data.source: game_world)")
@@ -155,7 +163,7 @@ def plan_lab(cfg: LabConfig) -> LabPlan:
     run: list[str] = []
     skipped: dict[str, Skip] = {}
     for stage in wanted:
-        skip = _own_needs(cfg, stage, kind, missing)
+        skip = _own_needs(cfg, stage, kind, name, missing)
         lost = [b for b in _BEFORE.get(stage, ()) if b not in run]
         if skip is None and lost:
             why = skipped.get(lost[0])

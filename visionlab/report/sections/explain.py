@@ -74,14 +74,22 @@ def cam_blocks(lab: Lab, folder: Path, titled: bool) -> list[Block]:
     method = s.get("method", folder.name)
     res, inp = s.get("cam_resolution") or ["?", "?"], s.get("input_resolution") or ["?", "?"]
     top = s.get("top_fraction_for_perturbation", 0.2)
-    intro = (f"Method {method_name(method)}, layer {s.get('layer') or 'the backbone default (last convolutional block)'}; "
+    layer = s.get("target_layer") or s.get("layer")
+    intro = (f"Method {method_name(method)}, layer {layer or 'the backbone default (last convolutional block)'}; "
              f"heatmap native resolution {res[0]}×{res[1]} for {inp[0]}×{inp[1]} px inputs; explained class: "
              f"{s.get('target_class') or 'the predicted one'}; {s['overall']['n_images']} images.")
-    table = Table(cam_columns(s), [cam_row("all", s["overall"])] + [cam_row(c, m) for c, m in s["per_class"].items()],
-                  "CAM mass in object: share of the heatmap's sum inside the object mask; × chance: that share divided by the "
-                  "object's area share (1.0 = no preference); pointing game: share of images whose heatmap maximum lies on the "
-                  f"object; IoU of the heatmap above {s.get('cam_threshold_for_iou', 0.5)} with the mask; confidence of the explained "
-                  f"class on the original image, with only the top {100 * top:g}% heatmap pixels kept, and with them removed.")
+    rows = [cam_row("all", s["overall"])] + [cam_row(c, m) for c, m in s["per_class"].items()]
+    perturbation = (f"confidence of the explained class on the original image, with only the top {100 * top:g}% heatmap pixels kept, "
+                    "and with them removed.")
+    if s["overall"].get("energy_in_mask") is None:  # no object masks for these images (photos): only the measures that need none
+        keep = [0, 1, 7, 8, 9]
+        table = Table([cam_columns(s)[i] for i in keep], [[r[i] for i in keep] for r in rows],
+                      "No object masks come with these images, so no mask measure is computed; " + perturbation)
+    else:
+        table = Table(cam_columns(s), rows,
+                      "CAM mass in object: share of the heatmap's sum inside the object mask; × chance: that share divided by the "
+                      "object's area share (1.0 = no preference); pointing game: share of images whose heatmap maximum lies on the "
+                      f"object; IoU of the heatmap above {s.get('cam_threshold_for_iou', 0.5)} with the mask; " + perturbation)
     blocks: list[Block] = [Heading(method_name(method))] if titled else []
     blocks += [Para(intro), table]
     blocks += cam_analysis(lab, s)
