@@ -303,3 +303,29 @@ def test_write_dataset_rejects_bad_format(tmp_path):
     with pytest.raises(ValueError, match="jpg.*png|png.*jpg"):
         write_dataset(tmp_path / "x", 1, image_format="gif")
     assert not (tmp_path / "x").exists()
+
+
+def test_sprite_kinds_are_a_registry():
+    from visionlab.data.synth.palette import CharacterPalette
+    from visionlab.data.synth.sprites import SPRITES, make_sprite, register_sprite
+
+    assert set(KINDS) <= set(SPRITES)
+    palette = CharacterPalette((200, 60, 40), (240, 200, 80), (90, 200, 255))
+    assert make_sprite(np.random.default_rng(0), "robot", palette, True).kind == "robot"
+    with pytest.raises(ValueError, match="unknown character kind 'unicorn'; valid kinds: dragon, robot"):
+        make_sprite(np.random.default_rng(0), "unicorn", palette, False)
+    with pytest.raises(ValueError, match="registered twice"):
+        register_sprite("dragon")(lambda rng, p, airborne: None)
+
+
+def test_synth_cli_takes_the_variant(tmp_path, capsys):
+    from visionlab.cli import main
+
+    args = ["data", "synth", "--n", "2", "--size", "64", "64"]
+    assert main([*args, str(tmp_path / "a")]) == 0 and main([*args, "--variant", "1", str(tmp_path / "b")]) == 0
+    for a in sorted((tmp_path / "a").rglob("*.png")):
+        assert a.read_bytes() == (tmp_path / "b" / a.relative_to(tmp_path / "a")).read_bytes()  # --variant 1 is today's set
+    assert main([*args, "--variant", "24", str(tmp_path / "c")]) == 2
+    err = capsys.readouterr().err
+    assert "--variant: the game world does not render variant 24 (zombies vs aliens) yet; it renders: 1" in err and "--data FOLDER" in err
+    assert not (tmp_path / "c").exists()

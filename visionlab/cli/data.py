@@ -8,6 +8,7 @@ from pathlib import Path
 from visionlab.cli.args import Formatter, add_field_options, config_from_args
 from visionlab.data.check_options import CheckOptions
 from visionlab.data.fetch_options import FetchOptions
+from visionlab.errors import ParamError
 
 FETCH_OPTIONS = ("n", "workers", "per_host", "connect_timeout", "tries", "backoff", "max_bytes", "min_side", "quiet")  # connect_timeout: --timeout
 CHECK_OPTIONS = ("near_threshold", "min_side", "max_imbalance", "workers", "quiet")
@@ -23,13 +24,22 @@ def add_synth(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--size", type=int, nargs=2, default=[256, 256], metavar=("W", "H"), help="image width and height in pixels")
     p.add_argument("--format", default="png", choices=["png", "jpg"], help="image file format (masks are always PNG)")
     p.add_argument("--characters", type=int, default=1, help="characters per scene; the first (main) one gives the class label")
+    p.add_argument("--variant", type=int, default=1, metavar="N",
+                   help="the manual's variant whose two classes are rendered (see `visionlab variants`; the game world renders: "
+                        "those marked there)")
     p.set_defaults(func=cmd_synth)
 
 
 def cmd_synth(args: argparse.Namespace) -> None:
     """Render the scenes and print where the two datasets went."""
     from visionlab.data.synth import SceneSpec, write_dataset
+    from visionlab.data.variants import VARIANTS, get_variant
 
+    v = get_variant(args.variant)  # an unknown number: ParamError naming --variant
+    if not v.game_world:
+        rendered = ", ".join(str(w.number) for w in VARIANTS if w.game_world)
+        raise ParamError("variant", f"variant: the game world does not render variant {v.number} ({v.title}) yet; it renders: {rendered}. "
+                                    "For this variant use your own images: visionlab lab --variant N --data FOLDER")
     spec = SceneSpec(width=args.size[0], height=args.size[1], n_characters=args.characters)
     info = write_dataset(args.out, args.n, seed=args.seed, spec=spec, image_format=args.format)
     print(f"wrote {info['n']} scenes to {args.out} ({', '.join(f'{k}: {v}' for k, v in info['counts'].items())})")

@@ -11,6 +11,7 @@ Both kinds take their colours from the same :class:`CharacterPalette` pool, and 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -261,13 +262,38 @@ def robot_sprite(rng: np.random.Generator, p: CharacterPalette, airborne: bool =
     return Sprite("robot", parts, pose)
 
 
+SpriteBuilder = Callable[[np.random.Generator, CharacterPalette, bool], Sprite]
+SPRITES: dict[str, SpriteBuilder] = {}
+"""Sprite kinds by name: a builder ``(rng, palette, airborne) -> Sprite`` each (see :func:`register_sprite`)."""
+
+
+def register_sprite(kind: str) -> Callable[[SpriteBuilder], SpriteBuilder]:
+    """Register a sprite builder under ``kind``; a variant's classes are sets of such kinds.
+
+    Raises:
+        ValueError: ``kind`` is taken.
+    """
+    def add(builder: SpriteBuilder) -> SpriteBuilder:
+        if kind in SPRITES:
+            raise ValueError(f"sprite kind {kind!r} is registered twice")
+        SPRITES[kind] = builder
+        return builder
+    return add
+
+
+register_sprite("dragon")(lambda rng, palette, airborne: dragon_sprite(rng, palette))  # dragons fly on their wings
+register_sprite("robot")(robot_sprite)
+
+
 def make_sprite(rng: np.random.Generator, kind: str, palette: CharacterPalette, airborne: bool) -> Sprite:
-    """Build a sprite of ``kind`` ("dragon" or "robot") with the given palette."""
-    if kind == "dragon":
-        return dragon_sprite(rng, palette)
-    if kind == "robot":
-        return robot_sprite(rng, palette, airborne)
-    raise ValueError(f"unknown character kind {kind!r}; valid kinds: {', '.join(KINDS)}")
+    """Build a sprite of a registered ``kind`` with the given palette.
+
+    Raises:
+        ValueError: An unknown kind; the message lists the registered ones.
+    """
+    if kind not in SPRITES:
+        raise ValueError(f"unknown character kind {kind!r}; valid kinds: {', '.join(sorted(SPRITES))}")
+    return SPRITES[kind](rng, palette, airborne)
 
 
 # --------------------------------------------------------------------------- posing
