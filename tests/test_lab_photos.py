@@ -143,3 +143,10 @@ def test_the_manual_recipe_end_to_end_on_photos(torch_home, photos, tmp_path, mo
     report = (lab / "report.md").read_text()
     assert "applied through 1 cached augmented views" in report and "not trained on these images" in report
     assert "Not scored: these images come with no ground truth" in report and "label accuracy" not in report
+
+
+def test_only_the_listed_stages_files_are_required(torch_home):
+    cfg = LabConfig.from_dict({"stages": ["segment"], "classify": {"backbone": "resnet18"}, "quiet": True})
+    assert plan_lab(cfg).stages == ("segment",)  # the classifier's missing file does not matter: no classifier is trained
+    with pytest.raises(WeightsUnavailableError, match=RESNET18):
+        plan_lab(replace(cfg, stages=("classify", "segment")))

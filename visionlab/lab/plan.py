@@ -156,8 +156,9 @@ def plan_lab(cfg: LabConfig) -> LabPlan:
     missing = {} if cfg.download else {st: [(w, e) for w, e in entries if not e.is_available()] for st, entries in weights.items()}
     wanted = STAGES if cfg.stages is None else tuple(s for s in STAGES if s in cfg.stages)
     explicit = cfg.stages is not None
-    if missing.get("classify") or (explicit and "segment" in wanted and missing.get("segment")):
-        files = missing.get("classify", []) + (missing.get("segment", []) if explicit and "segment" in wanted else [])
+    needed = [st for st in ("classify", "segment") if st in wanted and (st == "classify" or explicit)]  # a lab's classifier must train
+    files = [f for st in needed for f in missing.get(st, [])]
+    if files:
         raise WeightsUnavailableError("download: the lab needs pretrained files that are not on this machine:\n" + missing_text(files)
                                       + f"\n{DOWNLOAD_FIX}; nothing was run")
     run: list[str] = []
