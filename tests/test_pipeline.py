@@ -79,10 +79,21 @@ def test_matching_and_scores_by_hand():
     matches = match_regions([good, poor], instances, {1: "dragon", 2: "robot", 3: "robot"})
     assert [(r, i) for r, i, _ in matches] == [(0, 1)] and matches[0][2] == pytest.approx(0.8)
     s = score_image([good, poor], ["robot", "robot"], instances, {1: "dragon", 2: "robot", 3: "robot"})
-    assert s == {"true_objects": 3, "regions": 2, "matched": 1, "correct_labels": 0, "exact_count": False}
+    assert s == {"true_objects": 3, "regions": 2, "matched": 1, "labelled": 1, "correct_labels": 0, "exact_count": False}
     pooled = pooled_scores([{"score": s}, {"score": {"true_objects": 1, "regions": 1, "matched": 1, "correct_labels": 1, "exact_count": True}}])
     assert pooled["region_recall"] == pytest.approx(2 / 4) and pooled["region_precision"] == pytest.approx(2 / 3)
     assert pooled["label_accuracy"] == pytest.approx(1 / 2) and pooled["exact_count_accuracy"] == pytest.approx(1 / 2)
+
+
+def test_characters_without_a_class_of_their_own_are_counted_but_not_label_scored():
+    """Battle vs peaceful: the class is the scene's, so a matched region's label is not right or wrong."""
+    instances = np.zeros((20, 20), np.int64)
+    instances[0:10, 0:10] = 1
+    region = Region((0, 0, 10, 10), "character", 100, np.ones((10, 10), bool))
+    s = score_image([region], ["battle_scene"], instances, {1: None})
+    assert s["matched"] == 1 and s["labelled"] == 0 and s["correct_labels"] == 0
+    pooled = pooled_scores([{"score": s}])
+    assert pooled["region_recall"] == 1.0 and pooled["label_accuracy"] is None
 
 
 def test_unknown_class_lists_the_segmenter_classes():

@@ -80,11 +80,13 @@ def test_variant_with_a_folder_of_photos(tmp_path):
 
 
 def test_a_variant_the_game_world_does_not_render_fetches_by_default():
-    cfg = LabConfig.from_yaml("game_world", variant=24)
+    cfg = LabConfig.from_yaml("game_world", variant=3)
     assert cfg.data.source == "fetch"
-    assert cfg.data.queries == {"zombie": "video game zombie character", "alien": "video game alien character"}
-    with pytest.raises(ConfigError, match="does not render variant 24.*--data FOLDER"):
-        LabConfig.from_dict({"variant": 24, "data": {"source": "game_world"}}).validate()
+    assert cfg.data.queries == {"day_scene": "video game level daytime screenshot", "night_scene": "video game level night screenshot"}
+    with pytest.raises(ConfigError, match="does not render variant 3.*--data FOLDER"):
+        LabConfig.from_dict({"variant": 3, "data": {"source": "game_world"}}).validate()
+    rendered = LabConfig.from_yaml("game_world", variant=24)  # zombies vs aliens: rendered offline
+    assert rendered.data.source == "game_world" and rendered.classes == ("zombie", "alien") and rendered.game_variant == 24
 
 
 def test_offline_fetch_says_to_pass_a_folder(tmp_path, monkeypatch):
@@ -96,7 +98,7 @@ def test_offline_fetch_says_to_pass_a_folder(tmp_path, monkeypatch):
         raise fetch.SearchError("image search is unreachable (offline?)")
 
     monkeypatch.setattr(fetch, "search_images", offline)
-    cfg = LabConfig.from_dict({"variant": 24, "stages": ["classify"], "report": False, "quiet": True})
+    cfg = LabConfig.from_dict({"variant": 2, "stages": ["classify"], "report": False, "quiet": True})
     with pytest.raises(ConfigError, match=r"fetch searches the web.*--download.*--data FOLDER"):
         run_lab(cfg, tmp_path / "lab")  # the web is used only when allowed
     assert not (tmp_path / "lab").exists()

@@ -294,20 +294,23 @@ def image_regions(image: np.ndarray, ids: np.ndarray, class_ids: dict[int, str],
 
 # --- ground truth (game world) -------------------------------------------------------------------
 
-def find_instances(image_path: Path) -> tuple[np.ndarray, dict[int, str]] | None:
-    """The game world's instance ids and each instance's kind for an image, if it is a synth scene."""
+def find_instances(image_path: Path) -> tuple[np.ndarray, dict[int, str | None]] | None:
+    """The game world's instance ids and each instance's class for an image, if it is a synth scene.
+
+    The class is None where the variant's classes belong to the scene, not to each character (battle vs peaceful).
+    """
     for parent in image_path.parents:
         if (parent / "synth.json").is_file():
             ann_path = parent / "annotations" / f"{image_path.stem}.json"
             inst_path = parent / "segment" / "instances" / f"{image_path.stem}.png"
             if not ann_path.is_file() or not inst_path.is_file():
                 return None
-            kinds = {int(c["instance_id"]): c["kind"] for c in read_json(ann_path)["characters"]}
+            kinds = {int(c["instance_id"]): c.get("label", c["kind"]) for c in read_json(ann_path)["characters"]}
             return np.asarray(Image.open(inst_path)).astype(np.int64), kinds
     return None
 
 
-def match_regions(regions: list[Region], instances: np.ndarray, kinds: dict[int, str]) -> list[tuple[int, int, float]]:
+def match_regions(regions: list[Region], instances: np.ndarray, kinds: dict[int, str | None]) -> list[tuple[int, int, float]]:
     """One-to-one matches ``(region index, instance id, IoU)`` with IoU >= 0.5, highest IoU first."""
     pairs = []
     shape = instances.shape
@@ -329,13 +332,21 @@ def match_regions(regions: list[Region], instances: np.ndarray, kinds: dict[int,
     return matches
 
 
-def score_image(regions: list[Region], labels: list[str], instances: np.ndarray, kinds: dict[int, str]) -> dict:
-    """Counts of one image: true objects, regions, matched regions, correct labels, and whether the count is exact."""
+def score_image(regions: list[Region], labels: list[str], instances: np.ndarray, kinds: dict[int, str | None]) -> dict:
+    """Counts of one image: true objects, regions, matched regions, correct labels, and whether the count is exact.
+
+    Labels are scored on the matched regions whose character has a class of its own.
+    """
     visible = [i for i in kinds if (instances == i).any()]
     matches = match_regions(regions, instances, kinds)
-    correct = sum(labels[r] == kinds[i] for r, i, _ in matches)
-    return {"true_objects": len(visible), "regions": len(regions), "matched": len(matches), "correct_labels": correct,
-            "exact_count": len(regions) == len(visible)}
+    labelled = [(r, i) for r, i, _ in matches if kinds[i] is not None]
+    correct = sum(labels[r] == kinds[i] for r, i in labelled)
+    return {"true_objects": len(visible), "regions": len(regions), "matched": len(matches), "labelled": len(labelled),
+            "correct_labels": correct, "exact_count": len(regions) == len(visible)}
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
 
 
 def pooled_scores(rows: list[dict]) -> dict:
@@ -348,9 +359,9 @@ def pooled_scores(rows: list[dict]) -> dict:
     matched = sum(s["matched"] for s in scored)
     return {
         "scored_images": len(scored),
-        "region_recall": matched / true if true else None,
-        "region_precision": matched / found if found else None,
-        "label_accuracy": sum(s["correct_labels"] for s in scored) / matched if matched else None,
+        "region_recall": _ratio(matched, true),
+        "region_precision": _ratio(matched, found),
+        "label_accuracy": _ratio(sum(s["correct_labels"] for s in scored), sum(s.get("labelled", s["matched"]) for s in scored)),
         "exact_count_accuracy": sum(s["exact_count"] for s in scored) / len(scored),
         "true_objects": true, "regions": found, "matched": matched,
     }

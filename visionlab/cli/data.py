@@ -8,7 +8,6 @@ from pathlib import Path
 from visionlab.cli.args import Formatter, add_field_options, config_from_args
 from visionlab.data.check_options import CheckOptions
 from visionlab.data.fetch_options import FetchOptions
-from visionlab.errors import ParamError
 
 FETCH_OPTIONS = ("n", "workers", "per_host", "connect_timeout", "tries", "backoff", "max_bytes", "min_side", "quiet")  # connect_timeout: --timeout
 CHECK_OPTIONS = ("near_threshold", "min_side", "max_imbalance", "workers", "quiet")
@@ -16,31 +15,28 @@ CHECK_OPTIONS = ("near_threshold", "min_side", "max_imbalance", "workers", "quie
 
 def add_synth(sub: argparse._SubParsersAction) -> None:
     """Add ``data synth``: render game-world scenes."""
-    p = sub.add_parser("synth", help="render game-world scenes (images, masks, a dragons-vs-robots set)", formatter_class=Formatter,
-                       description="Render procedural 2D game scenes with per-pixel masks; also writes OUT/classify/<kind>/ for classification.")
+    p = sub.add_parser("synth", help="render game-world scenes of a lab variant (images, masks, a two-class set)", formatter_class=Formatter,
+                       description="Render procedural 2D game scenes with per-pixel masks; also writes OUT/classify/<class>/ with the "
+                                   "variant's two classes for classification (variant 1: dragon, robot).")
     p.add_argument("out", help="output folder")
-    p.add_argument("--n", type=int, default=400, help="number of scenes (balanced between dragons and robots)")
+    p.add_argument("--n", type=int, default=400, help="number of scenes (balanced between the two classes)")
     p.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same bytes")
     p.add_argument("--size", type=int, nargs=2, default=[256, 256], metavar=("W", "H"), help="image width and height in pixels")
     p.add_argument("--format", default="png", choices=["png", "jpg"], help="image file format (masks are always PNG)")
-    p.add_argument("--characters", type=int, default=1, help="characters per scene; the first (main) one gives the class label")
+    p.add_argument("--characters", type=int, default=1, help="characters per scene (at least); the first (main) one gives the class label")
     p.add_argument("--variant", type=int, default=1, metavar="N",
-                   help="the manual's variant whose two classes are rendered (see `visionlab variants`; the game world renders: "
-                        "those marked there)")
+                   help="the manual's variant whose two classes are rendered (`visionlab variants` marks those the game world renders)")
     p.set_defaults(func=cmd_synth)
 
 
 def cmd_synth(args: argparse.Namespace) -> None:
     """Render the scenes and print where the two datasets went."""
-    from visionlab.data.synth import SceneSpec, write_dataset
-    from visionlab.data.variants import VARIANTS, get_variant
+    from visionlab.data.synth import SceneSpec, get_game_variant, write_dataset
+    from visionlab.data.variants import get_variant
 
-    v = get_variant(args.variant)  # an unknown number: ParamError naming --variant
-    if not v.game_world:
-        rendered = ", ".join(str(w.number) for w in VARIANTS if w.game_world)
-        raise ParamError("variant", f"variant: the game world does not render variant {v.number} ({v.title}) yet; it renders: {rendered}. "
-                                    "For this variant use your own images: visionlab lab --variant N --data FOLDER")
-    spec = SceneSpec(width=args.size[0], height=args.size[1], n_characters=args.characters)
+    get_variant(args.variant)  # a number the manual lacks: ParamError naming --variant
+    get_game_variant(args.variant)  # one the game world does not render: ParamError listing those it does
+    spec = SceneSpec(width=args.size[0], height=args.size[1], n_characters=args.characters, variant=args.variant)
     info = write_dataset(args.out, args.n, seed=args.seed, spec=spec, image_format=args.format)
     print(f"wrote {info['n']} scenes to {args.out} ({', '.join(f'{k}: {v}' for k, v in info['counts'].items())})")
     print(f"  classification set: {Path(args.out) / 'classify'}")

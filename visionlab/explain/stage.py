@@ -38,7 +38,6 @@ from visionlab.models.weights import Preprocess
 from visionlab.utils.device import resolve_amp
 from visionlab.utils.files import atomic_write, read_json, write_csv_rows, write_json
 
-SYNTH_OBJECT_CLASS = "character"
 MASK_KEYS = ["energy_in_mask", "pointing_hit", "iou", "area_share"]
 PERTURB_KEYS = ["conf_original", "conf_keep_top", "conf_remove_top"]
 CURVE_KEYS = ["deletion_auc", "insertion_auc", "deletion_auc_random", "insertion_auc_random"]
@@ -52,12 +51,20 @@ def _crop_like(pre: Preprocess) -> T.Compose:
 
 
 @lru_cache(maxsize=32)
-def _synth_object_index(root: Path) -> int:
-    return read_json(root / "segment" / "classes.json")["classes"].index(SYNTH_OBJECT_CLASS)
+def _synth_concept_ids(root: Path) -> tuple[int, ...]:
+    """Mask values of the game-world dataset's concept: its variant's concept classes (``character`` for variant 1)."""
+    from visionlab.data.variants import get_variant
+
+    variant = (read_json(root / "synth.json").get("spec") or {}).get("variant", 1)
+    names = read_json(root / "segment" / "classes.json")["classes"]
+    return tuple(names.index(c) for c in get_variant(variant).game_concept)
 
 
 def find_mask(path: Path, masks_dir: Path | None) -> np.ndarray | None:
-    """Boolean object mask for an image: ``masks_dir/<stem>.png`` (non-zero), or the game world's own."""
+    """Boolean object mask for an image: ``masks_dir/<stem>.png`` (non-zero), or the game world's own concept.
+
+    The game world's concept is its variant's concept classes: the character, or the weapon or effect.
+    """
     if masks_dir is not None:
         candidate = masks_dir / f"{path.stem}.png"
         return (np.asarray(load_rgb(candidate).convert("L")) > 0) if candidate.is_file() else None
@@ -66,7 +73,7 @@ def find_mask(path: Path, masks_dir: Path | None) -> np.ndarray | None:
             mask_file = parent / "segment" / "masks" / f"{path.stem}.png"
             if not mask_file.is_file():
                 return None
-            return np.asarray(Image.open(mask_file)) == _synth_object_index(parent)
+            return np.isin(np.asarray(Image.open(mask_file)), _synth_concept_ids(parent))
     return None
 
 

@@ -214,6 +214,11 @@ class LabConfig:
             raise ConfigError("explain, compare and pipeline need the classify stage; add it to stages:")
 
     @property
+    def game_variant(self) -> int:
+        """The variant the game world renders for this lab: the manual's variant, else variant 1 (dragons vs robots)."""
+        return self.variant_number if self.variant_number is not None else 1
+
+    @property
     def on_game_world(self) -> bool:
         """Whether the classification images come from the game world (else: the user's own images)."""
         return self.data.source == GAME_WORLD

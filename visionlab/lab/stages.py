@@ -27,7 +27,7 @@ def _data(state: LabState, step: int, total: int) -> None:
     if cfg.data.source == GAME_WORLD:
         from visionlab.data.synth import SceneSpec, write_dataset
 
-        write_dataset(out / "data", cfg.data.n, seed=cfg.seed, spec=SceneSpec(width=cfg.data.size, height=cfg.data.size))
+        write_dataset(out / "data", cfg.data.n, seed=cfg.seed, spec=SceneSpec(width=cfg.data.size, height=cfg.data.size, variant=cfg.game_variant))
         data = out / "data" / "classify"
     elif cfg.data.source == "fetch":
         from visionlab.data.fetch import FetchOptions, SearchError, fetch_images, format_summary
@@ -122,7 +122,8 @@ def _segmentation_data(state: LabState) -> Path:
     from visionlab.data.synth import SceneSpec, write_dataset
 
     size = state.cfg.data.size
-    write_dataset(state.out / "data_segment", s.n, seed=state.cfg.seed + 1, spec=SceneSpec(width=size, height=size, n_characters=s.characters))
+    spec = SceneSpec(width=size, height=size, n_characters=s.characters, variant=state.cfg.game_variant)
+    write_dataset(state.out / "data_segment", s.n, seed=state.cfg.seed + 1, spec=spec)
     return state.out / "data_segment" / "segment"
 
 
@@ -180,8 +181,9 @@ def object_classes(state: LabState) -> tuple[str, ...]:
 def concept_classes(state: LabState) -> tuple[tuple[str, ...] | None, str]:
     """The segmentation classes Grad-CAM is compared with, and a sentence saying which and why.
 
-    The config's ``compare.concept_classes``; else the game world's ``character``; else the variant's
-    VOC classes when the segmenter predicts them; else every object class the segmenter predicts.
+    The config's ``compare.concept_classes``; else the game world's concept classes of the variant
+    (``character`` for dragons vs robots); else the variant's VOC classes when the segmenter predicts
+    them; else every object class the segmenter predicts.
     """
     from visionlab.data.variants import get_variant
 
@@ -189,7 +191,8 @@ def concept_classes(state: LabState) -> tuple[tuple[str, ...] | None, str]:
     if cfg.compare.concept_classes:
         return tuple(cfg.compare.concept_classes), "compare.concept_classes of the config: " + ", ".join(cfg.compare.concept_classes)
     if state.plan.segmenter == GAME_WORLD_TRAINED:
-        return None, "character, the game world's object class"
+        concept = get_variant(cfg.game_variant).game_concept
+        return concept, f"{', '.join(concept)}: the game world's concept classes of variant {cfg.game_variant}"
     objects = object_classes(state)
     voc = get_variant(cfg.variant_number).voc_concept if cfg.variant_number is not None else ()
     if voc and set(voc) <= set(objects):
@@ -209,7 +212,7 @@ def _scenes(state: LabState) -> list[Path]:
 
             size = state.cfg.data.size
             write_dataset(state.out / "data_scenes", p.scenes, seed=state.cfg.seed + 2,
-                          spec=SceneSpec(width=size, height=size, n_characters=p.characters))
+                          spec=SceneSpec(width=size, height=size, n_characters=p.characters, variant=state.cfg.game_variant))
             state.scenes = [state.out / "data_scenes" / "segment" / "images"]
     return state.scenes
 

@@ -2,8 +2,8 @@
 
 Every shape is drawn twice with the same rasteriser call: once in colour on the image and once
 with its label value on the label map, so the two cannot drift apart. Label values are class ids
-for the environment and ``CHARACTER - 1 + instance_id`` for characters, so one map carries both
-the class mask and the instance map (see :func:`split_labels`).
+for the environment, ``CHARACTER - 1 + instance_id`` for characters and :data:`ROLE_LABELS` for held
+weapons and effects, so one map carries both the class mask and the instance map (see :func:`split_labels`).
 
 Scenes of at least ``SUPERSAMPLE_MIN`` pixels (both sides) are drawn at twice the size; the image is then
 box-filtered (anti-aliasing) and the label map reduced by a 2x2 majority vote, which keeps
@@ -37,10 +37,21 @@ def character_label(instance_id: int) -> int:
     return CHARACTER - 1 + instance_id
 
 
-def split_labels(label: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Split a label map into the class mask (uint8) and the instance map (uint16)."""
-    is_char = label >= CHARACTER
+ROLE_LABELS = {"weapon": 200, "effect": 201}
+"""Label-map values of the parts that are neither scenery nor a character's body (above every character label)."""
+
+
+def split_labels(label: np.ndarray, role_classes: dict[str, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Split a label map into the class mask (uint8) and the instance map (uint16).
+
+    Args:
+        label: The label map.
+        role_classes: Class id of each role drawn (``{"weapon": 8}``); a weapon or effect belongs to no instance.
+    """
+    is_char = (label >= CHARACTER) & (label < min(ROLE_LABELS.values()))
     mask = np.where(is_char, CHARACTER, label).astype(np.uint8)
+    for role, class_id in (role_classes or {}).items():
+        mask[label == ROLE_LABELS[role]] = class_id
     instances = np.where(is_char, label.astype(np.int32) - (CHARACTER - 1), 0).astype(np.uint16)
     return mask, instances
 

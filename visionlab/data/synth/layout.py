@@ -6,12 +6,16 @@ other (the main character stays clear of water, extras avoid the main one) befor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .palette import CharacterPalette, character_palette
-from .sprites import Posed, make_sprite, pose
+from .palette import CharacterPalette
+from .sprites import Posed, Sprite, pose
+
+SpriteMaker = Callable[[np.random.Generator, bool], tuple[CharacterPalette, Sprite]]
+"""``(rng, airborne) -> (palette, sprite)``: draws one character of a class (see :mod:`.subjects`)."""
 
 Box = tuple[float, float, float, float]
 
@@ -103,6 +107,7 @@ class Plan:
     x: float  # feet position
     y: float
     support: str  # "ground" | "platform" | "air"
+    label: str | None = None  # the character's class, where the variant gives each character one
 
     @property
     def box(self) -> Box:
@@ -119,24 +124,25 @@ class Plan:
                 "pose": self.posed.sprite.pose}
 
 
-def _posed(rng: np.random.Generator, kind: str, airborne: bool) -> tuple[CharacterPalette, Posed, str]:
-    palette = character_palette(rng)
-    sprite = make_sprite(rng, kind, palette, airborne)
+def _posed(rng: np.random.Generator, make: SpriteMaker, airborne: bool) -> tuple[CharacterPalette, Posed, str]:
+    palette, sprite = make(rng, airborne)
     facing = "left" if rng.random() < 0.5 else "right"
     return palette, pose(sprite, facing, rng.uniform(-8.0, 8.0)), facing
 
 
-def plan_main(rng: np.random.Generator, kind: str, layout: Layout) -> Plan:
+def plan_main(rng: np.random.Generator, make: SpriteMaker, layout: Layout,
+              height: tuple[float, float] = MAIN_HEIGHT) -> Plan:
     """Place the main character inside the central 70% of the width, fully inside the height.
 
-    It stands on the ground, on a floating platform (added to ``layout``) or hovers.
+    It stands on the ground, on a floating platform (added to ``layout``) or hovers; ``height`` is its
+    height range as a fraction of the image height.
     """
     W, H = layout.width, layout.height
     support = SUPPORTS[int(np.searchsorted(np.cumsum(_SUPPORT_P), rng.random() * sum(_SUPPORT_P)))]
-    palette, posed, facing = _posed(rng, kind, support == "air")
+    palette, posed, facing = _posed(rng, make, support == "air")
     uw, uh = posed.size
     bx0, by0, bx1, by1 = posed.bounds
-    scale = rng.uniform(*MAIN_HEIGHT) * H / uh
+    scale = rng.uniform(*height) * H / uh
     scale = min(scale, (CENTRAL * W - 4) / uw)
     gap = {"ground": 0.0, "platform": _PLATFORM_GAP, "air": _AIR_GAP}[support] * H
     highest_ground = float(layout.line[:, 1].min())
@@ -156,16 +162,17 @@ def plan_main(rng: np.random.Generator, kind: str, layout: Layout) -> Plan:
         low, _ = layout.ground_range(px0, px1)
         y = rng.uniform(top_y, max(top_y, low - gap))
         layout.platforms.append((px0, y, px1, y + 0.05 * H))
-    return Plan(1, kind, palette, posed, facing, scale, x, y, support)
+    return Plan(1, posed.sprite.kind, palette, posed, facing, scale, x, y, support)
 
 
-def plan_extra(rng: np.random.Generator, instance_id: int, kind: str, layout: Layout, placed: list[Plan]) -> Plan:
+def plan_extra(rng: np.random.Generator, instance_id: int, make: SpriteMaker, layout: Layout, placed: list[Plan],
+               height: tuple[float, float] = EXTRA_HEIGHT) -> Plan:
     """Place an extra (smaller) character on the ground, away from water and the others."""
     W, H = layout.width, layout.height
-    palette, posed, facing = _posed(rng, kind, False)
+    palette, posed, facing = _posed(rng, make, False)
     uw, uh = posed.size
     bx0, by0, bx1, by1 = posed.bounds
-    scale = min(rng.uniform(*EXTRA_HEIGHT) * H / uh, (W - 4) / uw)
+    scale = min(rng.uniform(*height) * H / uh, (W - 4) / uw)
     best: tuple[float, float, float] | None = None
     for _ in range(10):
         x = rng.uniform(2 - scale * bx0, W - 2 - scale * bx1)
@@ -176,7 +183,7 @@ def plan_extra(rng: np.random.Generator, instance_id: int, kind: str, layout: La
         if best is None or cost < best[0]:
             best = (cost, x, y)
     assert best is not None
-    return Plan(instance_id, kind, palette, posed, facing, scale, best[1], best[2], "ground")
+    return Plan(instance_id, posed.sprite.kind, palette, posed, facing, scale, best[1], best[2], "ground")
 
 
 def plan_water(rng: np.random.Generator, layout: Layout, keep_clear: Box) -> None:

@@ -28,6 +28,9 @@ SYNTH_COLORS: tuple[Color, ...] = (
 )
 """Display colour of each class, for colourised masks (same order as ``SYNTH_CLASSES``)."""
 
+EXTRA_COLORS: dict[str, Color] = {"weapon": (255, 140, 0), "effect": (0, 240, 200)}
+"""Display colours of the mask classes some variants add after ``SYNTH_CLASSES``."""
+
 IGNORE_INDEX = 255
 """Mask value meaning "no label"; the generator never writes it, loss functions may."""
 
@@ -200,12 +203,12 @@ class CharacterPalette:
     accent: Color  # eye, visor, lights (glowing colour)
 
 
-def character_palette(rng: np.random.Generator) -> CharacterPalette:
-    """Draw a character palette from the shared pool (independent of the character's kind)."""
-    primary = jitter(rng, BODY_COLORS[int(rng.integers(len(BODY_COLORS)))], 16.0)
+def character_palette(rng: np.random.Generator, pool: tuple[Color, ...] = BODY_COLORS) -> CharacterPalette:
+    """Draw a character palette from a shared pool (independent of the character's kind)."""
+    primary = jitter(rng, pool[int(rng.integers(len(pool)))], 16.0)
     style = rng.random()
     if style < 0.5:
-        secondary = jitter(rng, BODY_COLORS[int(rng.integers(len(BODY_COLORS)))], 16.0)
+        secondary = jitter(rng, pool[int(rng.integers(len(pool)))], 16.0)
     elif style < 0.75:
         secondary = mix(primary, (255, 255, 255), 0.4)
     else:
@@ -214,15 +217,23 @@ def character_palette(rng: np.random.Generator) -> CharacterPalette:
     return CharacterPalette(primary, secondary, accent)
 
 
-def colorize_mask(mask: np.ndarray) -> np.ndarray:
-    """Map a (H, W) class-id mask to an (H, W, 3) uint8 image using ``SYNTH_COLORS``.
+def class_colors(classes: tuple[str, ...] = SYNTH_CLASSES) -> tuple[Color, ...]:
+    """Display colour of each mask class, in order (a variant's classes: ``SYNTH_CLASSES`` then its extra ones)."""
+    base = dict(zip(SYNTH_CLASSES, SYNTH_COLORS))
+    return tuple(base.get(c) or EXTRA_COLORS[c] for c in classes)
+
+
+def colorize_mask(mask: np.ndarray, classes: tuple[str, ...] = SYNTH_CLASSES) -> np.ndarray:
+    """Map a (H, W) class-id mask to an (H, W, 3) uint8 image using the classes' display colours.
 
     Args:
         mask: Class ids; values outside the class list (e.g. ``IGNORE_INDEX``) become black.
+        classes: The mask's classes in value order (a variant's ``mask_classes``).
 
     Returns:
         The colourised mask.
     """
+    colors = class_colors(classes)
     lut = np.zeros((256, 3), dtype=np.uint8)
-    lut[: len(SYNTH_COLORS)] = np.asarray(SYNTH_COLORS, dtype=np.uint8)
+    lut[: len(colors)] = np.asarray(colors, dtype=np.uint8)
     return lut[np.asarray(mask, dtype=np.uint8)]

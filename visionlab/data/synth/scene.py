@@ -7,12 +7,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import props
-from .canvas import Canvas, Op, character_label, split_labels
-from .layout import Box, Layout, Plan, overlap, plan_extra, plan_main, plan_water
+from . import effects, props
+from .canvas import ROLE_LABELS, Canvas, Op, character_label, split_labels
+from .layout import EXTRA_HEIGHT, Box, Layout, Plan, overlap, plan_extra, plan_main, plan_water
 from .palette import BUILDING, ITEM, PLATFORM, SYNTH_CLASSES, TERRAIN, VEGETATION, WATER, Theme, make_theme
 from .props import terrain_line
-from .sprites import KINDS, place
+from .sprites import place_parts
+from .subjects import anchor_px, count, effect_ops_for, health_bar_ops, mirrored, pick, subject_maker
+from .variants import GameVariant, SubjectClass, get_game_variant
 
 MAX_OCCLUDED = 0.3  # the main character is never hidden more than this
 MAX_CHARACTERS = 32
@@ -24,18 +26,20 @@ class SceneSpec:
 
     width: int = 256  # image width in px
     height: int = 256  # image height in px
-    n_characters: int = 1  # characters per scene; the first is the "main" one
-    kind: str | None = None  # "dragon" | "robot" forces the main character's kind; None picks at random
+    n_characters: int = 1  # characters per scene (at least); the first is the "main" one
+    kind: str | None = None  # forces the scene's class (one of the variant's two, e.g. "robot"); None picks at random
     occlusion: bool = True  # allow a foreground object to hide part (<= 30%) of the main character
     distractors: bool = True  # add collectible items, and crates/blobs that look like character parts
+    variant: int = 1  # the manual's variant whose two classes are rendered (see visionlab.data.synth.variants)
 
     def __post_init__(self) -> None:
         if self.width < 16 or self.height < 16:
             raise ValueError(f"scene size {self.width}x{self.height} is too small; use at least 16x16")
         if not 1 <= self.n_characters <= MAX_CHARACTERS:
             raise ValueError(f"n_characters={self.n_characters} must be between 1 and {MAX_CHARACTERS}")
-        if self.kind is not None and self.kind not in KINDS:
-            raise ValueError(f"kind={self.kind!r} is not valid; use one of {KINDS} or None")
+        classes = get_game_variant(self.variant).class_names
+        if self.kind is not None and self.kind not in classes:
+            raise ValueError(f"kind={self.kind!r} is not a class of variant {self.variant}; use one of {classes} or None")
 
 
 @dataclass
@@ -43,11 +47,12 @@ class Character:
     """One character as it appears in the rendered scene."""
 
     instance_id: int  # value of its pixels in ``Scene.instances`` (1..K)
-    kind: str  # "dragon" | "robot"
+    kind: str  # its sprite kind ("dragon", "knight", ...)
     bbox: tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive) of the visible pixels
-    main: bool  # True only for the first character (the classification label)
+    main: bool  # True only for the first character (the scene's subject)
     facing: str  # "left" | "right"
     occluded_fraction: float  # share of its silhouette hidden by objects in front of it
+    label: str | None = None  # its class where the variant gives each character one (else None: a scene-level class)
 
 
 @dataclass
@@ -55,10 +60,11 @@ class Scene:
     """A rendered scene: image, per-pixel labels and a description of what is where."""
 
     image: np.ndarray  # (H, W, 3) uint8 RGB
-    mask: np.ndarray  # (H, W) uint8 class ids into SYNTH_CLASSES
+    mask: np.ndarray  # (H, W) uint8 class ids into the variant's mask classes (SYNTH_CLASSES, then its extra ones)
     instances: np.ndarray  # (H, W) uint16, 0 = no character, else the character's instance id
     characters: list[Character]  # main character first
     meta: dict  # seed, theme, time_of_day and geometry (terrain polyline, rects), JSON-friendly
+    label: str = ""  # the scene's class (one of the variant's two): the classification label
 
 
 # --------------------------------------------------------------------------- environment
@@ -178,11 +184,12 @@ def _draw_items(rng: np.random.Generator, canvas: Canvas, layout: Layout, keep_c
 
 
 def _draw_characters(canvas: Canvas, plans: list[Plan]) -> dict[int, int]:
-    """Draw back to front; return each character's full silhouette area (canvas px)."""
+    """Draw back to front (a held weapon with the weapon label); return each character's full silhouette area (canvas px)."""
     full = {}
     for plan in plans:
         label = character_label(plan.instance_id)
-        canvas.draw(place(plan.posed, plan.scale, plan.x, plan.y), label)
+        for role, ops in place_parts(plan.posed, plan.scale, plan.x, plan.y):
+            canvas.draw(ops, label if role == "body" else ROLE_LABELS[role])
         full[plan.instance_id] = int(np.count_nonzero(np.asarray(canvas.label) == label))
     return full
 
@@ -267,10 +274,72 @@ def _characters(plans: list[Plan], instances: np.ndarray, visible: np.ndarray,
             instance_id=new_id, kind=plan.kind,
             bbox=(int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1),
             main=plan.instance_id == 1, facing=plan.facing,
-            occluded_fraction=round(max(0.0, 1.0 - float(seen)), 4)))
+            occluded_fraction=round(max(0.0, 1.0 - float(seen)), 4), label=plan.label))
     for new_id, plan in enumerate(kept, start=1):
         plan.instance_id = new_id
     return characters, kept, lut[instances]
+
+
+def _plan_characters(rng: np.random.Generator, variant: GameVariant, main_class: SubjectClass, spec: SceneSpec,
+                     layout: Layout) -> tuple[list[Plan], list[SubjectClass]]:
+    """The main character, a pool, then the others: its group first, then extras of the variant's extra class."""
+    kind = pick(rng, main_class.kinds)
+    main = plan_main(rng, subject_maker(variant, main_class, kind), layout, main_class.height)
+    plan_water(rng, layout, main.box)
+    plans, subjects = [main], [main_class]
+    group = count(rng, main_class.group)
+    for instance_id in range(2, max(spec.n_characters, group) + 1):
+        if instance_id <= group:
+            cls, height = main_class, main_class.height
+        else:
+            cls = variant.extra_class(main_class.name, int(rng.integers(2)) if variant.extras == "either" else 0)
+            height = EXTRA_HEIGHT
+        maker = subject_maker(variant, cls, pick(rng, cls.kinds))
+        plans.append(plan_extra(rng, instance_id, maker, layout, plans, height))
+        subjects.append(cls)
+    for plan, cls in zip(plans, subjects):
+        plan.label = cls.name if variant.per_character else None
+    if main_class.hostile:
+        _face_each_other(plans)
+    return plans, subjects
+
+
+def _face_each_other(plans: list[Plan]) -> None:
+    """Turn every character towards the nearest other one (a fight)."""
+    for plan in plans:
+        others = [p.x for p in plans if p is not plan]
+        if not others:
+            continue
+        target = min(others, key=lambda x: abs(x - plan.x))
+        want = "right" if target >= plan.x else "left"
+        if want != plan.facing:
+            plan.posed, plan.facing = mirrored(plan.posed), want
+
+
+def _draw_around(rng: np.random.Generator, canvas: Canvas, plans: list[Plan], subjects: list[SubjectClass]) -> list[dict]:
+    """Effects the characters cast (effect label), a burst between fighters, health bars (item label)."""
+    drawn: list[dict] = []
+    height = canvas.height
+    for plan, cls in zip(plans, subjects):
+        bars = 1.0 if cls.boss else cls.health_bars
+        if bars and (bars >= 1.0 or rng.random() < bars):
+            ops, box = health_bar_ops(rng, plan.box, cls.boss, plan.palette)
+            canvas.draw(ops, ITEM)
+            drawn.append({"type": "health_bar", "class": "item", "box": [round(v, 1) for v in box]})
+        if not cls.effects:
+            continue
+        origin = anchor_px(plan.posed, plan.scale, plan.x, plan.y, ("hand", "mouth", "head"))
+        kind, ops = effect_ops_for(rng, cls.effects, origin, plan.box[3] - plan.box[1], 1 if plan.facing == "right" else -1)
+        canvas.draw(ops, ROLE_LABELS["effect"])
+        drawn.append({"type": kind, "class": "effect", "box": [round(v, 1) for v in effects.effect_box(ops)]})
+    if subjects[0].hostile and len(plans) > 1 and rng.random() < 0.6:
+        left, right = sorted(p.x for p in plans[:2])
+        x = rng.uniform(left, right)
+        origin = (x, min(p.y for p in plans[:2]) - rng.uniform(0.0, 0.15) * height)
+        kind, ops = effect_ops_for(rng, ("explosion", "fire"), origin, rng.uniform(0.2, 0.35) * height, 1)
+        canvas.draw(ops, ROLE_LABELS["effect"])
+        drawn.append({"type": kind, "class": "effect", "box": [round(v, 1) for v in effects.effect_box(ops)]})
+    return drawn
 
 
 def render_scene(seed: int, spec: SceneSpec = SceneSpec()) -> Scene:
@@ -278,22 +347,20 @@ def render_scene(seed: int, spec: SceneSpec = SceneSpec()) -> Scene:
 
     Args:
         seed: Seed of the scene's private ``np.random.default_rng``.
-        spec: Size, number of characters, forced main kind, occlusion and distractor switches.
+        spec: Size, number of characters, variant and forced class, occlusion and distractor switches.
 
     Returns:
-        The scene: image, class mask, instance map, characters (main first) and meta.
+        The scene: image, class mask, instance map, characters (main first), meta and class label.
     """
     rng = np.random.default_rng(seed)
     W, H = spec.width, spec.height
+    variant = get_game_variant(spec.variant)
     theme = make_theme(rng)
-    drawn_kind = KINDS[int(rng.integers(len(KINDS)))]  # drawn even when forced: theme stays kind-independent
+    drawn = variant.classes[int(rng.integers(2))]  # drawn even when forced: theme and layout stay class-independent
+    main_class = variant.subject(spec.kind) if spec.kind else drawn
     layout = Layout(W, H, terrain_line(rng, W, H))
-    main = plan_main(rng, spec.kind or drawn_kind, layout)
-    plan_water(rng, layout, main.box)
-    plans = [main]
-    for instance_id in range(2, spec.n_characters + 1):
-        kind = KINDS[int(rng.integers(len(KINDS)))]
-        plans.append(plan_extra(rng, instance_id, kind, layout, plans))
+    plans, subjects = _plan_characters(rng, variant, main_class, spec, layout)
+    main = plans[0]
 
     canvas = Canvas(W, H, theme.sky_top, theme.sky_bottom)
     _draw_sky(rng, canvas, theme, layout)
@@ -304,16 +371,19 @@ def render_scene(seed: int, spec: SceneSpec = SceneSpec()) -> Scene:
         _draw_distractors(rng, canvas, layout, main.box)
         _draw_items(rng, canvas, layout, main.box)
     full = _draw_characters(canvas, plans[1:] + [main])  # main last: nothing but the occluder hides it
+    around = _draw_around(rng, canvas, plans, subjects)
     if spec.occlusion and rng.random() < 0.6:
         _add_occluder(rng, canvas, theme, layout, plans, full)
 
     visible = np.bincount(np.asarray(canvas.label).ravel(), minlength=256)
     image, label = canvas.finish()
-    mask, instances = split_labels(label)
+    mask, instances = split_labels(label, {r: variant.mask_classes.index(r) for r in ROLE_LABELS if r in variant.mask_classes})
     characters, plans, instances = _characters(plans, instances, visible, full)
     meta = {"seed": int(seed), "theme": theme.biome, "time_of_day": theme.time_of_day, **layout.meta(),
             "characters": [p.info() for p in plans]}
-    return Scene(image=image, mask=mask, instances=instances, characters=characters, meta=meta)
+    if spec.variant != 1:
+        meta = {**meta, "variant": spec.variant, "effects_and_bars": around}
+    return Scene(image=image, mask=mask, instances=instances, characters=characters, meta=meta, label=main_class.name)
 
 
 def render_many(seeds: Iterable[int], spec: SceneSpec = SceneSpec()) -> Iterator[Scene]:

@@ -20,7 +20,10 @@ from .canvas import Op
 from .palette import CharacterPalette, Color, mix, outline_of, shade
 
 KINDS = ("dragon", "robot")
-"""Character kinds; the main character's kind is the classification label."""
+"""Variant 1's character kinds; the main character's kind is its classification label."""
+
+ROLES = ("body", "weapon", "effect")
+"""What a sprite part is, for the mask: the character itself, a held weapon, or a magic/tech effect."""
 
 _DARK: Color = (40, 42, 48)
 _WHITE: Color = (246, 246, 240)
@@ -35,6 +38,7 @@ class Part:
     points: np.ndarray  # (n, 2) unit coordinates
     fill: Color
     detail: bool = False  # small decoration, skipped on tiny sprites
+    role: str = "body"  # mask class of its pixels: "body" (the character), "weapon" or "effect" (see ROLES)
 
 
 @dataclass
@@ -43,7 +47,10 @@ class Sprite:
 
     kind: str
     parts: list[Part]
-    pose: dict = field(default_factory=dict)
+    pose: dict = field(default_factory=dict)  # JSON-friendly pose parameters (recorded in annotations)
+    anchors: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """Named unit-coordinate points others attach things to: "hand" (front hand, where a held weapon's grip
+    goes), "head_top" (top of the head: crowns, hats), "head" (centre of the head), "mouth" (breath, spells)."""
 
 
 def _circle(n: int) -> np.ndarray:
@@ -306,6 +313,7 @@ class Posed:
     sprite: Sprite
     points: list[np.ndarray]
     bounds: tuple[float, float, float, float]  # x0, y0, x1, y1 in units
+    anchors: dict[str, tuple[float, float]] = field(default_factory=dict)  # the sprite's anchors, posed alike
 
     @property
     def size(self) -> tuple[float, float]:
@@ -314,27 +322,44 @@ class Posed:
 
 
 def pose(sprite: Sprite, facing: str, tilt_deg: float) -> Posed:
-    """Mirror the sprite to face ``facing`` and tilt it around its middle."""
+    """Mirror the sprite to face ``facing`` and tilt it around its middle (its anchors too)."""
     sizes = [len(part.points) for part in sprite.parts]
-    pts = np.concatenate([part.points for part in sprite.parts])
+    names = list(sprite.anchors)
+    pts = np.concatenate([part.points for part in sprite.parts] + [np.array([sprite.anchors[n] for n in names]).reshape(-1, 2)])
     if facing == "left":
         pts = pts * (-1.0, 1.0)
     pts = rotate(pts, math.radians(tilt_deg), 0.0, -0.5)
-    bounds = (*pts.min(axis=0).tolist(), *pts.max(axis=0).tolist())
     ends = np.cumsum(sizes).tolist()
+    anchors = {n: (float(x), float(y)) for n, (x, y) in zip(names, pts[ends[-1]:])}
+    pts = pts[:ends[-1]]
+    bounds = (*pts.min(axis=0).tolist(), *pts.max(axis=0).tolist())
     points = [pts[a:b] for a, b in zip([0] + ends[:-1], ends)]
-    return Posed(sprite, points, (bounds[0], bounds[1], bounds[2], bounds[3]))
+    return Posed(sprite, points, (bounds[0], bounds[1], bounds[2], bounds[3]), anchors)
 
 
-def place(posed: Posed, scale: float, x: float, y: float) -> list[Op]:
-    """Drawing ops for the posed sprite scaled by ``scale`` px/unit with its feet at (x, y)."""
+def place_parts(posed: Posed, scale: float, x: float, y: float) -> list[tuple[str, list[Op]]]:
+    """Drawing ops for the posed sprite scaled by ``scale`` px/unit with its feet at (x, y).
+
+    Returns:
+        ``(role, ops)`` runs in drawing order: consecutive parts of one role share a run, so the caller
+        can draw each run with its mask class (the character, its weapon, its effect).
+    """
     height_px = posed.size[1] * scale
     width = max(1.0, 0.012 * height_px)
     with_outline = height_px >= OUTLINE_MIN_PX
-    ops = []
+    runs: list[tuple[str, list[Op]]] = []
     for part, pts in zip(posed.sprite.parts, posed.points):
         if part.detail and height_px < DETAIL_MIN_PX:
             continue
         outline = outline_of(part.fill) if with_outline and not part.detail else None
-        ops.append(Op("poly", pts * scale + (x, y), part.fill, outline, width))
-    return ops
+        op = Op("poly", pts * scale + (x, y), part.fill, outline, width)
+        if runs and runs[-1][0] == part.role:
+            runs[-1][1].append(op)
+        else:
+            runs.append((part.role, [op]))
+    return runs
+
+
+def place(posed: Posed, scale: float, x: float, y: float) -> list[Op]:
+    """All drawing ops of :func:`place_parts`, whatever their role."""
+    return [op for _, ops in place_parts(posed, scale, x, y) for op in ops]

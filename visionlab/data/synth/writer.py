@@ -2,7 +2,7 @@
 
 Layout under ``out`` (these paths are a contract other code reads)::
 
-    classify/<kind>/<stem>.<ext>        class folders, label = main character's kind
+    classify/<class>/<stem>.<ext>       class folders (the variant's two classes), label = the scene's class
     segment/images/<stem>.<ext>         the same image
     segment/masks/<stem>.png            8-bit "L" class ids
     segment/instances/<stem>.png        16-bit "I;16" character instance ids
@@ -23,9 +23,9 @@ from PIL import Image
 
 from visionlab.utils.files import atomic_write
 
-from .palette import IGNORE_INDEX, SYNTH_CLASSES, SYNTH_COLORS
+from .palette import IGNORE_INDEX, class_colors
 from .scene import Scene, SceneSpec, render_scene
-from .sprites import KINDS
+from .variants import get_game_variant
 
 GENERATOR = "visionlab.synth"
 VERSION = 1
@@ -78,7 +78,7 @@ def _check_folder(out: Path, params: dict) -> None:
 def _write_scene(out: Path, stem: str, scene: Scene, ext: str) -> None:
     fmt = IMAGE_FORMATS[ext]
     image = _encode(Image.fromarray(scene.image), fmt)
-    kind = scene.characters[0].kind
+    kind = scene.label
     paths = {
         "image": f"segment/images/{stem}.{ext}",
         "classify_image": f"classify/{kind}/{stem}.{ext}",
@@ -99,15 +99,15 @@ def write_dataset(out: str | Path, n: int, seed: int = 0, spec: SceneSpec | None
                   image_format: str = "png", balanced: bool = True) -> dict:
     """Render ``n`` scenes and write them for classification and segmentation.
 
-    Scene ``i`` is ``render_scene(scene_seed(seed, i), spec_i)`` where ``spec_i`` forces the main
-    kind to ``KINDS[i % 2]`` when ``balanced`` (else ``spec_i = spec``); its annotation records
-    that seed. Re-running with identical parameters rewrites identical bytes.
+    Scene ``i`` is ``render_scene(scene_seed(seed, i), spec_i)`` where ``spec_i`` forces the scene's
+    class to the variant's class ``i % 2`` when ``balanced`` (else ``spec_i = spec``); its annotation
+    records that seed. Re-running with identical parameters rewrites identical bytes.
 
     Args:
         out: Output folder (created if needed).
         n: Number of scenes.
         seed: Dataset seed (non-negative).
-        spec: Scene parameters shared by all scenes (default: ``SceneSpec()``).
+        spec: Scene parameters shared by all scenes, the variant among them (default: ``SceneSpec()``, variant 1).
         image_format: "png" or "jpg" (quality 95); masks are always PNG.
         balanced: Alternate the main character's kind so both classes get n/2 scenes.
 
@@ -127,18 +127,21 @@ def write_dataset(out: str | Path, n: int, seed: int = 0, spec: SceneSpec | None
     params = {"generator": GENERATOR, "version": VERSION, "n": n, "seed": seed, "spec": asdict(spec),
               "image_format": image_format, "balanced": balanced}
     _check_folder(out, params)
-    for sub in ["segment/images", "segment/masks", "segment/instances", "annotations"] + [f"classify/{k}" for k in KINDS]:
+    variant = get_game_variant(spec.variant)
+    names = variant.class_names
+    for sub in ["segment/images", "segment/masks", "segment/instances", "annotations"] + [f"classify/{k}" for k in names]:
         (out / sub).mkdir(parents=True, exist_ok=True)
-    classes = {"classes": list(SYNTH_CLASSES), "colors": [list(c) for c in SYNTH_COLORS], "ignore_index": IGNORE_INDEX}
+    mask_classes = variant.mask_classes
+    classes = {"classes": list(mask_classes), "colors": [list(c) for c in class_colors(mask_classes)], "ignore_index": IGNORE_INDEX}
     _atomic_write(out / "segment" / "classes.json", _json_bytes(classes))
 
-    counts = {k: 0 for k in KINDS}
+    counts = {k: 0 for k in names}
     digits = max(5, len(str(max(0, n - 1))))
     for i in range(n):
-        scene_spec = replace(spec, kind=KINDS[i % len(KINDS)]) if balanced else spec
+        scene_spec = replace(spec, kind=names[i % len(names)]) if balanced else spec
         scene = render_scene(scene_seed(seed, i), scene_spec)
         _write_scene(out, f"scene_{i:0{digits}d}", scene, image_format)
-        counts[scene.characters[0].kind] += 1
+        counts[scene.label] += 1
     summary = {**params, "counts": counts}
     _atomic_write(out / "synth.json", _json_bytes(summary))  # last: marks the dataset complete
     return summary

@@ -1,0 +1,188 @@
+"""The game world's variants: each renders its two classes with aligned masks, deterministically,
+in every biome, with no colour shortcut, and runs as a lab."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from visionlab.data.synth import GAME_VARIANTS, SceneSpec, get_game_variant, render_scene, write_dataset
+from visionlab.data.synth.palette import BIOMES, TIMES_OF_DAY
+from visionlab.data.variants import VARIANTS, get_variant
+from visionlab.errors import ParamError
+
+NEW = (5, 6, 10, 14, 16, 18, 24, 25)
+SPEC = SceneSpec(96, 96)
+
+
+def _scenes(number: int, kind: str, n: int, spec: SceneSpec = SPEC, start: int = 0):
+    return [render_scene(start + i, replace(spec, variant=number, kind=kind)) for i in range(n)]
+
+
+def test_the_catalogue_and_the_renderer_agree():
+    rendered = {v.number for v in VARIANTS if v.game_world}
+    assert rendered == set(GAME_VARIANTS) == {1, *NEW}
+    for number, gv in GAME_VARIANTS.items():
+        v = get_variant(number)
+        assert gv.class_names == v.classes  # the class folders are the catalogue's names
+        assert gv.concept == v.game_concept and set(gv.concept) <= set(gv.mask_classes)
+    assert get_game_variant(5).mask_classes[-1] == "weapon" and get_game_variant(10).mask_classes[-1] == "effect"
+    assert get_game_variant(1).mask_classes == get_game_variant(16).mask_classes  # no extra class where the concept is the character
+    with pytest.raises(ParamError, match="does not render variant 2; it renders 1, 5, 6"):
+        get_game_variant(2)
+
+
+@pytest.mark.parametrize("number", NEW)
+def test_same_seed_same_bytes_and_the_class_is_forced(number):
+    for name in get_game_variant(number).class_names:
+        a, b = render_scene(7, SceneSpec(80, 80, variant=number, kind=name)), render_scene(7, SceneSpec(80, 80, variant=number, kind=name))
+        assert a.label == name and a.image.tobytes() == b.image.tobytes() and a.mask.tobytes() == b.mask.tobytes()
+        assert a.instances.tobytes() == b.instances.tobytes() and a.meta == b.meta
+        assert render_scene(8, SceneSpec(80, 80, variant=number, kind=name)).image.tobytes() != a.image.tobytes()
+
+
+def _edge_fraction(image: np.ndarray, mask: np.ndarray) -> float:
+    """Share of the boundary pixels of ``mask`` (boolean) whose colour differs strongly across it."""
+    img, hits, total = image.astype(np.int32), 0, 0
+    for axis in (0, 1):
+        a, b = [slice(None)] * 2, [slice(None)] * 2
+        a[axis], b[axis] = slice(None, -1), slice(1, None)
+        boundary = mask[tuple(a)] != mask[tuple(b)]
+        hits += int((np.abs(img[tuple(a)] - img[tuple(b)]).sum(-1)[boundary] > 40).sum())
+        total += int(boundary.sum())
+    return hits / max(total, 1)
+
+
+@pytest.mark.parametrize("number", NEW)
+def test_concept_masks_sit_on_what_is_drawn(number):
+    """The concept's mask boundary lies on image edges; shifted by 3 px it does not."""
+    gv = get_game_variant(number)
+    ids = [gv.mask_classes.index(c) for c in gv.concept]
+    scenes = [s for name in gv.class_names for s in _scenes(number, name, 8, SceneSpec(128, 128))]
+    concept = [(s.image, np.isin(s.mask, ids)) for s in scenes if np.isin(s.mask, ids).any()]
+    assert len(concept) >= 8
+    aligned = np.mean([_edge_fraction(im, m) for im, m in concept])
+    shifted = np.mean([_edge_fraction(im, np.roll(m, 3, axis=1)) for im, m in concept])
+    assert aligned > 0.6 and shifted < aligned - 0.15, (aligned, shifted)
+
+
+def test_weapons_and_effects_get_their_mask_classes_and_no_instance():
+    melee = _scenes(5, "melee_weapon", 10)
+    weapon = get_game_variant(5).mask_classes.index("weapon")
+    assert sum((s.mask == weapon).any() for s in melee) >= 9  # the main character holds it (an occluder may hide one)
+    for s in melee:
+        assert not s.instances[s.mask == weapon].any()  # a weapon is not part of the character's instance
+        assert s.characters[0].label == "melee_weapon" and s.meta["characters"][0]["pose"]["weapon"] in ("sword", "axe", "mace", "spear")
+    effect = get_game_variant(10).mask_classes.index("effect")
+    for name in ("magic_effect", "tech_effect"):
+        scenes = _scenes(10, name, 10)
+        assert sum((s.mask == effect).sum() > 30 for s in scenes) >= 9
+        assert all(c.label is None for s in scenes for c in s.characters)  # the class is the effect's, not a character's
+    battle, peace = _scenes(14, "battle_scene", 12), _scenes(14, "peaceful_scene", 12)
+    fx = get_game_variant(14).mask_classes.index("effect")
+    assert all(len(s.characters) >= 2 for s in battle + peace)
+    assert sum((s.mask == fx).any() for s in battle) >= 11 and sum((s.mask == fx).any() for s in peace) >= 11  # lanterns glow too
+    kinds = {name: {e["type"] for s in scenes for e in s.meta["effects_and_bars"]} for name, scenes in (("battle", battle), ("peace", peace))}
+    assert kinds["battle"] <= {"fire", "explosion", "fireball", "arrow", "bullet_streak"} and len(kinds["battle"]) >= 4
+    assert kinds["peace"] == {"orb", "sparkles"}
+    weapon = get_game_variant(14).mask_classes.index("weapon")
+    assert sum((s.mask == weapon).any() for s in battle) >= 8 and not any((s.mask == weapon).any() for s in peace)
+
+
+def test_bosses_are_crowned_and_regular_enemies_come_in_groups():
+    bosses, regular = _scenes(6, "final_boss", 12), _scenes(6, "regular_enemy", 24)
+    assert all(s.meta["characters"][0]["pose"].get("boss") for s in bosses)
+    assert not any(c.get("pose", {}).get("boss") for s in regular for c in s.meta["characters"])
+    assert {len(s.characters) for s in regular} >= {1, 2, 3} and {len(s.characters) for s in bosses} == {1}
+    assert all(any(e["type"] == "health_bar" for e in s.meta["effects_and_bars"]) for s in bosses)
+
+
+@pytest.mark.parametrize("number", NEW)
+def test_both_classes_in_every_biome_and_time_of_day(number):
+    seen = defaultdict(set)
+    for name in get_game_variant(number).class_names:
+        for s in _scenes(number, name, 45, SceneSpec(32, 32)):
+            seen[s.meta["theme"]].add(s.label)
+            seen[s.meta["time_of_day"]].add(s.label)
+    assert set(seen) == set(BIOMES) | set(TIMES_OF_DAY)
+    assert all(len(labels) == 2 for labels in seen.values()), dict(seen)
+
+
+def _write(tmp_path, number: int, n: int, size: int) -> tuple[list, list]:
+    write_dataset(tmp_path / str(number), n, seed=3, spec=SceneSpec(size, size, variant=number))
+    root = tmp_path / str(number) / "classify"
+    names = get_game_variant(number).class_names
+    files = [(f, k) for k, name in enumerate(names) for f in sorted((root / name).iterdir())]
+    return [f for f, _ in files], [k for _, k in files]
+
+
+@pytest.mark.parametrize("number", NEW)
+def test_no_colour_shortcut_on_a_sample(tmp_path, number):
+    from visionlab.data.shortcut import colour_shortcut
+
+    paths, labels = _write(tmp_path, number, 80, 64)
+    order = np.random.default_rng(0).permutation(len(paths))
+    train, val = order[:56], order[56:]
+    result = colour_shortcut([paths[i] for i in train], [labels[i] for i in train], [paths[i] for i in val], [labels[i] for i in val])
+    assert result["histogram"] <= 0.8 and result["image_stats"] <= 0.8, result  # 24 validation images: 0.8 is 0.70 plus noise
+
+
+def test_the_shortcut_check_fails_where_colour_gives_the_class_away(tmp_path):
+    from PIL import Image
+
+    from visionlab.data.shortcut import colour_shortcut
+
+    paths, labels = _write(tmp_path, 25, 40, 48)
+    for f, k in zip(paths, labels):  # the mages' scenes tinted blue: a colour shortcut by construction
+        if k == 1:
+            im = np.asarray(Image.open(f)).astype(np.int32)
+            Image.fromarray(np.clip(im + (0, 0, 60), 0, 255).astype(np.uint8)).save(f)
+    order = np.random.default_rng(0).permutation(len(paths))
+    result = colour_shortcut([paths[i] for i in order[:28]], [labels[i] for i in order[:28]],
+                             [paths[i] for i in order[28:]], [labels[i] for i in order[28:]])
+    assert result["histogram"] >= 0.9 and result["image_stats"] >= 0.9, result
+
+
+def test_write_dataset_lays_out_the_variants_classes(tmp_path):
+    summary = write_dataset(tmp_path / "v5", 4, seed=1, spec=SceneSpec(48, 48, variant=5))
+    assert summary["counts"] == {"melee_weapon": 2, "ranged_weapon": 2} and summary["spec"]["variant"] == 5
+    classes = json.loads((tmp_path / "v5" / "segment" / "classes.json").read_text())
+    assert classes["classes"][-1] == "weapon" and len(classes["colors"]) == len(classes["classes"]) == 9
+    assert sorted(p.name for p in (tmp_path / "v5" / "classify").iterdir()) == ["melee_weapon", "ranged_weapon"]
+    annotation = json.loads(next((tmp_path / "v5" / "annotations").iterdir()).read_text())
+    assert annotation["label"] in ("melee_weapon", "ranged_weapon") and annotation["characters"][0]["label"] == annotation["label"]
+    with pytest.raises(ValueError, match="not a class of variant 5"):
+        SceneSpec(48, 48, variant=5, kind="dragon")
+
+
+def test_explain_finds_the_variants_concept_mask(tmp_path):
+    from PIL import Image
+
+    from visionlab.explain.stage import find_mask
+
+    write_dataset(tmp_path / "v10", 2, seed=0, spec=SceneSpec(64, 64, variant=10))
+    image = next((tmp_path / "v10" / "classify" / "magic_effect").iterdir())
+    truth = np.asarray(Image.open(tmp_path / "v10" / "segment" / "masks" / f"{image.stem}.png"))
+    found = find_mask(image, None)
+    assert found is not None and np.array_equal(found, truth == get_game_variant(10).mask_classes.index("effect"))
+
+
+@pytest.mark.parametrize("number", NEW)
+def test_each_variant_runs_as_a_lab_on_the_tiny_budget(tmp_path, number):
+    from visionlab.lab import LabConfig, run_lab
+
+    cfg = LabConfig.from_yaml("tiny", variant=number)
+    cfg = replace(cfg, report=False, quiet=True, stages=("classify", "explain", "segment", "compare", "pipeline"))
+    lab = run_lab(cfg, tmp_path / "lab")
+    manifest = json.loads((lab / "lab.json").read_text())
+    assert manifest["classes"] == list(get_variant(number).classes)
+    compare = json.loads((lab / "compare" / "summary.json").read_text())
+    assert compare["concept_classes"] == list(get_variant(number).game_concept)
+    pipeline = json.loads((lab / "pipeline" / "summary.json").read_text())
+    assert pipeline["scores"]["scored_images"] == 6
+    if not get_game_variant(number).per_character:  # a scene-level class: regions are counted, their labels not scored
+        assert pipeline["scores"]["label_accuracy"] is None

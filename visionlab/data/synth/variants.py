@@ -1,0 +1,178 @@
+"""What the game world renders for each of the manual's variants, as data.
+
+A :class:`GameVariant` is its two classes, each a :class:`SubjectClass` (the sprite kinds the scene's
+main subject is drawn as, the weapons it holds, the effects it casts, how many of it there are and how
+big), the mask classes of its concept and the rules for the other characters of a scene. The renderer
+(:mod:`.scene`) reads these fields and holds no variant's name; adding a variant adds an entry here.
+
+Example:
+    >>> get_game_variant(5).class_names
+    ('melee_weapon', 'ranged_weapon')
+    >>> get_game_variant(5).mask_classes[-1]
+    'weapon'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from visionlab.errors import ParamError
+
+from . import effects, sprites_animals, sprites_creatures, sprites_people, weapons  # noqa: F401 (register kinds)
+from .palette import BODY_COLORS, SYNTH_CLASSES, CharacterPalette, Color
+from .sprites import SPRITES, Sprite, SpriteBuilder, register_sprite
+
+MAIN_HEIGHT = (0.2, 0.45)  # the main character's height, fraction of the image height (variant 1's)
+HELD_HEIGHT = (0.4, 0.62)  # slim people and what they hold are drawn larger than variant 1's bulky dragons and robots
+CREATURE_HEIGHT = (0.32, 0.55)  # creatures with thin legs, necks and wings: larger than variant 1's too
+EXTRA_CLASSES = ("weapon", "effect")
+CALM_LIGHTS = ("orb", "sparkles")  # lanterns and fireflies: peaceful scenes glow too, so light and colour do not tell a battle
+"""Mask classes beyond :data:`SYNTH_CLASSES` that some variants add (after them, in this order)."""
+
+HUMANS = ("knight", "villager", "adventurer")
+HOLDERS = tuple(f"{k}_bare" for k in (*HUMANS, "zombie", "alien"))  # people whose hands are free for a weapon
+ENEMIES = ("dragon", "robot", "zombie", "alien", "tyrannosaur", "raptor", "hydra", "bear", "wolf")
+
+UNDEAD_AND_ALIEN_SKINS: tuple[Color, ...] = (
+    (122, 146, 110), (96, 128, 96), (150, 160, 150), (118, 122, 132), (140, 170, 120), (88, 108, 92),
+    (170, 176, 170), (104, 150, 120), (136, 136, 150), (72, 96, 84),
+)
+"""Green and grey skins shared by zombies and aliens (variant 24): colour tells them apart no more than shape does."""
+
+
+def _bare(kind: str) -> SpriteBuilder:
+    """A builder of ``kind`` people with a free front hand (a held weapon or a cast effect goes there)."""
+    def build(rng: np.random.Generator, palette: CharacterPalette, airborne: bool) -> Sprite:
+        return sprites_people.humanoid_sprite(rng, palette, kind, False, airborne)
+    return build
+
+
+def _register_holders() -> None:
+    for kind in (*HUMANS, "zombie", "alien"):
+        if f"{kind}_bare" not in SPRITES:
+            register_sprite(f"{kind}_bare")(_bare(kind))
+
+
+_register_holders()
+
+
+@dataclass(frozen=True)
+class SubjectClass:
+    """One class of a variant: what the scene's main subject is made of."""
+
+    name: str  # class folder name (the catalogue's)
+    kinds: tuple[str, ...]  # sprite kinds the subject is drawn as (one at random)
+    weapons: tuple[str, ...] = ()  # the subject holds one of these (variant 5's concept)
+    effects: tuple[str, ...] = ()  # the subject casts one of these (variant 10's concept; battles)
+    boss: bool = False  # drawn large and ornate: crown or horns, aura, a long health bar with a skull
+    group: tuple[int, int] = (1, 1)  # how many characters of this class the scene holds (min, max)
+    height: tuple[float, float] = MAIN_HEIGHT  # height of the main one, fraction of the image height
+    hostile: bool = False  # characters face each other and fight (battle scenes)
+    health_bars: float = 0.0  # chance that a character of this class shows a health bar over its head (a boss always does)
+
+
+@dataclass(frozen=True)
+class GameVariant:
+    """The game world's rendering of one of the manual's variants."""
+
+    number: int  # the manual's variant number
+    classes: tuple[SubjectClass, SubjectClass]  # in the catalogue's class order
+    concept: tuple[str, ...]  # mask classes the classifier should look at (Grad-CAM is compared with them)
+    extras: str = "either"  # class of the other characters: "either" (at random), "same" (the main one's) or a class name
+    extra_classes: tuple[str, ...] = ()  # mask classes added after SYNTH_CLASSES ("weapon", "effect")
+    palette_pool: tuple[Color, ...] = BODY_COLORS  # body colours of every character, both classes alike
+    per_character: bool = True  # each character carries its own class (the pipeline can score it)
+
+    @property
+    def class_names(self) -> tuple[str, str]:
+        """The two class folder names."""
+        return self.classes[0].name, self.classes[1].name
+
+    @property
+    def mask_classes(self) -> tuple[str, ...]:
+        """Segmentation classes in mask-value order: the base classes, then the variant's extra ones."""
+        return SYNTH_CLASSES + tuple(c for c in EXTRA_CLASSES if c in self.extra_classes)
+
+    def subject(self, name: str) -> SubjectClass:
+        """The class called ``name``.
+
+        Raises:
+            ValueError: Not one of the variant's classes; the message lists them.
+        """
+        for c in self.classes:
+            if c.name == name:
+                return c
+        raise ValueError(f"variant {self.number} has no class {name!r}; its classes: {', '.join(self.class_names)}")
+
+    def extra_class(self, main: str, draw: int) -> SubjectClass:
+        """Class of another character of a scene whose main subject is ``main``; ``draw`` (0 or 1) picks "either"."""
+        if self.extras == "either":
+            return self.classes[draw]
+        return self.subject(main if self.extras == "same" else self.extras)
+
+
+GAME_VARIANTS: dict[int, GameVariant] = {}
+"""The variants the game world renders, by number (see :func:`register_game_variant`)."""
+
+
+def register_game_variant(variant: GameVariant) -> GameVariant:
+    """Add a variant; its sprite kinds, weapons and effects must be registered.
+
+    Raises:
+        ValueError: The number is taken, or a kind, weapon or effect is unknown.
+    """
+    if variant.number in GAME_VARIANTS:
+        raise ValueError(f"game variant {variant.number} is registered twice")
+    for c in variant.classes:
+        for name, known in ((c.kinds, SPRITES), (c.weapons, weapons.WEAPONS), (c.effects, effects.EFFECTS)):
+            unknown = [n for n in name if n not in known]
+            if unknown:
+                raise ValueError(f"variant {variant.number}, class {c.name}: unknown {unknown}; known: {', '.join(sorted(known))}")
+        for needs, cls in ((c.weapons, "weapon"), (c.effects, "effect")):
+            if needs and cls not in variant.extra_classes:
+                raise ValueError(f"variant {variant.number}, class {c.name}: its {cls}s need extra_classes to include {cls!r}")
+    GAME_VARIANTS[variant.number] = variant
+    return variant
+
+
+def get_game_variant(number: int) -> GameVariant:
+    """The game world's variant ``number``.
+
+    Raises:
+        ParamError: The game world does not render it; the message lists the ones it does.
+    """
+    if number not in GAME_VARIANTS:
+        rendered = ", ".join(str(n) for n in sorted(GAME_VARIANTS))
+        raise ParamError("variant", f"variant: the game world does not render variant {number}; it renders {rendered} "
+                                    "(visionlab variants). For another variant use your own images: visionlab lab --variant N --data FOLDER")
+    return GAME_VARIANTS[number]
+
+
+for _v in (
+    GameVariant(1, (SubjectClass("dragon", ("dragon",)), SubjectClass("robot", ("robot",))), ("character",)),
+    GameVariant(5, (SubjectClass("melee_weapon", HOLDERS, weapons=weapons.MELEE, height=HELD_HEIGHT),
+                    SubjectClass("ranged_weapon", HOLDERS, weapons=weapons.RANGED, height=HELD_HEIGHT)),
+                ("weapon",), extra_classes=("weapon",)),
+    GameVariant(6, (SubjectClass("final_boss", ENEMIES, boss=True, height=(0.38, 0.6)),
+                    SubjectClass("regular_enemy", ENEMIES, group=(1, 3), height=(0.2, 0.36), health_bars=0.8)),
+                ("character",), extras="regular_enemy"),
+    GameVariant(10, (SubjectClass("magic_effect", HOLDERS, effects=effects.MAGIC, height=HELD_HEIGHT),
+                     SubjectClass("tech_effect", HOLDERS, effects=effects.TECH, height=HELD_HEIGHT)),
+                ("effect",), extra_classes=("effect",), per_character=False),
+    GameVariant(14, (SubjectClass("battle_scene", (*HOLDERS, "robot", "dragon"), weapons=weapons.MELEE + weapons.RANGED,
+                                  effects=effects.BATTLE, group=(2, 3), height=(0.22, 0.4), hostile=True),
+                     SubjectClass("peaceful_scene", (*HOLDERS, "robot", "dragon"), effects=CALM_LIGHTS, group=(2, 3), height=(0.22, 0.4))),
+                ("character", "effect"), extras="same", extra_classes=("effect", "weapon"), per_character=False),
+    GameVariant(16, (SubjectClass("dinosaur", ("tyrannosaur", "stegosaur", "longneck", "raptor"), height=CREATURE_HEIGHT),
+                     SubjectClass("mythical_creature", ("unicorn", "griffin", "phoenix", "hydra"), height=CREATURE_HEIGHT)),
+                ("character",)),
+    GameVariant(18, (SubjectClass("human_character", HUMANS, height=HELD_HEIGHT),
+                     SubjectClass("animal_character", ("fox", "bear", "cat", "wolf", "bird"), height=HELD_HEIGHT)), ("character",)),
+    GameVariant(24, (SubjectClass("zombie", ("zombie",), height=HELD_HEIGHT), SubjectClass("alien", ("alien",), height=HELD_HEIGHT)),
+                ("character",), palette_pool=UNDEAD_AND_ALIEN_SKINS),
+    GameVariant(25, (SubjectClass("warrior", ("warrior",), height=HELD_HEIGHT), SubjectClass("mage", ("mage",), height=HELD_HEIGHT)),
+                ("character",)),
+):
+    register_game_variant(_v)
