@@ -226,7 +226,8 @@ def _add_occluder(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout
                   plans: list[Plan], full: dict[int, int]) -> None:
     """Draw one occluder in front, shrunk until the characters stay visible enough.
 
-    The main character stays >= 70% visible and every extra character keeps at least 40% of what was visible.
+    The main character stays >= 70% visible and every extra character keeps at least 40% of what was visible;
+    weapons and effects (a variant's concept where it has them) lose at most 30% of theirs.
     """
     main = plans[0]
     # A bush needs the ground (or a platform) under the character's feet.
@@ -245,6 +246,9 @@ def _add_occluder(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout
                 ok &= full[plan.instance_id] - now + hidden <= MAX_OCCLUDED * full[plan.instance_id]
             else:
                 ok &= now - hidden >= 0.4 * now
+        for value in ROLE_LABELS.values():
+            held = labels == value
+            ok &= int((held & cover).sum()) <= MAX_OCCLUDED * int(held.sum())
         if ok:
             canvas.draw(ops, cls)
             layout.occluders.append((name, SYNTH_CLASSES[cls], box))
@@ -329,7 +333,8 @@ def _draw_around(rng: np.random.Generator, canvas: Canvas, plans: list[Plan], su
         if not cls.effects:
             continue
         origin = anchor_px(plan.posed, plan.scale, plan.x, plan.y, ("hand", "mouth", "head"))
-        kind, ops = effect_ops_for(rng, cls.effects, origin, plan.box[3] - plan.box[1], 1 if plan.facing == "right" else -1)
+        kind, ops = effect_ops_for(rng, cls.effects, origin, plan.box[3] - plan.box[1], 1 if plan.facing == "right" else -1,
+                                   cls.prop_scale)
         canvas.draw(ops, ROLE_LABELS["effect"])
         drawn.append({"type": kind, "class": "effect", "box": [round(v, 1) for v in effects.effect_box(ops)]})
     if subjects[0].hostile and len(plans) > 1 and rng.random() < 0.6:

@@ -502,7 +502,7 @@ def _knight(rng: np.random.Generator, p: CharacterPalette, armed: bool, airborne
     sk = skeleton(rng, pose, slim=1.1)
     sk.arms[1] = _hold_arm(rng, ["ready", "raised"][int(rng.integers(2))])
     metal = mix(p.primary, _SILVER, rng.uniform(0.25, 0.55))
-    helm = ["great", "sallet", "open"][int(rng.integers(3))]
+    helm = ["great", "sallet", "open", "open"][int(rng.integers(4))]  # half the knights show their face
     plume, crest, cape, tabard = rng.random() < 0.6, rng.random() < 0.3, rng.random() < 0.5, rng.random() < 0.6
     skin = _skin(rng, p, (0.6, 0.85))
     sword_len, sway = rng.uniform(0.32, 0.45), rng.uniform(0.0, 0.12)

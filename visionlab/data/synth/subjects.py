@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TypeVar
 
 import numpy as np
@@ -42,15 +43,24 @@ def _bounds(sprite: Sprite) -> tuple[float, float, float, float]:
     return float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max())
 
 
-def _aura(rng: np.random.Generator, sprite: Sprite, palette: CharacterPalette) -> Part:
-    """A spiky glow around the boss's silhouette box, drawn behind it."""
+def _aura(rng: np.random.Generator, sprite: Sprite, palette: CharacterPalette) -> list[Part]:
+    """Spikes of light radiating from an ellipse around the boss, drawn behind it (the body hides their roots)."""
     x0, y0, x1, y1 = _bounds(sprite)
-    cx, cy, rx, ry = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 2 + 0.06, (y1 - y0) / 2 + 0.06
-    n = int(rng.integers(14, 22))
-    t = np.linspace(0.0, 2 * math.pi, 2 * n, endpoint=False)
-    r = np.where(np.arange(2 * n) % 2 == 0, 1.0 + rng.uniform(0.05, 0.18), 0.92)
-    pts = np.stack([cx + rx * r * np.cos(t), np.minimum(cy + ry * r * np.sin(t), 0.0)], axis=1)
-    return Part(pts, mix(palette.secondary, (255, 255, 255), 0.45))
+    cx, cy, rx, ry = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 2, (y1 - y0) / 2
+    color = mix(palette.secondary, (255, 255, 255), 0.45)
+    n = int(rng.integers(10, 16))
+    parts = []
+    for t in np.linspace(0.0, 2 * math.pi, n, endpoint=False) + rng.uniform(0, math.pi / n):
+        c, s = math.cos(t), math.sin(t)
+        if cy + ry * s > -0.02:  # no spikes into the ground
+            continue
+        base, tip = 0.8, 1.0 + rng.uniform(0.12, 0.25)
+        w = 0.5 * math.pi / n
+        pts = [(cx + rx * base * math.cos(t - w), cy + ry * base * math.sin(t - w)),
+               (cx + rx * tip * c, cy + ry * tip * s),
+               (cx + rx * base * math.cos(t + w), cy + ry * base * math.sin(t + w))]
+        parts.append(Part(np.array(pts), color))
+    return parts
 
 
 def _crown(rng: np.random.Generator, top: tuple[float, float], palette: CharacterPalette) -> list[Part]:
@@ -80,8 +90,17 @@ def crowned(rng: np.random.Generator, sprite: Sprite, palette: CharacterPalette)
     """A boss version of ``sprite``: aura behind it, crown or horns on its head (its anchors kept)."""
     x0, y0, x1, _ = _bounds(sprite)
     top = sprite.anchors.get("head_top", ((x0 + x1) / 2, y0))
-    parts = [_aura(rng, sprite, palette), *sprite.parts, *_crown(rng, top, palette)]
+    parts = [*_aura(rng, sprite, palette), *sprite.parts, *_crown(rng, top, palette)]
     return Sprite(sprite.kind, parts, {**sprite.pose, "boss": True}, dict(sprite.anchors))
+
+
+def _scaled_weapon(sprite: Sprite, factor: float) -> Sprite:
+    """The sprite with its weapon parts scaled by ``factor`` around the hand holding them."""
+    if factor == 1.0:
+        return sprite
+    hand = np.asarray(sprite.anchors["hand"])
+    parts = [replace(p, points=(p.points - hand) * factor + hand) if p.role == "weapon" else p for p in sprite.parts]
+    return Sprite(sprite.kind, parts, sprite.pose, dict(sprite.anchors))
 
 
 def subject_maker(variant: GameVariant, subject: SubjectClass, kind: str) -> SpriteMaker:
@@ -90,7 +109,7 @@ def subject_maker(variant: GameVariant, subject: SubjectClass, kind: str) -> Spr
         palette = character_palette(rng, variant.palette_pool)
         sprite = make_sprite(rng, kind, palette, airborne)
         if subject.weapons and "hand" in sprite.anchors:
-            sprite = weapons.armed(sprite, rng, pick(rng, subject.weapons))
+            sprite = _scaled_weapon(weapons.armed(sprite, rng, pick(rng, subject.weapons)), subject.prop_scale)
         if subject.boss:
             sprite = crowned(rng, sprite, palette)
         return palette, sprite
@@ -117,10 +136,10 @@ def anchor_px(posed: Posed, scale: float, x: float, y: float, names: Sequence[st
 
 
 def effect_ops_for(rng: np.random.Generator, kinds: Sequence[str], origin: tuple[float, float], height_px: float,
-                   direction: int) -> tuple[str, list[Op]]:
-    """One effect of ``kinds`` cast from ``origin`` towards ``direction``, sized to a character ``height_px`` tall."""
+                   direction: int, scale: float = 1.0) -> tuple[str, list[Op]]:
+    """One effect of ``kinds`` cast from ``origin`` towards ``direction``, sized to a character ``height_px`` tall (times ``scale``)."""
     kind = pick(rng, kinds)
-    size = rng.uniform(0.5, 1.0) * height_px
+    size = rng.uniform(0.5, 1.0) * height_px * scale
     return kind, effects.effect_ops(rng, kind, origin, size, direction, effects.glow_color(rng))
 
 

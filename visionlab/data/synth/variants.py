@@ -25,8 +25,10 @@ from .palette import BODY_COLORS, SYNTH_CLASSES, CharacterPalette, Color
 from .sprites import SPRITES, Sprite, SpriteBuilder, register_sprite
 
 MAIN_HEIGHT = (0.2, 0.45)  # the main character's height, fraction of the image height (variant 1's)
-HELD_HEIGHT = (0.4, 0.62)  # slim people and what they hold are drawn larger than variant 1's bulky dragons and robots
-CREATURE_HEIGHT = (0.32, 0.55)  # creatures with thin legs, necks and wings: larger than variant 1's too
+HELD_HEIGHT = (0.6, 0.85)  # slim people and what they hold are drawn larger than variant 1's bulky dragons and robots
+CLOSE_UP = (0.7, 0.95)  # the camera close on the main character: what it holds or casts fills the frame
+GROUP_HEIGHT = (0.35, 0.55)  # two or three characters side by side, each as large as the frame allows
+CREATURE_HEIGHT = (0.45, 0.7)  # creatures with thin legs, necks and wings: larger than variant 1's too
 EXTRA_CLASSES = ("weapon", "effect")
 CALM_LIGHTS = ("orb", "sparkles")  # lanterns and fireflies: peaceful scenes glow too, so light and colour do not tell a battle
 """Mask classes beyond :data:`SYNTH_CLASSES` that some variants add (after them, in this order)."""
@@ -70,6 +72,7 @@ class SubjectClass:
     group: tuple[int, int] = (1, 1)  # how many characters of this class the scene holds (min, max)
     height: tuple[float, float] = MAIN_HEIGHT  # height of the main one, fraction of the image height
     hostile: bool = False  # characters face each other and fight (battle scenes)
+    prop_scale: float = 1.0  # size of its held weapon and cast effect against the usual (the concept must not be a speck)
     health_bars: float = 0.0  # chance that a character of this class shows a health bar over its head (a boss always does)
 
 
@@ -152,18 +155,19 @@ def get_game_variant(number: int) -> GameVariant:
 
 for _v in (
     GameVariant(1, (SubjectClass("dragon", ("dragon",)), SubjectClass("robot", ("robot",))), ("character",)),
-    GameVariant(5, (SubjectClass("melee_weapon", HOLDERS, weapons=weapons.MELEE, height=HELD_HEIGHT),
-                    SubjectClass("ranged_weapon", HOLDERS, weapons=weapons.RANGED, height=HELD_HEIGHT)),
+    GameVariant(5, (SubjectClass("melee_weapon", HOLDERS, weapons=weapons.MELEE, height=CLOSE_UP, prop_scale=2.0),
+                    SubjectClass("ranged_weapon", HOLDERS, weapons=weapons.RANGED, height=CLOSE_UP, prop_scale=2.0)),
                 ("weapon",), extra_classes=("weapon",)),
     GameVariant(6, (SubjectClass("final_boss", ENEMIES, boss=True, height=(0.38, 0.6)),
                     SubjectClass("regular_enemy", ENEMIES, group=(1, 3), height=(0.2, 0.36), health_bars=0.8)),
                 ("character",), extras="regular_enemy"),
-    GameVariant(10, (SubjectClass("magic_effect", HOLDERS, effects=effects.MAGIC, height=HELD_HEIGHT),
-                     SubjectClass("tech_effect", HOLDERS, effects=effects.TECH, height=HELD_HEIGHT)),
+    GameVariant(10, (SubjectClass("magic_effect", HOLDERS, effects=effects.MAGIC, height=HELD_HEIGHT, prop_scale=2.6),
+                     SubjectClass("tech_effect", HOLDERS, effects=effects.TECH, height=HELD_HEIGHT, prop_scale=2.6)),
                 ("effect",), extra_classes=("effect",), per_character=False),
     GameVariant(14, (SubjectClass("battle_scene", (*HOLDERS, "robot", "dragon"), weapons=weapons.MELEE + weapons.RANGED,
-                                  effects=effects.BATTLE, group=(2, 3), height=(0.22, 0.4), hostile=True),
-                     SubjectClass("peaceful_scene", (*HOLDERS, "robot", "dragon"), effects=CALM_LIGHTS, group=(2, 3), height=(0.22, 0.4))),
+                                  effects=effects.BATTLE, group=(2, 3), height=GROUP_HEIGHT, hostile=True, prop_scale=1.5),
+                     SubjectClass("peaceful_scene", (*HOLDERS, "robot", "dragon"), effects=CALM_LIGHTS, group=(2, 3), height=GROUP_HEIGHT,
+                                  prop_scale=1.5)),
                 ("character", "effect"), extras="same", extra_classes=("effect", "weapon"), per_character=False),
     GameVariant(16, (SubjectClass("dinosaur", ("tyrannosaur", "stegosaur", "longneck", "raptor"), height=CREATURE_HEIGHT),
                      SubjectClass("mythical_creature", ("unicorn", "griffin", "phoenix", "hydra"), height=CREATURE_HEIGHT)),
