@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import ipaddress
 import os
 import re
@@ -178,6 +180,21 @@ def test_examples_come_from_the_runs_or_are_rendered_once(world_runs, tmp_path):
     assert len(rendered) == app.N_EXAMPLES and all(Image.open(p).size == (256, 256) for p in rendered)
     stamps = [p.stat().st_mtime_ns for p in rendered]
     assert [p.stat().st_mtime_ns for p in app.rendered_examples(tmp_path / "cache")] == stamps  # reused, not redrawn
+
+
+def test_rendered_examples_show_the_classifiers_own_variant(tmp_path):
+    """A run whose data is gone gets scenes of its own classes, or none: never another variant's images."""
+    def run_with(classes: list[str]) -> Path:
+        run = tmp_path / "_".join(classes)
+        run.mkdir()
+        (run / "config.json").write_text(json.dumps({"config": {}, "classes": classes}))
+        return run
+
+    weapons = app.find_examples(run_with(["melee_weapon", "ranged_weapon"]), None, tmp_path / "cache")
+    assert len(weapons) == app.N_EXAMPLES and {p.name.split("_")[0] for p in weapons} == {"v5"}
+    assert {"melee", "ranged"} <= {p.name.split("_")[3] for p in weapons}
+    assert app.find_examples(run_with(["cat", "dog"]), None, tmp_path / "cache") == []  # the game world has no cats vs dogs
+    assert app.game_variant_of(run_with(["robot", "dragon"])) == 1
 
 
 def test_theme_names_system_fonts_only():

@@ -328,30 +328,50 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "visionlab" / "app_examples"
 
 
-def rendered_examples(cache_dir: Path | None = None, n: int = N_EXAMPLES, size: int = 256) -> list[Path]:
-    """``n`` game-world scenes rendered once into ``cache_dir`` (dragons and robots in turn)."""
-    from visionlab.data.synth import KINDS, SceneSpec, render_scene
+def rendered_examples(cache_dir: Path | None = None, n: int = N_EXAMPLES, size: int = 256, variant: int = 1) -> list[Path]:
+    """``n`` game-world scenes of ``variant`` rendered once into ``cache_dir`` (its two classes in turn)."""
+    from visionlab.data.synth import SceneSpec, get_game_variant, render_scene
 
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    names = get_game_variant(variant).class_names
+    prefix = "" if variant == 1 else f"v{variant}_"
     paths = []
     for i in range(n):
-        kind = KINDS[i % len(KINDS)]
-        path = folder / f"scene_{i}_{kind}_{size}.png"
+        kind = names[i % len(names)]
+        path = folder / f"{prefix}scene_{i}_{kind}_{size}.png"
         if not path.is_file():
-            scene = render_scene(1000 + i, SceneSpec(width=size, height=size, n_characters=1 + i % 3, kind=kind))
+            scene = render_scene(1000 + i, SceneSpec(width=size, height=size, n_characters=1 + i % 3, kind=kind, variant=variant))
             save_png(Image.fromarray(scene.image), path)
         paths.append(path)
     return paths
 
 
+def game_variant_of(classifier: str | Path) -> int | None:
+    """The game-world variant whose two classes are the classification run's classes, if any."""
+    from visionlab.data.synth import GAME_VARIANTS
+
+    classes = sorted(runs.RunFolder(classifier).load_config().get("classes") or [])
+    return next((n for n, v in sorted(GAME_VARIANTS.items()) if sorted(v.class_names) == classes), None)
+
+
 def find_examples(classifier: str | Path | None, segmenter: str | Path | None, cache_dir: Path | None = None) -> list[Path]:
-    """Images from the runs' own data when they are still there, else rendered game-world scenes."""
+    """Images from the runs' own data when they are still there, else rendered game-world scenes.
+
+    Rendered scenes show the classifier's classes (its game-world variant); none are rendered when the game
+    world does not render them: a model is only shown images it was made for.
+    """
     for spec in (classifier, segmenter):
         if spec is not None and runs.RunFolder(spec).is_run():
             found = run_examples(Path(spec))
             if found:
                 return found
-    return rendered_examples(cache_dir)
+    variant = 1
+    if classifier is not None and runs.RunFolder(classifier).is_run():
+        found_variant = game_variant_of(classifier)
+        if found_variant is None:
+            return []
+        variant = found_variant
+    return rendered_examples(cache_dir, variant=variant)
 
 
 # --- the Gradio layer ----------------------------------------------------------------------------
