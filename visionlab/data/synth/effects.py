@@ -21,6 +21,7 @@ import numpy as np
 
 from .canvas import Op
 from .palette import Color, jitter, mix
+from .registry import registrar
 from .sprites import rotate, tapered
 
 MAGIC = ("runes", "sparkles", "orb", "spell_trail")
@@ -117,18 +118,8 @@ EFFECTS: dict[str, EffectBuilder] = {}
 """Effect kinds by name: a builder ``(rng, origin, size, direction, color) -> ops`` each."""
 
 
-def register_effect(name: str) -> Callable[[EffectBuilder], EffectBuilder]:
-    """Register an effect builder under ``name``.
-
-    Raises:
-        ValueError: ``name`` is taken.
-    """
-    def add(builder: EffectBuilder) -> EffectBuilder:
-        if name in EFFECTS:
-            raise ValueError(f"effect kind {name!r} is registered twice")
-        EFFECTS[name] = builder
-        return builder
-    return add
+register_effect = registrar(EFFECTS, "effect kind")
+"""``@register_effect(name)`` adds an effect builder; a name used twice raises ValueError."""
 
 
 def _place(ops: Local, origin: tuple[float, float], direction: int) -> list[Op]:

@@ -18,6 +18,7 @@ import numpy as np
 
 from .canvas import Op
 from .palette import CharacterPalette, Color, mix, outline_of, shade
+from .registry import registrar
 
 KINDS = ("dragon", "robot")
 """Variant 1's character kinds; the main character's kind is its classification label."""
@@ -274,18 +275,8 @@ SPRITES: dict[str, SpriteBuilder] = {}
 """Sprite kinds by name: a builder ``(rng, palette, airborne) -> Sprite`` each (see :func:`register_sprite`)."""
 
 
-def register_sprite(kind: str) -> Callable[[SpriteBuilder], SpriteBuilder]:
-    """Register a sprite builder under ``kind``; a variant's classes are sets of such kinds.
-
-    Raises:
-        ValueError: ``kind`` is taken.
-    """
-    def add(builder: SpriteBuilder) -> SpriteBuilder:
-        if kind in SPRITES:
-            raise ValueError(f"sprite kind {kind!r} is registered twice")
-        SPRITES[kind] = builder
-        return builder
-    return add
+register_sprite = registrar(SPRITES, "sprite kind")
+"""``@register_sprite(kind)`` adds a sprite builder; a variant's classes are sets of such kinds. A kind used twice raises ValueError."""
 
 
 register_sprite("dragon")(lambda rng, palette, airborne: dragon_sprite(rng, palette))  # dragons fly on their wings

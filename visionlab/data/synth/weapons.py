@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .palette import CharacterPalette, Color, jitter, mix, shade
+from .registry import registrar
 from .sprites import Part, Sprite, ellipse, rect, rotate, tapered
 
 MELEE = ("sword", "axe", "mace", "spear")
@@ -68,18 +69,8 @@ WEAPONS: dict[str, WeaponBuilder] = {}
 pointing along +x (blade tip, muzzle, arrow), "up" is -y (see :func:`register_weapon`)."""
 
 
-def register_weapon(name: str) -> Callable[[WeaponBuilder], WeaponBuilder]:
-    """Register a weapon builder under ``name``.
-
-    Raises:
-        ValueError: ``name`` is taken.
-    """
-    def add(builder: WeaponBuilder) -> WeaponBuilder:
-        if name in WEAPONS:
-            raise ValueError(f"weapon kind {name!r} is registered twice")
-        WEAPONS[name] = builder
-        return builder
-    return add
+register_weapon = registrar(WEAPONS, "weapon kind")
+"""``@register_weapon(name)`` adds a weapon builder; a name used twice raises ValueError."""
 
 
 def _wp(points: np.ndarray, fill: Color, detail: bool = False) -> Part:
