@@ -77,11 +77,15 @@ def test_weapons_and_effects_get_their_mask_classes_and_no_instance():
     for s in melee:
         assert not s.instances[s.mask == weapon].any()  # a weapon is not part of the character's instance
         assert s.characters[0].label == "melee_weapon" and s.meta["characters"][0]["pose"]["weapon"] in ("sword", "axe", "mace", "spear")
+    loot = {e["type"] for s in melee for e in s.meta["effects_and_bars"] if e["class"] == "weapon"}
+    assert loot and loot <= {"sword", "axe", "mace", "spear"}  # pick-ups lying around are of the scene's class too
     effect = get_game_variant(10).mask_classes.index("effect")
-    for name in ("magic_effect", "tech_effect"):
+    for name, kinds in (("magic_effect", {"runes", "sparkles", "orb", "spell_trail"}), ("tech_effect", {"laser", "electric_arc", "sparks", "hologram"})):
         scenes = _scenes(10, name, 10)
         assert sum((s.mask == effect).sum() > 30 for s in scenes) >= 9
         assert all(c.label is None for s in scenes for c in s.characters)  # the class is the effect's, not a character's
+        cast = [[e["type"] for e in s.meta["effects_and_bars"]] for s in scenes]
+        assert all(len(c) == 2 and set(c) <= kinds for c in cast)
     battle, peace = _scenes(14, "battle_scene", 12), _scenes(14, "peaceful_scene", 12)
     fx = get_game_variant(14).mask_classes.index("effect")
     assert all(len(s.characters) >= 2 for s in battle + peace)

@@ -13,7 +13,7 @@ from .layout import EXTRA_HEIGHT, Box, Layout, Plan, overlap, plan_extra, plan_m
 from .palette import BUILDING, ITEM, PLATFORM, SYNTH_CLASSES, TERRAIN, VEGETATION, WATER, Theme, make_theme
 from .props import terrain_line
 from .sprites import place_parts
-from .subjects import anchor_px, count, effect_ops_for, health_bar_ops, mirrored, pick, subject_maker
+from .subjects import anchor_px, count, effect_ops_for, health_bar_ops, loot_ops, mirrored, pick, subject_maker
 from .variants import GameVariant, SubjectClass, get_game_variant
 
 MAX_OCCLUDED = 0.3  # the main character is never hidden more than this
@@ -320,9 +320,24 @@ def _face_each_other(plans: list[Plan]) -> None:
             plan.posed, plan.facing = mirrored(plan.posed), want
 
 
-def _draw_around(rng: np.random.Generator, canvas: Canvas, plans: list[Plan], subjects: list[SubjectClass]) -> list[dict]:
-    """Effects the characters cast (effect label), a burst between fighters, health bars (item label)."""
-    drawn: list[dict] = []
+def _draw_loot(rng: np.random.Generator, canvas: Canvas, layout: Layout, plan: Plan, cls: SubjectClass) -> list[dict]:
+    """Weapons of the class lying on the ground as pick-ups, beside the main character (weapon label)."""
+    drawn = []
+    for _ in range(cls.loot):
+        length = rng.uniform(0.22, 0.36) * canvas.height
+        x = layout.free_x(rng, length, layout.water_spans() + [(plan.box[0], plan.box[2])])
+        if x is None:
+            continue
+        kind, ops = loot_ops(rng, cls.weapons, plan.palette, x, layout.ground_range(x, x + length)[0] + 0.01 * canvas.height, length)
+        canvas.draw(ops, ROLE_LABELS["weapon"])
+        drawn.append({"type": kind, "class": "weapon", "box": [round(v, 1) for v in effects.effect_box(ops)]})
+    return drawn
+
+
+def _draw_around(rng: np.random.Generator, canvas: Canvas, layout: Layout, plans: list[Plan],
+                 subjects: list[SubjectClass]) -> list[dict]:
+    """Effects the characters cast (effect label), a burst between fighters, loot and health bars (item label)."""
+    drawn: list[dict] = _draw_loot(rng, canvas, layout, plans[0], subjects[0]) if subjects[0].loot else []
     height = canvas.height
     for plan, cls in zip(plans, subjects):
         bars = 1.0 if cls.boss else cls.health_bars
@@ -330,13 +345,14 @@ def _draw_around(rng: np.random.Generator, canvas: Canvas, plans: list[Plan], su
             ops, box = health_bar_ops(rng, plan.box, cls.boss, plan.palette)
             canvas.draw(ops, ITEM)
             drawn.append({"type": "health_bar", "class": "item", "box": [round(v, 1) for v in box]})
-        if not cls.effects:
-            continue
-        origin = anchor_px(plan.posed, plan.scale, plan.x, plan.y, ("hand", "mouth", "head"))
-        kind, ops = effect_ops_for(rng, cls.effects, origin, plan.box[3] - plan.box[1], 1 if plan.facing == "right" else -1,
-                                   cls.prop_scale)
-        canvas.draw(ops, ROLE_LABELS["effect"])
-        drawn.append({"type": kind, "class": "effect", "box": [round(v, 1) for v in effects.effect_box(ops)]})
+        for cast in range(cls.casts if cls.effects else 0):
+            if cast == 0:  # from the hand (or mouth), the way it faces
+                origin, direction = anchor_px(plan.posed, plan.scale, plan.x, plan.y, ("hand", "mouth", "head")), 1 if plan.facing == "right" else -1
+            else:  # more of the same kind of magic or tech around it
+                origin, direction = (rng.uniform(0.15, 0.85) * canvas.width, rng.uniform(0.1, 0.5) * height), 1 if rng.random() < 0.5 else -1
+            kind, ops = effect_ops_for(rng, cls.effects, origin, plan.box[3] - plan.box[1], direction, cls.prop_scale)
+            canvas.draw(ops, ROLE_LABELS["effect"])
+            drawn.append({"type": kind, "class": "effect", "box": [round(v, 1) for v in effects.effect_box(ops)]})
     if subjects[0].hostile and len(plans) > 1 and rng.random() < 0.6:
         left, right = sorted(p.x for p in plans[:2])
         x = rng.uniform(left, right)
@@ -376,7 +392,7 @@ def render_scene(seed: int, spec: SceneSpec = SceneSpec()) -> Scene:
         _draw_distractors(rng, canvas, layout, main.box)
         _draw_items(rng, canvas, layout, main.box)
     full = _draw_characters(canvas, plans[1:] + [main])  # main last: nothing but the occluder hides it
-    around = _draw_around(rng, canvas, plans, subjects)
+    around = _draw_around(rng, canvas, layout, plans, subjects)
     if spec.occlusion and rng.random() < 0.6:
         _add_occluder(rng, canvas, theme, layout, plans, full)
 

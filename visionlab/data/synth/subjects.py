@@ -19,8 +19,8 @@ import numpy as np
 from . import effects, weapons
 from .canvas import Op
 from .layout import Box, SpriteMaker
-from .palette import CharacterPalette, character_palette, mix, shade
-from .sprites import Part, Posed, Sprite, make_sprite
+from .palette import CharacterPalette, character_palette, mix, outline_of, shade
+from .sprites import Part, Posed, Sprite, make_sprite, rotate
 from .variants import GameVariant, SubjectClass
 
 T = TypeVar("T")
@@ -141,6 +141,23 @@ def effect_ops_for(rng: np.random.Generator, kinds: Sequence[str], origin: tuple
     kind = pick(rng, kinds)
     size = rng.uniform(0.5, 1.0) * height_px * scale
     return kind, effects.effect_ops(rng, kind, origin, size, direction, effects.glow_color(rng))
+
+
+def loot_ops(rng: np.random.Generator, kinds: Sequence[str], palette: CharacterPalette, x: float, ground: float,
+             length_px: float) -> tuple[str, list[Op]]:
+    """A weapon of ``kinds`` lying as a pick-up on the ground at ``x``, about ``length_px`` long."""
+    kind = pick(rng, kinds)
+    parts = weapons.weapon_parts(rng, kind, (0.0, 0.0), palette, "forward")
+    pts = np.concatenate([p.points for p in parts])
+    span = float(np.ptp(pts, axis=0).max()) or 1.0
+    scale = length_px / span
+    tilt = rng.uniform(-0.5, 0.5)
+    x0, y1 = float(pts[:, 0].min()), float(pts[:, 1].max())
+    ops = []
+    for p in parts:
+        q = rotate(p.points - (x0, y1), tilt) * scale + (x, ground)
+        ops.append(Op("poly", q, p.fill, outline_of(p.fill) if length_px >= 24 and not p.detail else None, max(1.0, 0.012 * length_px)))
+    return kind, ops
 
 
 def health_bar_ops(rng: np.random.Generator, box: Box, boss: bool, palette: CharacterPalette) -> tuple[list[Op], Box]:

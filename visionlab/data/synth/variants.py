@@ -72,6 +72,8 @@ class SubjectClass:
     group: tuple[int, int] = (1, 1)  # how many characters of this class the scene holds (min, max)
     height: tuple[float, float] = MAIN_HEIGHT  # height of the main one, fraction of the image height
     hostile: bool = False  # characters face each other and fight (battle scenes)
+    casts: int = 1  # effects cast per character of this class (the first from its hand)
+    loot: int = 0  # weapons of its kinds lying around as pick-ups (more of the concept in view)
     prop_scale: float = 1.0  # size of its held weapon and cast effect against the usual (the concept must not be a speck)
     health_bars: float = 0.0  # chance that a character of this class shows a health bar over its head (a boss always does)
 
@@ -155,14 +157,14 @@ def get_game_variant(number: int) -> GameVariant:
 
 for _v in (
     GameVariant(1, (SubjectClass("dragon", ("dragon",)), SubjectClass("robot", ("robot",))), ("character",)),
-    GameVariant(5, (SubjectClass("melee_weapon", HOLDERS, weapons=weapons.MELEE, height=CLOSE_UP, prop_scale=2.0),
-                    SubjectClass("ranged_weapon", HOLDERS, weapons=weapons.RANGED, height=CLOSE_UP, prop_scale=2.0)),
+    GameVariant(5, (SubjectClass("melee_weapon", HOLDERS, weapons=weapons.MELEE, height=CLOSE_UP, prop_scale=2.0, loot=2),
+                    SubjectClass("ranged_weapon", HOLDERS, weapons=weapons.RANGED, height=CLOSE_UP, prop_scale=2.0, loot=2)),
                 ("weapon",), extra_classes=("weapon",)),
     GameVariant(6, (SubjectClass("final_boss", ENEMIES, boss=True, height=(0.38, 0.6)),
                     SubjectClass("regular_enemy", ENEMIES, group=(1, 3), height=(0.2, 0.36), health_bars=0.8)),
                 ("character",), extras="regular_enemy"),
-    GameVariant(10, (SubjectClass("magic_effect", HOLDERS, effects=effects.MAGIC, height=HELD_HEIGHT, prop_scale=2.6),
-                     SubjectClass("tech_effect", HOLDERS, effects=effects.TECH, height=HELD_HEIGHT, prop_scale=2.6)),
+    GameVariant(10, (SubjectClass("magic_effect", HOLDERS, effects=effects.MAGIC, height=HELD_HEIGHT, casts=2, prop_scale=1.8),
+                     SubjectClass("tech_effect", HOLDERS, effects=effects.TECH, height=HELD_HEIGHT, casts=2, prop_scale=1.8)),
                 ("effect",), extra_classes=("effect",), per_character=False),
     GameVariant(14, (SubjectClass("battle_scene", (*HOLDERS, "robot", "dragon"), weapons=weapons.MELEE + weapons.RANGED,
                                   effects=effects.BATTLE, group=(2, 3), height=GROUP_HEIGHT, hostile=True, prop_scale=1.5),
