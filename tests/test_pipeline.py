@@ -93,7 +93,7 @@ def test_characters_without_a_class_of_their_own_are_counted_but_not_label_score
     s = score_image([region], ["battle_scene"], instances, {1: None})
     assert s["matched"] == 1 and s["labelled"] == 0 and s["correct_labels"] == 0
     pooled = pooled_scores([{"score": s}])
-    assert pooled["region_recall"] == 1.0 and pooled["label_accuracy"] is None
+    assert pooled["region_recall"] == 1.0 and pooled["label_accuracy"] is None and pooled["labelled"] == 0
 
 
 def test_unknown_class_lists_the_segmenter_classes():

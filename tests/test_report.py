@@ -210,3 +210,19 @@ def test_a_missing_file_is_named_and_the_old_report_stays(lab, tmp_path, capsys)
     assert "pipeline/summary.json is missing" in capsys.readouterr().err
     assert (copy / "report.html").read_bytes() == before
     assert not (copy / "report_files").exists() and not (copy / "report.md").exists()
+
+
+def test_pipeline_scores_say_why_labels_are_not_scored():
+    """Battle vs peaceful, magic vs tech: the class belongs to the scene, so matched regions get no label score."""
+    from visionlab.report.document import Note
+    from visionlab.report.sections.pipeline import pipeline_scores
+
+    class Facts:
+        def fact(self, *args):
+            pass
+
+    scores = {"scored_images": 2, "true_objects": 4, "matched": 3, "labelled": 0, "region_recall": 0.75, "region_precision": 1.0,
+              "label_accuracy": None, "exact_count_accuracy": 0.5}
+    notes = [b for b in pipeline_scores(Facts(), {"scores": scores}) if isinstance(b, Note)]
+    assert len(notes) == 1 and "Labels not scored" in notes[0].text
+    assert not [b for b in pipeline_scores(Facts(), {"scores": {**scores, "labelled": 3, "label_accuracy": 1.0}}) if isinstance(b, Note)]

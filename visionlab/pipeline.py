@@ -363,7 +363,7 @@ def pooled_scores(rows: list[dict]) -> dict:
         "region_precision": _ratio(matched, found),
         "label_accuracy": _ratio(sum(s["correct_labels"] for s in scored), sum(s.get("labelled", s["matched"]) for s in scored)),
         "exact_count_accuracy": sum(s["exact_count"] for s in scored) / len(scored),
-        "true_objects": true, "regions": found, "matched": matched,
+        "true_objects": true, "regions": found, "matched": matched, "labelled": sum(s.get("labelled", s["matched"]) for s in scored),
     }
 
 

@@ -58,12 +58,16 @@ def pipeline_scores(lab: Lab, s: dict) -> list[Block]:
     lab.fact("pipeline", f"Pipeline on {plural(sc['scored_images'], 'scene')} ({plural(sc['true_objects'], 'character')}): region recall "
                          f"{num(sc['region_recall'], 3)}, precision {num(sc['region_precision'], 3)}, label accuracy "
                          f"{num(sc['label_accuracy'], 3)}, exact-count accuracy {num(sc['exact_count_accuracy'], 3)}.")
-    return [Table(["score", "value"],
+    blocks: list[Block] = [Table(["score", "value"],
                   [["scored images", num(sc["scored_images"])], ["true objects", num(sc["true_objects"])],
                    ["matched regions (IoU ≥ 0.5)", num(sc["matched"])], ["region recall", num(sc["region_recall"], 3)],
                    ["region precision", num(sc["region_precision"], 3)], ["label accuracy of matched regions", num(sc["label_accuracy"], 3)],
                    ["exact-count accuracy", num(sc["exact_count_accuracy"], 3)]],
                   "Against the true character instances of the game-world scenes.")]
+    if sc.get("matched") and not sc.get("labelled", sc["matched"]):
+        blocks.append(Note("Labels not scored: this variant's classes belong to whole scenes (the effects cast, a battle or its absence), "
+                           "not to each character, so a region's label is neither right nor wrong; regions are still counted."))
+    return blocks
 
 
 def pipeline_figures(lab: Lab, folder: Path, s: dict) -> list[Block]:
