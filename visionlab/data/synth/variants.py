@@ -20,7 +20,18 @@ import numpy as np
 
 from visionlab.errors import ParamError
 
-from . import effects, sprites_animals, sprites_creatures, sprites_people, weapons  # noqa: F401 (register kinds)
+from . import (  # noqa: F401 (register kinds)
+    effects,
+    effects_battle,
+    sprites_animals,
+    sprites_birds,
+    sprites_creatures,
+    sprites_dinosaurs,
+    sprites_mythical,
+    sprites_people,
+    weapons,
+    weapons_ranged,
+)
 from .palette import BODY_COLORS, SYNTH_CLASSES, CharacterPalette, Color
 from .sprites import SPRITES, Sprite, SpriteBuilder, register_sprite
 
