@@ -70,6 +70,15 @@ def test_concept_masks_sit_on_what_is_drawn(number):
     assert aligned > 0.6 and shifted < aligned - 0.15, (aligned, shifted)
 
 
+@pytest.mark.parametrize("number", (5, 6, 14, 16))
+def test_crowded_scenes_of_large_characters_render(number):
+    """The segmentation sets: three characters, some as wide as the image (seed 1983890931 of variant 14 once hit a
+    rounding error placing one)."""
+    for seed in (1983890931, *range(40)):
+        scene = render_scene(seed, SceneSpec(256, 256, n_characters=3, variant=number, kind=get_game_variant(number).class_names[0]))
+        assert len(scene.characters) >= 1 and scene.mask.shape == (256, 256)
+
+
 def test_weapons_and_effects_get_their_mask_classes_and_no_instance():
     melee = _scenes(5, "melee_weapon", 10)
     weapon = get_game_variant(5).mask_classes.index("weapon")

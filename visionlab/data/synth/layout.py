@@ -175,7 +175,8 @@ def plan_extra(rng: np.random.Generator, instance_id: int, make: SpriteMaker, la
     scale = min(rng.uniform(*height) * H / uh, (W - 4) / uw)
     best: tuple[float, float, float] | None = None
     for _ in range(10):
-        x = rng.uniform(2 - scale * bx0, W - 2 - scale * bx1)
+        low = 2 - scale * bx0
+        x = rng.uniform(low, max(low, W - 2 - scale * bx1))  # a character as wide as the image: the range is 0 give or take rounding
         y = max(layout.ground(x) + 0.02 * scale * uh, 1 - scale * by0)
         box = (x + scale * bx0, y + scale * by0, x + scale * bx1, y + scale * by1)
         cost = sum(overlap(box, p.box) for p in placed)
