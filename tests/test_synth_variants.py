@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from synth_checks import edge_fraction
 
 from visionlab.data.synth import GAME_VARIANTS, SceneSpec, get_game_variant, render_scene, write_dataset
 from visionlab.data.synth.palette import BIOMES, TIMES_OF_DAY
@@ -25,36 +26,24 @@ def _scenes(number: int, kind: str, n: int, spec: SceneSpec = SPEC, start: int =
 
 def test_the_catalogue_and_the_renderer_agree():
     rendered = {v.number for v in VARIANTS if v.game_world}
-    assert rendered == set(GAME_VARIANTS) == {1, *NEW}
+    assert rendered == set(GAME_VARIANTS) == {1, 3, 19, 20, *NEW}  # 3, 19, 20 (the whole image is the concept): test_synth_worlds.py
     for number, gv in GAME_VARIANTS.items():
         v = get_variant(number)
         assert gv.class_names == v.classes  # the class folders are the catalogue's names
         assert gv.concept == v.game_concept and set(gv.concept) <= set(gv.mask_classes)
     assert get_game_variant(5).mask_classes[-1] == "weapon" and get_game_variant(10).mask_classes[-1] == "effect"
     assert get_game_variant(1).mask_classes == get_game_variant(16).mask_classes  # no extra class where the concept is the character
-    with pytest.raises(ParamError, match="does not render variant 2; it renders 1, 5, 6"):
+    with pytest.raises(ParamError, match="does not render variant 2; it renders 1, 3, 5, 6"):
         get_game_variant(2)
 
 
-@pytest.mark.parametrize("number", NEW)
+@pytest.mark.parametrize("number", (*NEW, 3, 19, 20))
 def test_same_seed_same_bytes_and_the_class_is_forced(number):
     for name in get_game_variant(number).class_names:
         a, b = render_scene(7, SceneSpec(80, 80, variant=number, kind=name)), render_scene(7, SceneSpec(80, 80, variant=number, kind=name))
         assert a.label == name and a.image.tobytes() == b.image.tobytes() and a.mask.tobytes() == b.mask.tobytes()
         assert a.instances.tobytes() == b.instances.tobytes() and a.meta == b.meta
         assert render_scene(8, SceneSpec(80, 80, variant=number, kind=name)).image.tobytes() != a.image.tobytes()
-
-
-def _edge_fraction(image: np.ndarray, mask: np.ndarray) -> float:
-    """Share of the boundary pixels of ``mask`` (boolean) whose colour differs strongly across it."""
-    img, hits, total = image.astype(np.int32), 0, 0
-    for axis in (0, 1):
-        a, b = [slice(None)] * 2, [slice(None)] * 2
-        a[axis], b[axis] = slice(None, -1), slice(1, None)
-        boundary = mask[tuple(a)] != mask[tuple(b)]
-        hits += int((np.abs(img[tuple(a)] - img[tuple(b)]).sum(-1)[boundary] > 40).sum())
-        total += int(boundary.sum())
-    return hits / max(total, 1)
 
 
 @pytest.mark.parametrize("number", NEW)
@@ -65,8 +54,8 @@ def test_concept_masks_sit_on_what_is_drawn(number):
     scenes = [s for name in gv.class_names for s in _scenes(number, name, 8, SceneSpec(128, 128))]
     concept = [(s.image, np.isin(s.mask, ids)) for s in scenes if np.isin(s.mask, ids).any()]
     assert len(concept) >= 8
-    aligned = np.mean([_edge_fraction(im, m) for im, m in concept])
-    shifted = np.mean([_edge_fraction(im, np.roll(m, 3, axis=1)) for im, m in concept])
+    aligned = np.mean([edge_fraction(im, m) for im, m in concept])
+    shifted = np.mean([edge_fraction(im, np.roll(m, 3, axis=1)) for im, m in concept])
     assert aligned > 0.6 and shifted < aligned - 0.15, (aligned, shifted)
 
 

@@ -25,11 +25,12 @@ def test_the_catalogue_has_the_manuals_25_variants():
         for name in v.classes:
             check_class_name(name)  # a plain folder name of the lab's layout
         assert set(v.voc_concept) <= set(VOC_CLASSES), v
-        assert v.game_world == bool(v.game_concept)
+        assert v.game_world == bool(v.game_concept) or v.game_whole_image  # a game-world variant names its concept or the whole image
     assert get_variant(18).voc_concept == ("person", "cat", "dog", "horse", "sheep", "cow", "bird")
     assert get_variant(23).voc_concept == ("car", "aeroplane")
     assert get_variant(24).voc_concept == get_variant(25).voc_concept == ("person",)
     assert get_variant(1).game_world and get_variant(1).classes == ("dragon", "robot")
+    assert [v.number for v in VARIANTS if v.game_whole_image] == [3, 19, 20] and not get_variant(2).game_world
     assert get_variant("warriors-vs-mages").number == 25
 
 
@@ -80,11 +81,11 @@ def test_variant_with_a_folder_of_photos(tmp_path):
 
 
 def test_a_variant_the_game_world_does_not_render_fetches_by_default():
-    cfg = LabConfig.from_yaml("game_world", variant=3)
+    cfg = LabConfig.from_yaml("game_world", variant=2)
     assert cfg.data.source == "fetch"
-    assert cfg.data.queries == {"day_scene": "video game level daytime screenshot", "night_scene": "video game level night screenshot"}
-    with pytest.raises(ConfigError, match="does not render variant 3.*--data FOLDER"):
-        LabConfig.from_dict({"variant": 3, "data": {"source": "game_world"}}).validate()
+    assert cfg.data.queries == {"fantasy_landscape": "fantasy game landscape concept art", "scifi_landscape": "sci-fi game landscape concept art"}
+    with pytest.raises(ConfigError, match="does not render variant 2.*--data FOLDER"):
+        LabConfig.from_dict({"variant": 2, "data": {"source": "game_world"}}).validate()
     rendered = LabConfig.from_yaml("game_world", variant=24)  # zombies vs aliens: rendered offline
     assert rendered.data.source == "game_world" and rendered.classes == ("zombie", "alien") and rendered.game_variant == 24
 

@@ -35,7 +35,9 @@ class Variant:
         queries: One image-search query per class, in the order of ``classes``.
         voc_concept: Pascal VOC classes the variant's objects exist as; empty when VOC has none.
         game_world: Whether the offline game world renders this variant.
-        game_concept: The game world's mask classes of the concept (when it renders the variant).
+        game_concept: The game world's mask classes of the concept (when it renders the variant); empty
+            where the concept is the whole image (its light or style: variants 3, 19, 20), so Grad-CAM has
+            no region to be compared with and the lab uses the measures that need no mask.
     """
 
     number: int
@@ -47,6 +49,11 @@ class Variant:
     voc_concept: tuple[str, ...] = ()
     game_world: bool = False
     game_concept: tuple[str, ...] = ()
+
+    @property
+    def game_whole_image(self) -> bool:
+        """The game world renders it and its concept is the whole image, not a region."""
+        return self.game_world and not self.game_concept
 
     @property
     def query_map(self) -> dict[str, str]:
@@ -65,7 +72,7 @@ VARIANTS: tuple[Variant, ...] = (
     _v(2, "fantasy-vs-scifi-landscapes", "fantasy vs sci-fi landscapes", "Фентезійні пейзажі vs Sci-fi пейзажі",
        ("fantasy_landscape", "scifi_landscape"), ("fantasy game landscape concept art", "sci-fi game landscape concept art")),
     _v(3, "day-vs-night-scenes", "day vs night game scenes", "Денні ігрові сцени vs Нічні ігрові сцени",
-       ("day_scene", "night_scene"), ("video game level daytime screenshot", "video game level night screenshot")),
+       ("day_scene", "night_scene"), ("video game level daytime screenshot", "video game level night screenshot"), game=()),
     _v(4, "2d-vs-3d-characters", "2D vs 3D game characters", "2D ігрові персонажі vs 3D ігрові персонажі",
        ("character_2d", "character_3d"), ("2d game character sprite", "3d game character render")),
     _v(5, "melee-vs-ranged-weapons", "melee vs ranged weapons", "Зброя ближнього бою vs Зброя далекого бою",
@@ -101,9 +108,9 @@ VARIANTS: tuple[Variant, ...] = (
        ("human_character", "animal_character"), ("video game human character", "video game animal character"),
        voc=("person", *ANIMALS_IN_VOC), game=("character",)),
     _v(19, "pixel-art-vs-realistic", "pixel art vs realistic game style", "Піксель-арт vs Реалістичний ігровий стиль",
-       ("pixel_art", "realistic"), ("pixel art game screenshot", "photorealistic game screenshot")),
+       ("pixel_art", "realistic"), ("pixel art game screenshot", "photorealistic game screenshot"), game=()),
     _v(20, "retro-vs-modern-games", "retro vs modern games (screenshots)", "Ретро ігри (скріншоти) vs Сучасні ігри (скріншоти)",
-       ("retro_game", "modern_game"), ("retro 8-bit game screenshot", "modern AAA game screenshot")),
+       ("retro_game", "modern_game"), ("retro 8-bit game screenshot", "modern AAA game screenshot"), game=()),
     _v(21, "rpg-vs-fps-interfaces", "RPG vs FPS game interfaces", "RPG ігрові інтерфейси vs FPS ігрові інтерфейси",
        ("rpg_interface", "fps_interface"), ("RPG game user interface HUD", "FPS game HUD crosshair")),
     _v(22, "game-vs-real-maps", "game maps vs real maps", "Ігрові карти/мапи vs Реальні карти",
@@ -142,6 +149,6 @@ def format_variants() -> str:
     """The catalogue as a table: number, name, classes, VOC concept classes, game world."""
     rows = [("#", "name", "classes", "VOC concept", "game world")]
     rows += [(str(v.number), v.name, " vs ".join(v.classes), ", ".join(v.voc_concept) or "-",
-              "yes (" + ", ".join(v.game_concept) + ")" if v.game_world else "-") for v in VARIANTS]
+              "yes (" + (", ".join(v.game_concept) or "whole image") + ")" if v.game_world else "-") for v in VARIANTS]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)

@@ -63,7 +63,8 @@ def _synth_concept_ids(root: Path) -> tuple[int, ...]:
 def find_mask(path: Path, masks_dir: Path | None) -> np.ndarray | None:
     """Boolean object mask for an image: ``masks_dir/<stem>.png`` (non-zero), or the game world's own concept.
 
-    The game world's concept is its variant's concept classes: the character, or the weapon or effect.
+    The game world's concept is its variant's concept classes: the character, or the weapon or effect; None
+    where the concept is the whole image (day vs night, a style).
     """
     if masks_dir is not None:
         candidate = masks_dir / f"{path.stem}.png"
@@ -73,7 +74,8 @@ def find_mask(path: Path, masks_dir: Path | None) -> np.ndarray | None:
             mask_file = parent / "segment" / "masks" / f"{path.stem}.png"
             if not mask_file.is_file():
                 return None
-            return np.isin(np.asarray(Image.open(mask_file)), _synth_concept_ids(parent))
+            ids = _synth_concept_ids(parent)
+            return np.isin(np.asarray(Image.open(mask_file)), ids) if ids else None  # a whole-image concept has no mask
     return None
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from visionlab.data.variants import get_variant
 from visionlab.errors import ConfigError, WeightsUnavailableError
 from visionlab.lab.config import STAGES, LabConfig
 from visionlab.models.weights import WeightsEntry
@@ -129,6 +130,10 @@ def _own_needs(cfg: LabConfig, stage: str, kind: str, name: str | None, missing:
         if unknown:
             return Skip(f"compare.concept_classes {unknown} are not classes of the segmenter {name}",
                         f"name some of its classes ({', '.join(known or ())}) or leave compare.concept_classes empty")
+    if stage == "compare" and kind == GAME_WORLD_TRAINED and not cfg.compare.concept_classes and get_variant(cfg.game_variant).game_whole_image:
+        return Skip(f"variant {cfg.game_variant}'s concept is the whole image (its light or style), not a region Grad-CAM could be "
+                    "compared with; the explain stage reports the measures that need no mask",
+                    "name segmentation classes to compare with anyway in compare.concept_classes (e.g. [character])")
     if stage == "walkmap" and (photos or kind != GAME_WORLD_TRAINED):
         return Skip("walkmaps read side-view game-world scenes with a game-world segmenter; this lab's images are not game scenes",
                     "run the lab on the game world (data.source: game_world)")

@@ -37,8 +37,9 @@ def character_label(instance_id: int) -> int:
     return CHARACTER - 1 + instance_id
 
 
-ROLE_LABELS = {"weapon": 200, "effect": 201}
-"""Label-map values of the parts that are neither scenery nor a character's body (above every character label)."""
+ROLE_LABELS = {"weapon": 200, "effect": 201, "hud": 202}
+"""Label-map values of the parts that are neither scenery nor a character's body (above every character label): held
+weapons, cast effects and a game's on-screen display (HUD)."""
 
 
 def split_labels(label: np.ndarray, role_classes: dict[str, int] | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -28,7 +28,7 @@ SYNTH_COLORS: tuple[Color, ...] = (
 )
 """Display colour of each class, for colourised masks (same order as ``SYNTH_CLASSES``)."""
 
-EXTRA_COLORS: dict[str, Color] = {"weapon": (255, 140, 0), "effect": (0, 240, 200)}
+EXTRA_COLORS: dict[str, Color] = {"weapon": (255, 140, 0), "effect": (0, 240, 200), "hud": (30, 30, 30)}
 """Display colours of the mask classes some variants add after ``SYNTH_CLASSES``."""
 
 IGNORE_INDEX = 255
@@ -185,10 +185,10 @@ def _lit_colors(biome: str, tod: str) -> tuple[tuple[Color, Color], dict]:
     return (top, bottom), colors
 
 
-def make_theme(rng: np.random.Generator) -> Theme:
-    """Draw a random biome and time of day and light the biome's colours accordingly."""
-    biome = BIOMES[int(rng.integers(len(BIOMES)))]
-    tod = TIMES_OF_DAY[int(rng.integers(len(TIMES_OF_DAY)))]
+def make_theme(rng: np.random.Generator, biomes: tuple[str, ...] = BIOMES, times: tuple[str, ...] = TIMES_OF_DAY) -> Theme:
+    """Draw a biome and a time of day (among ``biomes`` and ``times``) and light the biome's colours accordingly."""
+    biome = biomes[int(rng.integers(len(biomes)))]
+    tod = times[int(rng.integers(len(times)))]
     (top, bottom), colors = _lit_colors(biome, tod)
     return Theme(biome, tod, jitter(rng, top, 6.0), jitter(rng, bottom, 6.0), dict(colors),
                  _BIOME_COLORS[biome]["tree"])

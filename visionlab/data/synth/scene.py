@@ -10,9 +10,10 @@ import numpy as np
 from . import effects, props
 from .canvas import ROLE_LABELS, Canvas, Op, character_label, split_labels
 from .layout import EXTRA_HEIGHT, Box, Layout, Plan, overlap, plan_extra, plan_main, plan_water
-from .palette import BUILDING, ITEM, PLATFORM, SYNTH_CLASSES, TERRAIN, VEGETATION, WATER, Theme, make_theme
+from .palette import BIOMES, BUILDING, ITEM, PLATFORM, SYNTH_CLASSES, TERRAIN, TIMES_OF_DAY, VEGETATION, WATER, Theme, make_theme
 from .props import terrain_line
 from .sprites import place_parts
+from .styles import apply_style
 from .subjects import anchor_px, count, effect_ops_for, health_bar_ops, loot_ops, mirrored, pick, subject_maker
 from .variants import GameVariant, SubjectClass, get_game_variant
 
@@ -363,6 +364,21 @@ def _draw_around(rng: np.random.Generator, canvas: Canvas, layout: Layout, plans
     return drawn
 
 
+def _theme_and_class(rng: np.random.Generator, variant: GameVariant, kind: str | None) -> tuple[Theme, SubjectClass]:
+    """The scene's theme and main class.
+
+    The class is drawn even when forced, so theme and layout stay class-independent, except where the
+    class is the theme (day vs night): then it is drawn first.
+    """
+    if variant.themed:
+        drawn = variant.classes[int(rng.integers(2))]
+        main_class = variant.subject(kind) if kind else drawn
+        return make_theme(rng, main_class.biomes or BIOMES, main_class.times or TIMES_OF_DAY), main_class
+    theme = make_theme(rng)
+    drawn = variant.classes[int(rng.integers(2))]
+    return theme, variant.subject(kind) if kind else drawn
+
+
 def render_scene(seed: int, spec: SceneSpec = SceneSpec()) -> Scene:
     """Render one scene; the same (seed, spec) always gives identical arrays.
 
@@ -376,9 +392,7 @@ def render_scene(seed: int, spec: SceneSpec = SceneSpec()) -> Scene:
     rng = np.random.default_rng(seed)
     W, H = spec.width, spec.height
     variant = get_game_variant(spec.variant)
-    theme = make_theme(rng)
-    drawn = variant.classes[int(rng.integers(2))]  # drawn even when forced: theme and layout stay class-independent
-    main_class = variant.subject(spec.kind) if spec.kind else drawn
+    theme, main_class = _theme_and_class(rng, variant, spec.kind)
     layout = Layout(W, H, terrain_line(rng, W, H))
     plans, subjects = _plan_characters(rng, variant, main_class, spec, layout)
     main = plans[0]
@@ -398,12 +412,14 @@ def render_scene(seed: int, spec: SceneSpec = SceneSpec()) -> Scene:
 
     visible = np.bincount(np.asarray(canvas.label).ravel(), minlength=256)
     image, label = canvas.finish()
+    if main_class.style:  # the whole image restyled (pixel art, a retro screenshot...), its labels with it
+        image, label = apply_style(main_class.style, rng, image, label)
     mask, instances = split_labels(label, {r: variant.mask_classes.index(r) for r in ROLE_LABELS if r in variant.mask_classes})
     characters, plans, instances = _characters(plans, instances, visible, full)
     meta = {"seed": int(seed), "theme": theme.biome, "time_of_day": theme.time_of_day, **layout.meta(),
             "characters": [p.info() for p in plans]}
     if spec.variant != 1:
-        meta = {**meta, "variant": spec.variant, "effects_and_bars": around}
+        meta = {**meta, "variant": spec.variant, "effects_and_bars": around, **({"style": main_class.style} if main_class.style else {})}
     return Scene(image=image, mask=mask, instances=instances, characters=characters, meta=meta, label=main_class.name)
 
 

@@ -29,6 +29,7 @@ from . import (  # noqa: F401 (register kinds)
     sprites_dinosaurs,
     sprites_mythical,
     sprites_people,
+    styles,
     weapons,
     weapons_ranged,
 )
@@ -40,13 +41,15 @@ HELD_HEIGHT = (0.6, 0.85)  # slim people and what they hold are drawn larger tha
 CLOSE_UP = (0.7, 0.95)  # the camera close on the main character: what it holds or casts fills the frame
 GROUP_HEIGHT = (0.35, 0.55)  # two or three characters side by side, each as large as the frame allows
 CREATURE_HEIGHT = (0.45, 0.7)  # creatures with thin legs, necks and wings: larger than variant 1's too
-EXTRA_CLASSES = ("weapon", "effect")
+EXTRA_CLASSES = ("weapon", "effect", "hud")
 CALM_LIGHTS = ("orb", "sparkles")  # lanterns and fireflies: peaceful scenes glow too, so light and colour do not tell a battle
 """Mask classes beyond :data:`SYNTH_CLASSES` that some variants add (after them, in this order)."""
 
 HUMANS = ("knight", "villager", "adventurer")
 HOLDERS = tuple(f"{k}_bare" for k in (*HUMANS, "zombie", "alien"))  # people whose hands are free for a weapon
 ENEMIES = ("dragon", "robot", "zombie", "alien", "tyrannosaur", "raptor", "hydra", "bear", "wolf")
+CAST = ("dragon", "robot", "knight", "villager", "adventurer", "fox", "bear", "cat", "wolf", "bird", "unicorn", "raptor")
+"""Who walks the scenes of the variants whose class is the scene itself (light, style): the same cast on both sides."""
 
 UNDEAD_AND_ALIEN_SKINS: tuple[Color, ...] = (
     (122, 146, 110), (96, 128, 96), (150, 160, 150), (118, 122, 132), (140, 170, 120), (88, 108, 92),
@@ -87,6 +90,9 @@ class SubjectClass:
     loot: int = 0  # weapons of its kinds lying around as pick-ups (more of the concept in view)
     prop_scale: float = 1.0  # size of its held weapon and cast effect against the usual (the concept must not be a speck)
     health_bars: float = 0.0  # chance that a character of this class shows a health bar over its head (a boss always does)
+    times: tuple[str, ...] = ()  # the times of day its scenes take (empty: any; variant 3's concept)
+    biomes: tuple[str, ...] = ()  # the biomes its scenes take (empty: any)
+    style: str = ""  # the whole-image style its scenes are finished in (visionlab.data.synth.styles; variants 19, 20)
 
 
 @dataclass(frozen=True)
@@ -95,11 +101,21 @@ class GameVariant:
 
     number: int  # the manual's variant number
     classes: tuple[SubjectClass, SubjectClass]  # in the catalogue's class order
-    concept: tuple[str, ...]  # mask classes the classifier should look at (Grad-CAM is compared with them)
+    concept: tuple[str, ...]  # mask classes the classifier should look at (Grad-CAM is compared with them); empty: the whole image
     extras: str = "either"  # class of the other characters: "either" (at random), "same" (the main one's) or a class name
     extra_classes: tuple[str, ...] = ()  # mask classes added after SYNTH_CLASSES ("weapon", "effect")
     palette_pool: tuple[Color, ...] = BODY_COLORS  # body colours of every character, both classes alike
     per_character: bool = True  # each character carries its own class (the pipeline can score it)
+
+    @property
+    def whole_image(self) -> bool:
+        """The concept is the whole image (its light or style), not a region: no mask to compare Grad-CAM with."""
+        return not self.concept
+
+    @property
+    def themed(self) -> bool:
+        """A class decides its scenes' biome or time of day (drawn before the theme)."""
+        return any(c.times or c.biomes for c in self.classes)
 
     @property
     def class_names(self) -> tuple[str, str]:
@@ -146,6 +162,8 @@ def register_game_variant(variant: GameVariant) -> GameVariant:
             unknown = [n for n in name if n not in known]
             if unknown:
                 raise ValueError(f"variant {variant.number}, class {c.name}: unknown {unknown}; known: {', '.join(sorted(known))}")
+        if c.style and c.style not in styles.STYLES:
+            raise ValueError(f"variant {variant.number}, class {c.name}: unknown style {c.style!r}; known: {', '.join(sorted(styles.STYLES))}")
         for needs, cls in ((c.weapons, "weapon"), (c.effects, "effect")):
             if needs and cls not in variant.extra_classes:
                 raise ValueError(f"variant {variant.number}, class {c.name}: its {cls}s need extra_classes to include {cls!r}")
@@ -168,6 +186,8 @@ def get_game_variant(number: int) -> GameVariant:
 
 for _v in (
     GameVariant(1, (SubjectClass("dragon", ("dragon",)), SubjectClass("robot", ("robot",))), ("character",)),
+    GameVariant(3, (SubjectClass("day_scene", CAST, times=("day",)), SubjectClass("night_scene", CAST, times=("night",))), (),
+                per_character=False),
     GameVariant(5, (SubjectClass("melee_weapon", HOLDERS, weapons=weapons.MELEE, height=CLOSE_UP, prop_scale=2.0, loot=2),
                     SubjectClass("ranged_weapon", HOLDERS, weapons=weapons.RANGED, height=CLOSE_UP, prop_scale=2.0, loot=2)),
                 ("weapon",), extra_classes=("weapon",)),
@@ -187,6 +207,10 @@ for _v in (
                 ("character",)),
     GameVariant(18, (SubjectClass("human_character", HUMANS, height=HELD_HEIGHT),
                      SubjectClass("animal_character", ("fox", "bear", "cat", "wolf", "bird"), height=HELD_HEIGHT)), ("character",)),
+    GameVariant(19, (SubjectClass("pixel_art", CAST, style="pixel"), SubjectClass("realistic", CAST, style="realistic")), (),
+                per_character=False),
+    GameVariant(20, (SubjectClass("retro_game", CAST, style="retro"), SubjectClass("modern_game", CAST, style="modern")), (),
+                extra_classes=("hud",), per_character=False),
     GameVariant(24, (SubjectClass("zombie", ("zombie",), height=HELD_HEIGHT), SubjectClass("alien", ("alien",), height=HELD_HEIGHT)),
                 ("character",), palette_pool=UNDEAD_AND_ALIEN_SKINS),
     GameVariant(25, (SubjectClass("warrior", ("warrior",), height=HELD_HEIGHT), SubjectClass("mage", ("mage",), height=HELD_HEIGHT)),

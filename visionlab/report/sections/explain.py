@@ -84,7 +84,8 @@ def cam_blocks(lab: Lab, folder: Path, titled: bool) -> list[Block]:
     if s["overall"].get("energy_in_mask") is None:  # no object masks for these images (photos): only the measures that need none
         keep = [0, 1, 7, 8, 9]
         table = Table([cam_columns(s)[i] for i in keep], [[r[i] for i in keep] for r in rows],
-                      "No object masks come with these images, so no mask measure is computed; " + perturbation)
+                      "No object mask marks the concept in these images (photos without masks, or a concept that is the whole "
+                      "image), so no mask measure is computed; " + perturbation)
     else:
         table = Table(cam_columns(s), rows,
                       "CAM mass in object: share of the heatmap's sum inside the object mask; × chance: that share divided by the "

@@ -7,6 +7,7 @@ are left out.
 
 from __future__ import annotations
 
+from visionlab.data.variants import get_variant
 from visionlab.report.document import Block, Heading, Lab, Table
 
 SEGMENTERS = {
@@ -37,8 +38,11 @@ def provenance_rows(lab: Lab) -> list[list[str]]:
     rows = [["images", images_text(config, (lab.stage("data") or {}).get("classify_data"))],
             ["classifier", f"{c.get('backbone')} ({c.get('mode')}), weights {c.get('weights')}, trained here on the training split"],
             ["classification ground truth", "the class folders the images came in; scores on the validation split"]]
-    rows.append(["Grad-CAM ground truth", "the generator's object masks (mask measures) and the classifier itself (perturbation measures)"
-                 if game else "no masks: measures that need none (the classifier's confidence as the CAM's pixels are removed or kept)"])
+    no_mask = "measures that need none (the classifier's confidence as the CAM's pixels are removed or kept)"
+    whole = game and get_variant(config.get("variant_number") or 1).game_whole_image
+    rows.append(["Grad-CAM ground truth", f"no region: the concept of variant {config.get('variant_number')} is the whole image; " + no_mask
+                 if whole else "the generator's object masks (mask measures) and the classifier itself (perturbation measures)"
+                 if game else "no masks: " + no_mask])
     if plan is None:
         return rows
     kind = plan.get("segmenter")

@@ -1,0 +1,162 @@
+"""The game world's scene and style variants (3 day vs night, 19 pixel art vs realistic, 20 retro vs modern):
+the class is the whole image's light or style; masks stay aligned through the styles; labs skip what needs a region."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from synth_checks import edge_fraction
+
+from visionlab.data.synth import SceneSpec, get_game_variant, render_scene, write_dataset
+from visionlab.data.synth.palette import BIOMES, TIMES_OF_DAY
+from visionlab.data.synth.styles import RETRO_PALETTE, apply_style, pixelate
+from visionlab.data.variants import get_variant
+
+WORLDS = (3, 19, 20)
+
+
+def _scenes(number: int, kind: str, n: int, size: int = 96, start: int = 0):
+    return [render_scene(start + i, SceneSpec(size, size, variant=number, kind=kind)) for i in range(n)]
+
+
+def test_the_catalogue_says_the_concept_is_the_whole_image():
+    for number in WORLDS:
+        v, gv = get_variant(number), get_game_variant(number)
+        assert v.game_world and v.game_whole_image and gv.whole_image and gv.class_names == v.classes
+        assert gv.per_character is False  # the class is the scene's, not a character's
+    assert not get_variant(5).game_whole_image and not get_variant(2).game_whole_image
+    assert get_game_variant(20).mask_classes[-1] == "hud" and "hud" not in get_game_variant(19).mask_classes
+
+
+def test_day_and_night_scenes_take_their_time_of_day_in_every_biome():
+    seen = defaultdict(set)
+    for name, tod in (("day_scene", "day"), ("night_scene", "night")):
+        scenes = _scenes(3, name, 30, 32)
+        assert {s.meta["time_of_day"] for s in scenes} == {tod}
+        for s in scenes:
+            seen[s.meta["theme"]].add(name)
+    assert set(seen) == set(BIOMES) and all(len(v) == 2 for v in seen.values()), dict(seen)
+    day, night = _scenes(3, "day_scene", 6), _scenes(3, "night_scene", 6)
+    assert min(s.image.mean() for s in day) > max(s.image.mean() for s in night)  # the light of the whole scene
+
+
+@pytest.mark.parametrize("number", (19, 20))
+def test_both_styles_in_every_biome_and_time_of_day(number):
+    seen = defaultdict(set)
+    for name in get_game_variant(number).class_names:
+        for s in _scenes(number, name, 45, 32):
+            seen[s.meta["theme"]].add(name)
+            seen[s.meta["time_of_day"]].add(name)
+            assert s.meta["style"] == get_game_variant(number).subject(name).style
+    assert set(seen) == set(BIOMES) | set(TIMES_OF_DAY)
+    assert all(len(labels) == 2 for labels in seen.values()), dict(seen)
+
+
+def test_pixel_art_is_blocky_in_few_colours_and_realistic_is_smooth():
+    for s in _scenes(19, "pixel_art", 6, 160):
+        colours = np.unique(s.image.reshape(-1, 3), axis=0)
+        assert len(colours) <= 24
+        # big pixels: neighbours repeat far more often than in the realistic style
+        assert (s.image[:, 1:] == s.image[:, :-1]).all(-1).mean() > 0.6
+    for s in _scenes(19, "realistic", 6, 160):
+        assert len(np.unique(s.image.reshape(-1, 3), axis=0)) > 500
+        assert (s.image[:, 1:] == s.image[:, :-1]).all(-1).mean() < 0.3
+
+
+def test_pixelate_takes_colour_and_label_from_the_same_pixel():
+    rng = np.random.default_rng(0)
+    image = rng.integers(0, 255, (20, 30, 3), dtype=np.uint8)
+    label = rng.integers(0, 9, (20, 30), dtype=np.uint8)
+    small, small_label = pixelate(image, label, 4)
+    assert small.shape == (5, 8, 3) and small_label.shape == (5, 8)
+    assert np.array_equal(small[1, 2], image[6, 10]) and small_label[1, 2] == label[6, 10]
+    assert np.array_equal(small[-1, -1], image[18, 29]) and small_label[-1, -1] == label[18, 29]  # the last block, cut short
+    with pytest.raises(ValueError, match="unknown style 'sepia'; known: modern, pixel, realistic, retro"):
+        apply_style("sepia", rng, image, label)
+
+
+@pytest.mark.parametrize("number", (19, 20))
+def test_character_masks_stay_on_what_is_drawn_through_the_styles(number):
+    gv = get_game_variant(number)
+    character = gv.mask_classes.index("character")
+    for name in gv.class_names:
+        pairs = [(s.image, s.mask == character) for s in _scenes(number, name, 8, 128)]
+        aligned = np.mean([edge_fraction(im, m) for im, m in pairs])
+        shifted = np.mean([edge_fraction(im, np.roll(m, 3, axis=1)) for im, m in pairs])
+        assert aligned > 0.6 and shifted < aligned - 0.15, (name, aligned, shifted)
+
+
+def test_retro_and_modern_screens_have_a_hud_of_their_own():
+    hud = get_game_variant(20).mask_classes.index("hud")
+    for s in _scenes(20, "retro_game", 6, 128):
+        k = 2  # 128 px at 56-72 big pixels across
+        assert (s.mask[: 7 * k] == hud).all() and not s.instances[s.mask == hud].any()  # a status bar across the top
+        rows = s.image[0::k]  # the first row of each big pixel: no scanline on it
+        palette = {tuple(c) for c in RETRO_PALETTE}
+        assert {tuple(c) for c in np.unique(rows.reshape(-1, 3), axis=0)} <= palette
+        assert s.image[1::k].mean() < 0.8 * s.image[0::k].mean()  # dark scanlines
+    for s in _scenes(20, "modern_game", 6, 128):
+        share = (s.mask == hud).mean()
+        assert 0.01 < share < 0.1 and (s.mask[:16] == hud).any() and (s.mask[-40:, -40:] == hud).any()  # a bar and a minimap
+        assert not (s.mask[:7, :] == hud).all()
+
+
+def _shortcut(tmp_path, number: int) -> dict:
+    from visionlab.data.shortcut import colour_shortcut
+
+    write_dataset(tmp_path / str(number), 80, seed=3, spec=SceneSpec(64, 64, variant=number))
+    names = get_game_variant(number).class_names
+    files = [(f, k) for k, name in enumerate(names) for f in sorted((tmp_path / str(number) / "classify" / name).iterdir())]
+    order = np.random.default_rng(0).permutation(len(files))
+    paths, labels = [f for f, _ in files], [k for _, k in files]
+    return colour_shortcut([paths[i] for i in order[:56]], [labels[i] for i in order[:56]],
+                           [paths[i] for i in order[56:]], [labels[i] for i in order[56:]])
+
+
+def test_the_shortcut_check_sees_whole_image_concepts_in_colour(tmp_path):
+    """Light and a fixed palette are colour by definition: the check reports them (the README's table says so)."""
+    assert _shortcut(tmp_path, 3)["image_stats"] >= 0.9  # brightness tells day from night
+    assert _shortcut(tmp_path, 20)["histogram"] >= 0.9  # the retro palette tells retro from modern
+
+
+def test_explain_finds_no_mask_where_the_concept_is_the_whole_image(tmp_path):
+    from visionlab.explain.stage import find_mask
+
+    write_dataset(tmp_path / "v19", 2, seed=0, spec=SceneSpec(64, 64, variant=19))
+    image = next((tmp_path / "v19" / "classify" / "pixel_art").iterdir())
+    assert find_mask(image, None) is None
+
+
+def test_the_lab_skips_compare_where_there_is_no_region_and_says_why():
+    from visionlab.errors import ConfigError
+    from visionlab.lab import LabConfig
+    from visionlab.lab.plan import plan_lab
+
+    plan = plan_lab(replace(LabConfig.from_yaml("tiny", variant=19), stages=None))  # every stage that can run
+    assert "compare" not in plan.stages and "whole image" in plan.skipped["compare"].reason
+    assert "compare.concept_classes" in plan.skipped["compare"].fix
+    with pytest.raises(ConfigError, match="whole image"):
+        plan_lab(replace(LabConfig.from_yaml("tiny", variant=3), stages=("classify", "segment", "compare")))
+    cfg = LabConfig.from_yaml("tiny", variant=3)
+    forced = replace(cfg, compare=replace(cfg.compare, concept_classes=("character",)))
+    assert "compare" in plan_lab(forced).stages
+
+
+@pytest.mark.parametrize("number", WORLDS)
+def test_each_world_runs_as_a_lab_on_the_tiny_budget(tmp_path, number):
+    from visionlab.lab import LabConfig, run_lab
+
+    cfg = replace(LabConfig.from_yaml("tiny", variant=number), quiet=True, stages=("classify", "explain", "segment", "pipeline"))
+    lab = run_lab(cfg, tmp_path / "lab")
+    manifest = json.loads((lab / "lab.json").read_text())
+    assert manifest["classes"] == sorted(get_variant(number).classes)
+    cam = json.loads((lab / manifest["stages"]["classify"]["run"] / "explain" / "gradcam" / "cam_metrics.json").read_text())
+    assert cam["overall"].get("energy_in_mask") is None  # no region: the mask measures are not made up
+    pipeline = json.loads((lab / "pipeline" / "summary.json").read_text())
+    assert pipeline["scores"]["label_accuracy"] is None  # the class belongs to the scene: region labels are not scored
+    report = (lab / "report.md").read_text(encoding="utf-8")
+    assert f"no region: the concept of variant {number} is the whole image" in report and "generator's object masks" not in report
