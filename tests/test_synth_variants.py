@@ -16,7 +16,7 @@ from visionlab.data.synth.palette import BIOMES, TIMES_OF_DAY
 from visionlab.data.variants import VARIANTS, get_variant
 from visionlab.errors import ParamError
 
-NEW = (5, 6, 10, 14, 16, 18, 24, 25)
+NEW = (5, 6, 9, 10, 14, 15, 16, 18, 24, 25)
 SPEC = SceneSpec(96, 96)
 
 
@@ -93,6 +93,19 @@ def test_weapons_and_effects_get_their_mask_classes_and_no_instance():
     assert kinds["peace"] == {"orb", "sparkles"}
     weapon = get_game_variant(14).mask_classes.index("weapon")
     assert sum((s.mask == weapon).any() for s in battle) >= 8 and not any((s.mask == weapon).any() for s in peace)
+
+
+def test_a_landmark_is_the_scenes_only_building_and_is_of_its_class():
+    for number, kinds in ((15, {"castle": {"castle", "fortress"}, "skyscraper": {"skyscraper", "office_tower"}}),
+                          (9, {"ancient_building": {"temple", "pyramid", "ziggurat"}, "futuristic_building": {"glass_tower", "dome", "sky_bridge"}})):
+        building = get_game_variant(number).mask_classes.index("building")
+        for name, allowed in kinds.items():
+            scenes = _scenes(number, name, 30, SceneSpec(64, 64))
+            landmarks = [[e for e in s.meta["effects_and_bars"] if e["class"] == "building"] for s in scenes]
+            assert all(len(found) == 1 for found in landmarks)
+            assert {found[0]["type"] for found in landmarks} == allowed  # every kind of the class turns up in 30 scenes
+            assert all(s.meta["buildings"] == [found[0]["box"]] for s, found in zip(scenes, landmarks))  # no other building, no wall occluder
+            assert np.median([(s.mask == building).mean() for s in scenes]) > 0.08  # in view, not hidden behind trees
 
 
 def test_bosses_are_crowned_and_regular_enemies_come_in_groups():

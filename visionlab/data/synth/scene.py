@@ -9,6 +9,7 @@ import numpy as np
 
 from . import effects, props
 from .canvas import ROLE_LABELS, Canvas, Op, character_label, split_labels
+from .landmarks import LANDMARKS, SHAPES
 from .layout import EXTRA_HEIGHT, Box, Layout, Plan, overlap, plan_extra, plan_main, plan_water
 from .palette import BIOMES, BUILDING, ITEM, PLATFORM, SYNTH_CLASSES, TERRAIN, TIMES_OF_DAY, VEGETATION, WATER, Theme, make_theme
 from .props import terrain_line
@@ -105,6 +106,22 @@ def _draw_buildings(rng: np.random.Generator, canvas: Canvas, theme: Theme, layo
         layout.buildings.append((x0, top, x0 + w, low))
 
 
+def _draw_landmark(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout: Layout, cls: SubjectClass) -> dict:
+    """The scene's landmark building (variants 9, 15), standing on the ground clear of water; the scene's only building."""
+    W, H = layout.width, layout.height
+    kind = pick(rng, cls.landmarks)
+    (w_range, h_range) = SHAPES[kind]
+    w, h = rng.uniform(*w_range) * W, rng.uniform(*h_range) * H
+    x0 = layout.free_x(rng, w, layout.water_spans(), tries=20)
+    x0 = rng.uniform(0, W - w) if x0 is None else x0
+    high, low = layout.ground_range(x0, x0 + w)
+    top = max(0.04 * H, high - h)
+    wall, trim = theme.pick(rng, "walls"), theme.pick(rng, "roofs")
+    canvas.draw(LANDMARKS[kind](rng, (x0, top, x0 + w, low + 0.03 * H), wall, trim, theme.colors["window"]), BUILDING)
+    layout.buildings.append((x0, top, x0 + w, low))
+    return {"type": kind, "class": "building", "box": [round(v, 1) for v in (x0, top, x0 + w, low)]}
+
+
 def _draw_ground(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout: Layout, keep_clear: Box) -> None:
     """Terrain, pools (water class, lava in the lava biome) and floating platforms."""
     W, H = layout.width, layout.height
@@ -122,11 +139,13 @@ def _draw_ground(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout:
         canvas.draw(props.platform_ops(box, theme), PLATFORM)
 
 
-def _draw_plants(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout: Layout) -> None:
+def _draw_plants(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout: Layout,
+                 keep_seen: list[tuple[float, float]]) -> None:
+    """Trees (clear of water and of the ``keep_seen`` spans: a landmark's middle) and bushes."""
     H = layout.height
     for _ in range(int(rng.integers(0, 5))):
         h = rng.uniform(0.18, 0.45) * H
-        x0 = layout.free_x(rng, 0.5 * h, layout.water_spans())
+        x0 = layout.free_x(rng, 0.5 * h, layout.water_spans() + keep_seen)
         if x0 is None:
             continue
         x = x0 + 0.25 * h
@@ -224,15 +243,17 @@ def _occluder(rng: np.random.Generator, kind: str, main: Plan, theme: Theme, lay
 
 
 def _add_occluder(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout: Layout,
-                  plans: list[Plan], full: dict[int, int]) -> None:
+                  plans: list[Plan], full: dict[int, int], walls: bool = True) -> None:
     """Draw one occluder in front, shrunk until the characters stay visible enough.
 
     The main character stays >= 70% visible and every extra character keeps at least 40% of what was visible;
-    weapons and effects (a variant's concept where it has them) lose at most 30% of theirs.
+    weapons and effects (a variant's concept where it has them) lose at most 30% of theirs. ``walls=False``
+    leaves out the building edge (where a landmark is the scene's only building).
     """
     main = plans[0]
     # A bush needs the ground (or a platform) under the character's feet.
-    kinds = ("bush", "slab", "wall") if main.support != "air" else ("slab", "wall")
+    kinds: tuple[str, ...] = ("bush", "slab", "wall") if main.support != "air" else ("slab", "wall")
+    kinds = kinds if walls else tuple(k for k in kinds if k != "wall")
     kind = kinds[int(rng.integers(len(kinds)))]
     size = rng.uniform(0.6, 1.2)
     labels = canvas.labels()
@@ -399,16 +420,18 @@ def render_scene(seed: int, spec: SceneSpec = SceneSpec()) -> Scene:
 
     canvas = Canvas(W, H, theme.sky_top, theme.sky_bottom)
     _draw_sky(rng, canvas, theme, layout)
-    _draw_buildings(rng, canvas, theme, layout)
+    landmark = [_draw_landmark(rng, canvas, theme, layout, main_class)] if main_class.landmarks else []
+    if not landmark:
+        _draw_buildings(rng, canvas, theme, layout)
     _draw_ground(rng, canvas, theme, layout, main.box)
-    _draw_plants(rng, canvas, theme, layout)
+    _draw_plants(rng, canvas, theme, layout, [(b[0] + 0.2 * (b[2] - b[0]), b[2] - 0.2 * (b[2] - b[0])) for b in layout.buildings[:len(landmark)]])
     if spec.distractors:
         _draw_distractors(rng, canvas, layout, main.box)
         _draw_items(rng, canvas, layout, main.box)
     full = _draw_characters(canvas, plans[1:] + [main])  # main last: nothing but the occluder hides it
     around = _draw_around(rng, canvas, layout, plans, subjects)
     if spec.occlusion and rng.random() < 0.6:
-        _add_occluder(rng, canvas, theme, layout, plans, full)
+        _add_occluder(rng, canvas, theme, layout, plans, full, walls=not landmark)
 
     visible = np.bincount(np.asarray(canvas.label).ravel(), minlength=256)
     image, label = canvas.finish()
@@ -419,7 +442,7 @@ def render_scene(seed: int, spec: SceneSpec = SceneSpec()) -> Scene:
     meta = {"seed": int(seed), "theme": theme.biome, "time_of_day": theme.time_of_day, **layout.meta(),
             "characters": [p.info() for p in plans]}
     if spec.variant != 1:
-        meta = {**meta, "variant": spec.variant, "effects_and_bars": around, **({"style": main_class.style} if main_class.style else {})}
+        meta = {**meta, "variant": spec.variant, "effects_and_bars": landmark + around, **({"style": main_class.style} if main_class.style else {})}
     return Scene(image=image, mask=mask, instances=instances, characters=characters, meta=meta, label=main_class.name)
 
 

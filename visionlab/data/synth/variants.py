@@ -23,6 +23,7 @@ from visionlab.errors import ParamError
 from . import (  # noqa: F401 (register kinds)
     effects,
     effects_battle,
+    landmarks,
     sprites_animals,
     sprites_birds,
     sprites_creatures,
@@ -40,6 +41,7 @@ MAIN_HEIGHT = (0.2, 0.45)  # the main character's height, fraction of the image 
 HELD_HEIGHT = (0.6, 0.85)  # slim people and what they hold are drawn larger than variant 1's bulky dragons and robots
 CLOSE_UP = (0.7, 0.95)  # the camera close on the main character: what it holds or casts fills the frame
 GROUP_HEIGHT = (0.35, 0.55)  # two or three characters side by side, each as large as the frame allows
+PASSER_BY = (0.14, 0.26)  # characters in front of a landmark building: the building is what the scene is about
 CREATURE_HEIGHT = (0.45, 0.7)  # creatures with thin legs, necks and wings: larger than variant 1's too
 EXTRA_CLASSES = ("weapon", "effect", "hud")
 CALM_LIGHTS = ("orb", "sparkles")  # lanterns and fireflies: peaceful scenes glow too, so light and colour do not tell a battle
@@ -93,6 +95,7 @@ class SubjectClass:
     times: tuple[str, ...] = ()  # the times of day its scenes take (empty: any; variant 3's concept)
     biomes: tuple[str, ...] = ()  # the biomes its scenes take (empty: any)
     style: str = ""  # the whole-image style its scenes are finished in (visionlab.data.synth.styles; variants 19, 20)
+    landmarks: tuple[str, ...] = ()  # its scenes are about one large building of these kinds (visionlab.data.synth.landmarks)
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,7 @@ def register_game_variant(variant: GameVariant) -> GameVariant:
     if variant.number in GAME_VARIANTS:
         raise ValueError(f"game variant {variant.number} is registered twice")
     for c in variant.classes:
-        for name, known in ((c.kinds, SPRITES), (c.weapons, weapons.WEAPONS), (c.effects, effects.EFFECTS)):
+        for name, known in ((c.kinds, SPRITES), (c.weapons, weapons.WEAPONS), (c.effects, effects.EFFECTS), (c.landmarks, landmarks.LANDMARKS)):
             unknown = [n for n in name if n not in known]
             if unknown:
                 raise ValueError(f"variant {variant.number}, class {c.name}: unknown {unknown}; known: {', '.join(sorted(known))}")
@@ -194,6 +197,9 @@ for _v in (
     GameVariant(6, (SubjectClass("final_boss", ENEMIES, boss=True, height=(0.38, 0.6)),
                     SubjectClass("regular_enemy", ENEMIES, group=(1, 3), height=(0.2, 0.36), health_bars=0.8)),
                 ("character",), extras="regular_enemy"),
+    GameVariant(9, (SubjectClass("ancient_building", CAST, landmarks=("temple", "pyramid", "ziggurat"), height=PASSER_BY),
+                    SubjectClass("futuristic_building", CAST, landmarks=("glass_tower", "dome", "sky_bridge"), height=PASSER_BY)),
+                ("building",), per_character=False),
     GameVariant(10, (SubjectClass("magic_effect", HOLDERS, effects=effects.MAGIC, height=HELD_HEIGHT, casts=2, prop_scale=1.8),
                      SubjectClass("tech_effect", HOLDERS, effects=effects.TECH, height=HELD_HEIGHT, casts=2, prop_scale=1.8)),
                 ("effect",), extra_classes=("effect",), per_character=False),
@@ -202,6 +208,9 @@ for _v in (
                      SubjectClass("peaceful_scene", (*HOLDERS, "robot", "dragon"), effects=CALM_LIGHTS, group=(2, 3), height=GROUP_HEIGHT,
                                   prop_scale=1.5)),
                 ("character", "effect"), extras="same", extra_classes=("effect", "weapon"), per_character=False),
+    GameVariant(15, (SubjectClass("castle", CAST, landmarks=("castle", "fortress"), height=PASSER_BY),
+                     SubjectClass("skyscraper", CAST, landmarks=("skyscraper", "office_tower"), height=PASSER_BY)),
+                ("building",), per_character=False),
     GameVariant(16, (SubjectClass("dinosaur", ("tyrannosaur", "stegosaur", "longneck", "raptor"), height=CREATURE_HEIGHT),
                      SubjectClass("mythical_creature", ("unicorn", "griffin", "phoenix", "hydra"), height=CREATURE_HEIGHT)),
                 ("character",)),
