@@ -16,7 +16,7 @@ from visionlab.data.synth.palette import BIOMES, TIMES_OF_DAY
 from visionlab.data.variants import VARIANTS, get_variant
 from visionlab.errors import ParamError
 
-NEW = (5, 6, 9, 10, 14, 15, 16, 18, 24, 25)
+NEW = (5, 6, 9, 10, 14, 15, 16, 18, 21, 24, 25)
 SPEC = SceneSpec(96, 96)
 
 

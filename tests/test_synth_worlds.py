@@ -1,5 +1,7 @@
 """The game world's scene and style variants (3 day vs night, 19 pixel art vs realistic, 20 retro vs modern):
-the class is the whole image's light or style; masks stay aligned through the styles; labs skip what needs a region."""
+the class is the whole image's light or style; masks stay aligned through the styles; labs skip what needs a region.
+And variant 21's interfaces, drawn by the same style mechanism (the checks every region variant gets are in
+test_synth_variants.py)."""
 
 from __future__ import annotations
 
@@ -103,6 +105,19 @@ def test_retro_and_modern_screens_have_a_hud_of_their_own():
         share = (s.mask == hud).mean()
         assert 0.01 < share < 0.1 and (s.mask[:16] == hud).any() and (s.mask[-40:, -40:] == hud).any()  # a bar and a minimap
         assert not (s.mask[:7, :] == hud).all()
+
+
+def test_rpg_and_fps_interfaces_show_their_own_parts():
+    hud = get_game_variant(21).mask_classes.index("hud")
+    for s in _scenes(21, "rpg_interface", 8, 128):
+        m = s.mask == hud
+        assert m[5:20, 5:20].all() and m[5:20, -20:-5].all()  # a portrait top left, a minimap top right (a 3% margin)
+        assert m[-20:, 20:-20].any() and not m[54:74, 54:74].any()  # an inventory or a dialog below, the middle free
+        assert not s.instances[m].any()
+    for s in _scenes(21, "fps_interface", 8, 128):
+        m = s.mask == hud
+        assert m[62:66, 62:66].any() and m[-10:, -30:].any() and not m[:20, :20].any()  # a crosshair, the weapon and counters
+        assert 0.05 < m.mean() < 0.4
 
 
 def _shortcut(tmp_path, number: int) -> dict:

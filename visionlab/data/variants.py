@@ -112,7 +112,7 @@ VARIANTS: tuple[Variant, ...] = (
     _v(20, "retro-vs-modern-games", "retro vs modern games (screenshots)", "Ретро ігри (скріншоти) vs Сучасні ігри (скріншоти)",
        ("retro_game", "modern_game"), ("retro 8-bit game screenshot", "modern AAA game screenshot"), game=()),
     _v(21, "rpg-vs-fps-interfaces", "RPG vs FPS game interfaces", "RPG ігрові інтерфейси vs FPS ігрові інтерфейси",
-       ("rpg_interface", "fps_interface"), ("RPG game user interface HUD", "FPS game HUD crosshair")),
+       ("rpg_interface", "fps_interface"), ("RPG game user interface HUD", "FPS game HUD crosshair"), game=("hud",)),
     _v(22, "game-vs-real-maps", "game maps vs real maps", "Ігрові карти/мапи vs Реальні карти",
        ("game_map", "real_map"), ("fantasy video game world map", "real road map")),
     _v(23, "racing-vs-flight-sims", "racing game scenes vs flight simulators", "Гоночні ігрові сцени vs Авіасимулятори",

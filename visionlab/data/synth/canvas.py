@@ -67,6 +67,32 @@ def _majority2x2(label: np.ndarray) -> np.ndarray:
     return np.where(b0_pair, b0, np.where(b1_pair, b1, np.where(b2 == b3, b2, b0)))
 
 
+def scaled(op: Op, ss: int) -> tuple[Any, int]:
+    """Pillow-ready geometry (flat point list or ordered box) and width of ``op`` drawn ``ss`` times larger."""
+    width = max(1, int(op.width * ss + 0.5))
+    if op.kind in ("poly", "line"):
+        pts = np.asarray(op.geom, dtype=float)
+        return (pts * ss if ss != 1 else pts).ravel().tolist(), width
+    x0, y0, x1, y1 = op.geom
+    if x1 < x0:
+        x0, x1 = x1, x0
+    if y1 < y0:
+        y0, y1 = y1, y0
+    return (x0 * ss, y0 * ss, x1 * ss, y1 * ss), width
+
+
+def draw_op(draw: ImageDraw.ImageDraw, kind: str, geom: Any, width: int, fill: Any, outline: Any) -> None:
+    """One Pillow call for one primitive (geometry as :func:`scaled` returns it)."""
+    if kind == "poly":
+        draw.polygon(geom, fill=fill, outline=outline, width=width)
+    elif kind == "line":
+        draw.line(geom, fill=fill, width=width)
+    elif kind == "ellipse":
+        draw.ellipse(geom, fill=fill, outline=outline, width=width)
+    else:
+        draw.rectangle(geom, fill=fill, outline=outline, width=width)
+
+
 class Canvas:
     """Image + label map of one scene, drawn at ``ss`` times the final size."""
 
@@ -84,19 +110,19 @@ class Canvas:
     def draw(self, ops: list[Op], label: int | None = None) -> None:
         """Draw ops on the image and, unless ``label`` is None, with value ``label`` on the label map."""
         for op in ops:
-            geom, width = self._scaled(op)
-            self._one(self._draw, op.kind, geom, width, op.fill, op.outline)
+            geom, width = scaled(op, self.ss)
+            draw_op(self._draw, op.kind, geom, width, op.fill, op.outline)
             if label is not None:
                 # Same outline width as the image so both footprints match pixel for pixel.
-                self._one(self._ldraw, op.kind, geom, width, label, label if op.outline is not None else None)
+                draw_op(self._ldraw, op.kind, geom, width, label, label if op.outline is not None else None)
 
     def footprint(self, ops: list[Op]) -> np.ndarray:
         """Boolean (canvas-size) map of the pixels ``ops`` would cover, without drawing them."""
         layer = Image.new("L", self.label.size, 0)
         draw = ImageDraw.Draw(layer)
         for op in ops:
-            geom, width = self._scaled(op)
-            self._one(draw, op.kind, geom, width, 1, 1 if op.outline is not None else None)
+            geom, width = scaled(op, self.ss)
+            draw_op(draw, op.kind, geom, width, 1, 1 if op.outline is not None else None)
         return np.asarray(layer) > 0
 
     def labels(self) -> np.ndarray:
@@ -110,27 +136,14 @@ class Canvas:
         image = np.asarray(self.image.reduce(self.ss))
         return image, _majority2x2(np.asarray(self.label))
 
-    def _scaled(self, op: Op) -> tuple[Any, int]:
-        """Pillow-ready geometry (flat point list or ordered box) and width, in canvas pixels."""
-        ss = self.ss
-        width = max(1, int(op.width * ss + 0.5))
-        if op.kind in ("poly", "line"):
-            pts = np.asarray(op.geom, dtype=float)
-            return (pts * ss if ss != 1 else pts).ravel().tolist(), width
-        x0, y0, x1, y1 = op.geom
-        if x1 < x0:
-            x0, x1 = x1, x0
-        if y1 < y0:
-            y0, y1 = y1, y0
-        return (x0 * ss, y0 * ss, x1 * ss, y1 * ss), width
 
-    @staticmethod
-    def _one(draw: ImageDraw.ImageDraw, kind: str, geom: Any, width: int, fill: Any, outline: Any) -> None:
-        if kind == "poly":
-            draw.polygon(geom, fill=fill, outline=outline, width=width)
-        elif kind == "line":
-            draw.line(geom, fill=fill, width=width)
-        elif kind == "ellipse":
-            draw.ellipse(geom, fill=fill, outline=outline, width=width)
-        else:
-            draw.rectangle(geom, fill=fill, outline=outline, width=width)
+
+def overlay(image: np.ndarray, label: np.ndarray, ops: list[Op], value: int) -> tuple[np.ndarray, np.ndarray]:
+    """Draw ``ops`` over a finished image, and with ``value`` over its label map (an on-screen display: no supersampling)."""
+    im, lab = Image.fromarray(image), Image.fromarray(label)
+    draw, ldraw = ImageDraw.Draw(im), ImageDraw.Draw(lab)
+    for op in ops:
+        geom, width = scaled(op, 1)
+        draw_op(draw, op.kind, geom, width, op.fill, op.outline)
+        draw_op(ldraw, op.kind, geom, width, value, value if op.outline is not None else None)
+    return np.asarray(im), np.asarray(lab)

@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageOps
+from PIL import Image, ImageFilter, ImageOps
 
-from .canvas import ROLE_LABELS
+from .canvas import ROLE_LABELS, Op, overlay
 
 StyleFn = Callable[[np.random.Generator, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 STYLES: dict[str, StyleFn] = {}
@@ -110,7 +110,7 @@ def realistic(rng: np.random.Generator, image: np.ndarray, label: np.ndarray) ->
 
 
 _HEART = ("01010", "11111", "11111", "01110", "00100")
-_DIGITS = {  # a 3x5 font
+DIGIT_FONT = {  # a 3x5 font of blocky digits (HUD scores and counters)
     "0": ("111", "101", "101", "101", "111"), "1": ("010", "110", "010", "010", "111"), "2": ("111", "001", "111", "100", "111"),
     "3": ("111", "001", "111", "001", "111"), "4": ("101", "101", "111", "001", "001"), "5": ("111", "100", "111", "001", "111"),
     "6": ("111", "100", "111", "101", "111"), "7": ("111", "001", "001", "001", "001"), "8": ("111", "101", "111", "101", "111"),
@@ -137,7 +137,7 @@ def _retro_hud(rng: np.random.Generator, small: np.ndarray, small_label: np.ndar
     for i, ch in enumerate(reversed(score)):
         x = w - 1 - 4 * (i + 1)
         if x > w // 2:
-            _stamp(small, _DIGITS[ch], 1, x, RETRO_PALETTE[7])
+            _stamp(small, DIGIT_FONT[ch], 1, x, RETRO_PALETTE[7])
 
 
 @register_style("retro")
@@ -157,24 +157,17 @@ def retro(rng: np.random.Generator, image: np.ndarray, label: np.ndarray) -> tup
 def _modern_hud(rng: np.random.Generator, image: np.ndarray, label: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A slim HUD at full resolution: a gradient health bar in a thin frame and a round minimap (HUD label)."""
     H, W = label.shape
-    im, lab = Image.fromarray(image), Image.fromarray(label)
-    draw, ldraw = ImageDraw.Draw(im), ImageDraw.Draw(lab)
     x0, y0 = 0.04 * W, 0.04 * H
     bw, bh = rng.uniform(0.25, 0.35) * W, max(3.0, 0.025 * H)
-    box = [x0, y0, x0 + bw, y0 + bh]
-    draw.rectangle(box, fill=(30, 30, 36), outline=(230, 230, 235), width=1)
-    ldraw.rectangle(box, fill=HUD, outline=HUD, width=1)
-    full = rng.uniform(0.3, 1.0)
-    for i in range(int((bw - 2) * full)):  # the bar's fill: a red-to-orange gradient
-        t = i / max(1.0, bw)
-        draw.line([(x0 + 1 + i, y0 + 1), (x0 + 1 + i, y0 + bh - 1)], fill=(int(200 + 40 * t), int(40 + 120 * t), 50))
+    ops = [Op("rect", (x0, y0, x0 + bw, y0 + bh), (30, 30, 36), (230, 230, 235))]
+    filled = int((bw - 2) * rng.uniform(0.3, 1.0))
+    ops += [Op("line", np.array([(x0 + 1 + i, y0 + 1), (x0 + 1 + i, y0 + bh - 1)]), (int(200 + 40 * i / bw), int(40 + 120 * i / bw), 50))
+            for i in range(filled)]  # the bar's fill: a red-to-orange gradient
     r = rng.uniform(0.07, 0.1) * min(W, H)
     cx, cy = W - 0.04 * W - r, H - 0.04 * H - r
-    disc = [cx - r, cy - r, cx + r, cy + r]
-    draw.ellipse(disc, fill=(24, 40, 36), outline=(220, 220, 220), width=1)
-    ldraw.ellipse(disc, fill=HUD, outline=HUD, width=1)
-    draw.polygon([(cx, cy - 0.4 * r), (cx - 0.25 * r, cy + 0.3 * r), (cx + 0.25 * r, cy + 0.3 * r)], fill=(250, 250, 250))
-    return np.asarray(im), np.asarray(lab)
+    ops += [Op("ellipse", (cx - r, cy - r, cx + r, cy + r), (24, 40, 36), (220, 220, 220)),
+            Op("poly", np.array([(cx, cy - 0.4 * r), (cx - 0.25 * r, cy + 0.3 * r), (cx + 0.25 * r, cy + 0.3 * r)]), (250, 250, 250))]
+    return overlay(image, label, ops, HUD)
 
 
 @register_style("modern")

@@ -23,6 +23,7 @@ from visionlab.errors import ParamError
 from . import (  # noqa: F401 (register kinds)
     effects,
     effects_battle,
+    huds,
     landmarks,
     sprites_animals,
     sprites_birds,
@@ -219,6 +220,8 @@ for _v in (
     GameVariant(19, (SubjectClass("pixel_art", CAST, style="pixel"), SubjectClass("realistic", CAST, style="realistic")), (),
                 per_character=False),
     GameVariant(20, (SubjectClass("retro_game", CAST, style="retro"), SubjectClass("modern_game", CAST, style="modern")), (),
+                extra_classes=("hud",), per_character=False),
+    GameVariant(21, (SubjectClass("rpg_interface", CAST, style="rpg_hud"), SubjectClass("fps_interface", CAST, style="fps_hud")), ("hud",),
                 extra_classes=("hud",), per_character=False),
     GameVariant(24, (SubjectClass("zombie", ("zombie",), height=HELD_HEIGHT), SubjectClass("alien", ("alien",), height=HELD_HEIGHT)),
                 ("character",), palette_pool=UNDEAD_AND_ALIEN_SKINS),
