@@ -16,7 +16,7 @@ from visionlab.data.synth.palette import BIOMES, TIMES_OF_DAY
 from visionlab.data.variants import VARIANTS, get_variant
 from visionlab.errors import ParamError
 
-NEW = (5, 6, 9, 10, 14, 15, 16, 18, 21, 24, 25)
+NEW = (4, 5, 6, 9, 10, 14, 15, 16, 18, 21, 24, 25)
 SPEC = SceneSpec(96, 96)
 
 
@@ -33,7 +33,7 @@ def test_the_catalogue_and_the_renderer_agree():
         assert gv.concept == v.game_concept and set(gv.concept) <= set(gv.mask_classes)
     assert get_game_variant(5).mask_classes[-1] == "weapon" and get_game_variant(10).mask_classes[-1] == "effect"
     assert get_game_variant(1).mask_classes == get_game_variant(16).mask_classes  # no extra class where the concept is the character
-    with pytest.raises(ParamError, match="does not render variant 2; it renders 1, 3, 5, 6"):
+    with pytest.raises(ParamError, match="does not render variant 2; it renders 1, 3, 4, 5, 6"):
         get_game_variant(2)
 
 

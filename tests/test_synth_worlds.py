@@ -120,6 +120,23 @@ def test_rpg_and_fps_interfaces_show_their_own_parts():
         assert 0.05 < m.mean() < 0.4
 
 
+def test_shading_gives_flat_characters_volume_and_leaves_the_masks_alone():
+    from visionlab.data.synth.shading import character_pixels
+
+    flat = render_scene(3, SceneSpec(128, 128, variant=4, kind="character_2d"))
+    label = np.where(flat.instances > 0, flat.instances.astype(np.int64) + 6, flat.mask).astype(np.uint8)  # the label map's coding
+    body = character_pixels(label)
+    image, after = apply_style("shaded", np.random.default_rng(0), flat.image, label)
+    assert np.array_equal(after, label)
+    inside = np.abs(image[body].astype(int) - flat.image[body]).sum(-1)
+    assert (inside > 30).mean() > 0.5  # most of the body relit
+    outside = (np.abs(image.astype(int) - flat.image).sum(-1) > 0) & ~body
+    assert 0 < outside.mean() < 0.1 and (image[outside] <= flat.image[outside]).all()  # a shadow: darker, and small
+    colours = [len(np.unique(s.image[s.instances > 0], axis=0)) / max(1, (s.instances > 0).sum()) for s in
+               (*_scenes(4, "character_2d", 4, 128), *_scenes(4, "character_3d", 4, 128))]
+    assert min(colours[4:]) > 2 * max(colours[:4])  # shaded bodies: over twice the colours per pixel of flat ones (their edges anti-aliased)
+
+
 def _shortcut(tmp_path, number: int) -> dict:
     from visionlab.data.shortcut import colour_shortcut
 

@@ -74,7 +74,7 @@ VARIANTS: tuple[Variant, ...] = (
     _v(3, "day-vs-night-scenes", "day vs night game scenes", "Денні ігрові сцени vs Нічні ігрові сцени",
        ("day_scene", "night_scene"), ("video game level daytime screenshot", "video game level night screenshot"), game=()),
     _v(4, "2d-vs-3d-characters", "2D vs 3D game characters", "2D ігрові персонажі vs 3D ігрові персонажі",
-       ("character_2d", "character_3d"), ("2d game character sprite", "3d game character render")),
+       ("character_2d", "character_3d"), ("2d game character sprite", "3d game character render"), game=("character",)),
     _v(5, "melee-vs-ranged-weapons", "melee vs ranged weapons", "Зброя ближнього бою vs Зброя далекого бою",
        ("melee_weapon", "ranged_weapon"), ("game melee weapon sword axe", "game ranged weapon bow gun"), game=("weapon",)),
     _v(6, "bosses-vs-enemies", "final bosses vs regular enemies", "Кінцеві боси vs Звичайні вороги",

@@ -25,6 +25,7 @@ from . import (  # noqa: F401 (register kinds)
     effects_battle,
     huds,
     landmarks,
+    shading,
     sprites_animals,
     sprites_birds,
     sprites_creatures,
@@ -42,6 +43,7 @@ MAIN_HEIGHT = (0.2, 0.45)  # the main character's height, fraction of the image 
 HELD_HEIGHT = (0.6, 0.85)  # slim people and what they hold are drawn larger than variant 1's bulky dragons and robots
 CLOSE_UP = (0.7, 0.95)  # the camera close on the main character: what it holds or casts fills the frame
 GROUP_HEIGHT = (0.35, 0.55)  # two or three characters side by side, each as large as the frame allows
+FIGURE_HEIGHT = (0.35, 0.6)  # large enough to show how a character is drawn (variant 4: flat or shaded)
 PASSER_BY = (0.14, 0.26)  # characters in front of a landmark building: the building is what the scene is about
 CREATURE_HEIGHT = (0.45, 0.7)  # creatures with thin legs, necks and wings: larger than variant 1's too
 EXTRA_CLASSES = ("weapon", "effect", "hud")
@@ -192,6 +194,8 @@ for _v in (
     GameVariant(1, (SubjectClass("dragon", ("dragon",)), SubjectClass("robot", ("robot",))), ("character",)),
     GameVariant(3, (SubjectClass("day_scene", CAST, times=("day",)), SubjectClass("night_scene", CAST, times=("night",))), (),
                 per_character=False),
+    GameVariant(4, (SubjectClass("character_2d", CAST, height=FIGURE_HEIGHT), SubjectClass("character_3d", CAST, style="shaded", height=FIGURE_HEIGHT)),
+                ("character",), extras="same"),
     GameVariant(5, (SubjectClass("melee_weapon", HOLDERS, weapons=weapons.MELEE, height=CLOSE_UP, prop_scale=2.0, loot=2),
                     SubjectClass("ranged_weapon", HOLDERS, weapons=weapons.RANGED, height=CLOSE_UP, prop_scale=2.0, loot=2)),
                 ("weapon",), extra_classes=("weapon",)),
