@@ -16,7 +16,7 @@ from visionlab.data.synth.palette import BIOMES, TIMES_OF_DAY
 from visionlab.data.variants import VARIANTS, get_variant
 from visionlab.errors import ParamError
 
-NEW = (4, 5, 6, 9, 10, 14, 15, 16, 18, 21, 24, 25)
+NEW = (4, 5, 6, 9, 10, 11, 14, 15, 16, 18, 21, 23, 24, 25)
 SPEC = SceneSpec(96, 96)
 
 
@@ -106,6 +106,24 @@ def test_a_landmark_is_the_scenes_only_building_and_is_of_its_class():
             assert {found[0]["type"] for found in landmarks} == allowed  # every kind of the class turns up in 30 scenes
             assert all(s.meta["buildings"] == [found[0]["box"]] for s, found in zip(scenes, landmarks))  # no other building, no wall occluder
             assert np.median([(s.mask == building).mean() for s in scenes]) > 0.08  # in view, not hidden behind trees
+
+
+def test_vehicles_lamps_and_roads_are_the_classes_own():
+    for number, kinds in ((11, {"medieval": ({"cart"}, {"torch"}), "modern": ({"car"}, {"street_light"})}),
+                          (23, {"racing_scene": ({"race_car"}, set()), "flight_sim_scene": ({"aircraft", "propeller_plane"}, set())})):
+        vehicle = get_game_variant(number).mask_classes.index("vehicle")
+        for name, (vehicles, lamps) in kinds.items():
+            scenes = _scenes(number, name, 20, SceneSpec(64, 64))
+            drawn = [e for s in scenes for e in s.meta["effects_and_bars"]]
+            assert {e["type"] for e in drawn if e["class"] == "vehicle"} == vehicles
+            assert {e["type"] for e in drawn if e["type"] in ("torch", "street_light")} == lamps
+            assert sum((s.mask == vehicle).mean() > 0.02 for s in scenes) >= 18  # a vehicle in view in (nearly) every scene
+            assert all(not s.instances[s.mask == vehicle].any() for s in scenes)  # a vehicle is nobody's instance
+            assert all(any(e["type"] == "road" for e in s.meta["effects_and_bars"]) == (number == 23) for s in scenes)
+    flight = _scenes(23, "flight_sim_scene", 10, SceneSpec(64, 64))
+    horizon = {s.meta["seed"]: min(y for _, y in s.meta["terrain"]) for s in flight}
+    assert all((e["box"][1] + e["box"][3]) / 2 < horizon[s.meta["seed"]] for s in flight for e in s.meta["effects_and_bars"]
+               if e["class"] == "vehicle")  # aircraft fly above the ground line
 
 
 def test_bosses_are_crowned_and_regular_enemies_come_in_groups():

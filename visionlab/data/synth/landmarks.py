@@ -54,13 +54,16 @@ def _mast(x: float, bottom: float, top: float, w: float, color: Color, light: Co
     return [Op("line", np.array([(x, bottom), (x, top)]), color, width=max(1.0, 0.02 * w)), Op("ellipse", (x - r, top - r, x + r, top + r), light)]
 
 
-def _windows(rng: np.random.Generator, box: Box, cols: int, rows: int, fill: float, color: Color, dark: Color) -> list[Op]:
-    """A grid of ``cols`` x ``rows`` windows filling ``fill`` of each cell; some dark (unlit at night, reflections by day)."""
+def _windows(rng: np.random.Generator, box: Box, cols: int, rows: int, fill: float, color: Color, dark: Color, lit: float = 0.75) -> list[Op]:
+    """A grid of ``cols`` x ``rows`` windows filling ``fill`` of each cell, a share ``lit`` of them lit.
+
+    The others are dark: unlit at night, reflections by day.
+    """
     x0, y0, x1, y1 = box
     cw, ch = (x1 - x0) / cols, (y1 - y0) / rows
     mx, my = cw * (1 - fill) / 2, ch * (1 - fill) / 2
     return [Op("rect", (x0 + c * cw + mx, y0 + r * ch + my, x0 + (c + 1) * cw - mx, y0 + (r + 1) * ch - my),
-               color if rng.random() < 0.75 else dark) for r in range(rows) for c in range(cols)]
+               color if rng.random() < lit else dark) for r in range(rows) for c in range(cols)]
 
 
 # --------------------------------------------------------------------------- castles, ancient buildings
@@ -90,7 +93,7 @@ def castle(rng: np.random.Generator, box: Box, wall: Color, trim: Color, window:
     gx = (x0 + x1) / 2 - gw / 2
     ops += [Op("rect", (gx, y1 - 0.28 * h, gx + gw, y1), shade(wall, 0.3)),
             Op("ellipse", (gx, y1 - 0.28 * h - gw / 2, gx + gw, y1 - 0.28 * h + gw / 2), shade(wall, 0.3))]
-    ops += _windows(rng, (kx0 + 0.1 * (kx1 - kx0), y0 + 0.28 * h, kx1 - 0.1 * (kx1 - kx0), y0 + 0.5 * h), 2, 1, 0.45, window, shade(wall, 0.35))
+    ops += _windows(rng, (kx0 + 0.1 * (kx1 - kx0), y0 + 0.26 * h, kx1 - 0.1 * (kx1 - kx0), y0 + 0.62 * h), 3, 2, 0.5, window, shade(wall, 0.35))
     fx = (kx0 + kx1) / 2
     ops += [Op("line", np.array([(fx, y0 + 0.2 * h - 0.06 * w), (fx, y0 + 0.02 * h)]), shade(trim, 0.5), width=max(1.0, 0.01 * w)),
             Op("poly", np.array([(fx, y0 + 0.02 * h), (fx + 0.1 * w, y0 + 0.06 * h), (fx, y0 + 0.1 * h)]), trim)]
@@ -165,6 +168,24 @@ def ziggurat(rng: np.random.Generator, box: Box, wall: Color, trim: Color, windo
     return ops
 
 
+@register_landmark("wooden_house", width=(0.3, 0.42), height=(0.35, 0.5))
+def wooden_house(rng: np.random.Generator, box: Box, wall: Color, trim: Color, window: Color) -> list[Op]:
+    """A timber-framed house: dark beams across a pale wall, a steep roof with a chimney, a door, small windows."""
+    x0, y0, x1, y1, w, h, lw, edge = _frame(box, wall)
+    eaves = y0 + 0.42 * h
+    beam, bw = shade(trim, 0.45), max(1.0, 0.02 * w)
+    ops = [Op("rect", (x0 + 0.5 * w + 0.12 * w, y0 + 0.06 * h, x0 + 0.5 * w + 0.22 * w, eaves), shade(wall, 0.6)),  # chimney
+           Op("rect", (x0, eaves, x1, y1), wall, edge, lw),
+           Op("poly", np.array([(x0 - 0.06 * w, eaves), ((x0 + x1) / 2, y0), (x1 + 0.06 * w, eaves)]), trim, shade(trim, 0.55), lw)]
+    mid = eaves + 0.45 * (y1 - eaves)
+    ops += [Op("line", np.array([(x0, mid), (x1, mid)]), beam, width=bw)]
+    ops += [Op("line", np.array([(x0 + k * w / 4, eaves), (x0 + k * w / 4, y1)]), beam, width=bw) for k in range(1, 4)]
+    ops += [Op("line", np.array([(x0 + k * w / 4, mid), (x0 + (k + 1) * w / 4, eaves)]), beam, width=bw) for k in (0, 3)]
+    ops += [Op("rect", (x0 + (k + 0.3) * w / 4, eaves + 0.12 * (y1 - eaves), x0 + (k + 0.7) * w / 4, mid - 0.08 * (y1 - eaves)), window) for k in (0, 1, 2, 3)]
+    ops.append(Op("rect", (x0 + 0.42 * w, y1 - 0.32 * (y1 - eaves), x0 + 0.58 * w, y1), shade(trim, 0.6)))
+    return ops
+
+
 # --------------------------------------------------------------------------- skyscrapers, futuristic buildings
 
 
@@ -180,7 +201,7 @@ def skyscraper(rng: np.random.Generator, box: Box, wall: Color, trim: Color, win
     ops.append(Op("rect", (x0, body_top, x1, y1), wall, edge, lw))
     cols = int(rng.integers(3, 6))
     rows = max(4, int((y1 - body_top) / (w / cols)))
-    ops += _windows(rng, (x0 + 0.08 * w, body_top + 0.03 * h, x1 - 0.08 * w, y1 - 0.05 * h), cols, rows, 0.55, window, dark)
+    ops += _windows(rng, (x0 + 0.08 * w, body_top + 0.03 * h, x1 - 0.08 * w, y1 - 0.05 * h), cols, rows, 0.5, window, dark, lit=0.45)
     return ops + _mast((x0 + x1) / 2, roof, y0, w, shade(trim, 0.6), (230, 60, 50))
 
 
@@ -196,7 +217,7 @@ def office_tower(rng: np.random.Generator, box: Box, wall: Color, trim: Color, w
     bh = 0.8 * h / bands
     for k in range(bands):
         y = y0 + 0.1 * h + k * bh
-        ops.append(Op("rect", (x0 + 0.06 * w, y + 0.25 * bh, x1 - 0.06 * w, y + 0.8 * bh), window if rng.random() < 0.8 else dark))
+        ops.append(Op("rect", (x0 + 0.06 * w, y + 0.35 * bh, x1 - 0.06 * w, y + 0.75 * bh), window if rng.random() < 0.5 else dark))
     ops.append(Op("rect", (x0 + 0.3 * w, y1 - 0.07 * h, x1 - 0.3 * w, y1), shade(trim, 0.5)))
     return ops
 
@@ -248,4 +269,20 @@ def sky_bridge(rng: np.random.Generator, box: Box, wall: Color, trim: Color, win
     by = y0 + rng.uniform(0.3, 0.45) * h
     ops += [Op("rect", (x0 + tw, by, x1 - tw, by + 0.07 * h), trim, edge, lw),
             Op("rect", (x0 + tw, by + 0.015 * h, x1 - tw, by + 0.055 * h), window)]
+    return ops
+
+
+@register_landmark("apartment_block", width=(0.32, 0.45), height=(0.45, 0.62))
+def apartment_block(rng: np.random.Generator, box: Box, wall: Color, trim: Color, window: Color) -> list[Op]:
+    """A flat-roofed block of flats: floors of windows, each with a balcony rail, a rooftop water tank."""
+    x0, y0, x1, y1, w, h, lw, edge = _frame(box, wall)
+    dark = shade(wall, 0.35)
+    ops = [Op("rect", (x0 + 0.6 * w, y0, x0 + 0.8 * w, y0 + 0.07 * h + 1), trim),
+           Op("rect", (x0, y0 + 0.07 * h, x1, y1), wall, edge, lw)]
+    floors = max(4, int(rng.integers(5, 9)))
+    fh = 0.88 * h / floors
+    for k in range(floors):
+        y = y0 + 0.1 * h + k * fh
+        ops += _windows(rng, (x0 + 0.06 * w, y, x1 - 0.06 * w, y + 0.7 * fh), 4, 1, 0.5, window, dark, lit=0.45)
+        ops.append(Op("rect", (x0 + 0.04 * w, y + 0.68 * fh, x1 - 0.04 * w, y + 0.8 * fh), trim))  # the balconies' rail
     return ops

@@ -9,10 +9,10 @@ import numpy as np
 
 from . import effects, props
 from .canvas import ROLE_LABELS, Canvas, Op, character_label, split_labels
-from .landmarks import LANDMARKS, SHAPES
 from .layout import EXTRA_HEIGHT, Box, Layout, Plan, overlap, plan_extra, plan_main, plan_water
 from .palette import BIOMES, BUILDING, ITEM, PLATFORM, SYNTH_CLASSES, TERRAIN, TIMES_OF_DAY, VEGETATION, WATER, Theme, make_theme
 from .props import terrain_line
+from .scenery import draw_lamps, draw_landmark, draw_road, draw_vehicles
 from .sprites import place_parts
 from .styles import apply_style
 from .subjects import anchor_px, count, effect_ops_for, health_bar_ops, loot_ops, mirrored, pick, subject_maker
@@ -104,22 +104,6 @@ def _draw_buildings(rng: np.random.Generator, canvas: Canvas, theme: Theme, layo
         style = "house" if rng.random() < 0.5 else "tower"
         canvas.draw(props.building_ops(rng, (x0, top, x0 + w, low + 0.03 * H), style, theme), BUILDING)
         layout.buildings.append((x0, top, x0 + w, low))
-
-
-def _draw_landmark(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout: Layout, cls: SubjectClass) -> dict:
-    """The scene's landmark building (variants 9, 15), standing on the ground clear of water; the scene's only building."""
-    W, H = layout.width, layout.height
-    kind = pick(rng, cls.landmarks)
-    (w_range, h_range) = SHAPES[kind]
-    w, h = rng.uniform(*w_range) * W, rng.uniform(*h_range) * H
-    x0 = layout.free_x(rng, w, layout.water_spans(), tries=20)
-    x0 = rng.uniform(0, W - w) if x0 is None else x0
-    high, low = layout.ground_range(x0, x0 + w)
-    top = max(0.04 * H, high - h)
-    wall, trim = theme.pick(rng, "walls"), theme.pick(rng, "roofs")
-    canvas.draw(LANDMARKS[kind](rng, (x0, top, x0 + w, low + 0.03 * H), wall, trim, theme.colors["window"]), BUILDING)
-    layout.buildings.append((x0, top, x0 + w, low))
-    return {"type": kind, "class": "building", "box": [round(v, 1) for v in (x0, top, x0 + w, low)]}
 
 
 def _draw_ground(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout: Layout, keep_clear: Box) -> None:
@@ -420,11 +404,14 @@ def render_scene(seed: int, spec: SceneSpec = SceneSpec()) -> Scene:
 
     canvas = Canvas(W, H, theme.sky_top, theme.sky_bottom)
     _draw_sky(rng, canvas, theme, layout)
-    landmark = [_draw_landmark(rng, canvas, theme, layout, main_class)] if main_class.landmarks else []
+    aloft = draw_vehicles(rng, canvas, layout, main_class, airborne=True)  # aircraft fly behind everything on the ground
+    landmark = [draw_landmark(rng, canvas, theme, layout, main_class)] if main_class.landmarks else []
     if not landmark:
         _draw_buildings(rng, canvas, theme, layout)
     _draw_ground(rng, canvas, theme, layout, main.box)
     _draw_plants(rng, canvas, theme, layout, [(b[0] + 0.2 * (b[2] - b[0]), b[2] - 0.2 * (b[2] - b[0])) for b in layout.buildings[:len(landmark)]])
+    street = draw_road(rng, canvas, theme, layout, main_class) + draw_lamps(rng, canvas, layout, main_class)
+    street += draw_vehicles(rng, canvas, layout, main_class, airborne=False)
     if spec.distractors:
         _draw_distractors(rng, canvas, layout, main.box)
         _draw_items(rng, canvas, layout, main.box)
@@ -442,7 +429,8 @@ def render_scene(seed: int, spec: SceneSpec = SceneSpec()) -> Scene:
     meta = {"seed": int(seed), "theme": theme.biome, "time_of_day": theme.time_of_day, **layout.meta(),
             "characters": [p.info() for p in plans]}
     if spec.variant != 1:
-        meta = {**meta, "variant": spec.variant, "effects_and_bars": landmark + around, **({"style": main_class.style} if main_class.style else {})}
+        style = {"style": main_class.style} if main_class.style else {}
+        meta = {**meta, "variant": spec.variant, "effects_and_bars": landmark + aloft + street + around, **style}
     return Scene(image=image, mask=mask, instances=instances, characters=characters, meta=meta, label=main_class.name)
 
 

@@ -33,6 +33,7 @@ from . import (  # noqa: F401 (register kinds)
     sprites_mythical,
     sprites_people,
     styles,
+    vehicles,
     weapons,
     weapons_ranged,
 )
@@ -46,7 +47,7 @@ GROUP_HEIGHT = (0.35, 0.55)  # two or three characters side by side, each as lar
 FIGURE_HEIGHT = (0.35, 0.6)  # large enough to show how a character is drawn (variant 4: flat or shaded)
 PASSER_BY = (0.14, 0.26)  # characters in front of a landmark building: the building is what the scene is about
 CREATURE_HEIGHT = (0.45, 0.7)  # creatures with thin legs, necks and wings: larger than variant 1's too
-EXTRA_CLASSES = ("weapon", "effect", "hud")
+EXTRA_CLASSES = ("weapon", "effect", "hud", "vehicle")
 CALM_LIGHTS = ("orb", "sparkles")  # lanterns and fireflies: peaceful scenes glow too, so light and colour do not tell a battle
 """Mask classes beyond :data:`SYNTH_CLASSES` that some variants add (after them, in this order)."""
 
@@ -99,6 +100,9 @@ class SubjectClass:
     biomes: tuple[str, ...] = ()  # the biomes its scenes take (empty: any)
     style: str = ""  # the whole-image style its scenes are finished in (visionlab.data.synth.styles; variants 19, 20)
     landmarks: tuple[str, ...] = ()  # its scenes are about one large building of these kinds (visionlab.data.synth.landmarks)
+    vehicles: tuple[str, ...] = ()  # one or two vehicles of these kinds in its scenes (visionlab.data.synth.vehicles)
+    lamps: str = ""  # lamps of this kind stand along its ground ("torch", "street_light")
+    road: bool = False  # an asphalt band along the ground line (a track, a runway)
 
 
 @dataclass(frozen=True)
@@ -164,13 +168,14 @@ def register_game_variant(variant: GameVariant) -> GameVariant:
     if variant.number in GAME_VARIANTS:
         raise ValueError(f"game variant {variant.number} is registered twice")
     for c in variant.classes:
-        for name, known in ((c.kinds, SPRITES), (c.weapons, weapons.WEAPONS), (c.effects, effects.EFFECTS), (c.landmarks, landmarks.LANDMARKS)):
+        for name, known in ((c.kinds, SPRITES), (c.weapons, weapons.WEAPONS), (c.effects, effects.EFFECTS), (c.landmarks, landmarks.LANDMARKS),
+                            (c.vehicles, vehicles.VEHICLES), ((c.lamps,) if c.lamps else (), vehicles.LAMPS)):
             unknown = [n for n in name if n not in known]
             if unknown:
                 raise ValueError(f"variant {variant.number}, class {c.name}: unknown {unknown}; known: {', '.join(sorted(known))}")
         if c.style and c.style not in styles.STYLES:
             raise ValueError(f"variant {variant.number}, class {c.name}: unknown style {c.style!r}; known: {', '.join(sorted(styles.STYLES))}")
-        for needs, cls in ((c.weapons, "weapon"), (c.effects, "effect")):
+        for needs, cls in ((c.weapons, "weapon"), (c.effects, "effect"), (c.vehicles, "vehicle")):
             if needs and cls not in variant.extra_classes:
                 raise ValueError(f"variant {variant.number}, class {c.name}: its {cls}s need extra_classes to include {cls!r}")
     GAME_VARIANTS[variant.number] = variant
@@ -208,6 +213,11 @@ for _v in (
     GameVariant(10, (SubjectClass("magic_effect", HOLDERS, effects=effects.MAGIC, height=HELD_HEIGHT, casts=2, prop_scale=1.8),
                      SubjectClass("tech_effect", HOLDERS, effects=effects.TECH, height=HELD_HEIGHT, casts=2, prop_scale=1.8)),
                 ("effect",), extra_classes=("effect",), per_character=False),
+    GameVariant(11, (SubjectClass("medieval", CAST, landmarks=("castle", "fortress", "wooden_house"), vehicles=("cart",), lamps="torch",
+                                  height=PASSER_BY),
+                     SubjectClass("modern", CAST, landmarks=("skyscraper", "office_tower", "apartment_block"), vehicles=("car",),
+                                  lamps="street_light", height=PASSER_BY)),
+                ("building", "vehicle"), extra_classes=("vehicle",), per_character=False),
     GameVariant(14, (SubjectClass("battle_scene", (*HOLDERS, "robot", "dragon"), weapons=weapons.MELEE + weapons.RANGED,
                                   effects=effects.BATTLE, group=(2, 3), height=GROUP_HEIGHT, hostile=True, prop_scale=1.5),
                      SubjectClass("peaceful_scene", (*HOLDERS, "robot", "dragon"), effects=CALM_LIGHTS, group=(2, 3), height=GROUP_HEIGHT,
@@ -227,6 +237,9 @@ for _v in (
                 extra_classes=("hud",), per_character=False),
     GameVariant(21, (SubjectClass("rpg_interface", CAST, style="rpg_hud"), SubjectClass("fps_interface", CAST, style="fps_hud")), ("hud",),
                 extra_classes=("hud",), per_character=False),
+    GameVariant(23, (SubjectClass("racing_scene", CAST, vehicles=("race_car",), road=True, height=PASSER_BY),
+                     SubjectClass("flight_sim_scene", CAST, vehicles=("aircraft", "propeller_plane"), road=True, height=PASSER_BY)),
+                ("vehicle",), extra_classes=("vehicle",), per_character=False),
     GameVariant(24, (SubjectClass("zombie", ("zombie",), height=HELD_HEIGHT), SubjectClass("alien", ("alien",), height=HELD_HEIGHT)),
                 ("character",), palette_pool=UNDEAD_AND_ALIEN_SKINS),
     GameVariant(25, (SubjectClass("warrior", ("warrior",), height=HELD_HEIGHT), SubjectClass("mage", ("mage",), height=HELD_HEIGHT)),
