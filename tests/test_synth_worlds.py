@@ -77,7 +77,7 @@ def test_pixelate_takes_colour_and_label_from_the_same_pixel():
     assert small.shape == (5, 8, 3) and small_label.shape == (5, 8)
     assert np.array_equal(small[1, 2], image[6, 10]) and small_label[1, 2] == label[6, 10]
     assert np.array_equal(small[-1, -1], image[18, 29]) and small_label[-1, -1] == label[18, 29]  # the last block, cut short
-    with pytest.raises(ValueError, match="unknown style 'sepia'; known: modern, pixel, realistic, retro"):
+    with pytest.raises(ValueError, match="unknown style 'sepia'; known: fps_hud, modern, pixel, realistic, retro, rpg_hud, shaded"):
         apply_style("sepia", rng, image, label)
 
 
