@@ -16,7 +16,7 @@ from visionlab.data.synth.palette import BIOMES, TIMES_OF_DAY
 from visionlab.data.variants import VARIANTS, get_variant
 from visionlab.errors import ParamError
 
-NEW = (4, 5, 6, 9, 10, 11, 14, 15, 16, 18, 21, 23, 24, 25)
+NEW = (2, 4, 5, 6, 9, 10, 11, 14, 15, 16, 18, 21, 23, 24, 25)
 SPEC = SceneSpec(96, 96)
 
 
@@ -33,8 +33,8 @@ def test_the_catalogue_and_the_renderer_agree():
         assert gv.concept == v.game_concept and set(gv.concept) <= set(gv.mask_classes)
     assert get_game_variant(5).mask_classes[-1] == "weapon" and get_game_variant(10).mask_classes[-1] == "effect"
     assert get_game_variant(1).mask_classes == get_game_variant(16).mask_classes  # no extra class where the concept is the character
-    with pytest.raises(ParamError, match="does not render variant 2; it renders 1, 3, 4, 5, 6"):
-        get_game_variant(2)
+    with pytest.raises(ParamError, match="does not render variant 7; it renders 1, 2, 3, 4, 5, 6, 9"):
+        get_game_variant(7)
 
 
 @pytest.mark.parametrize("number", (*NEW, 3, 19, 20))
@@ -124,6 +124,16 @@ def test_vehicles_lamps_and_roads_are_the_classes_own():
     horizon = {s.meta["seed"]: min(y for _, y in s.meta["terrain"]) for s in flight}
     assert all((e["box"][1] + e["box"][3]) / 2 < horizon[s.meta["seed"]] for s in flight for e in s.meta["effects_and_bars"]
                if e["class"] == "vehicle")  # aircraft fly above the ground line
+
+
+def test_fantasy_and_scifi_landscapes_have_their_own_props():
+    kinds = {"fantasy_landscape": {"floating_island", "crystal", "castle", "fortress", "wizard_tower"},
+             "scifi_landscape": {"planet", "pylon", "dome", "glass_tower", "sky_bridge"}}
+    for name, allowed in kinds.items():
+        drawn = [e for s in _scenes(2, name, 24, SceneSpec(64, 64)) for e in s.meta["effects_and_bars"]]
+        assert {e["type"] for e in drawn} == allowed
+    planets = [e for s in _scenes(2, "scifi_landscape", 10, SceneSpec(64, 64)) for e in s.meta["effects_and_bars"] if e["type"] == "planet"]
+    assert planets and all(e["class"] == "sky" for e in planets)  # a planet is part of the sky, a pylon a building
 
 
 def test_bosses_are_crowned_and_regular_enemies_come_in_groups():

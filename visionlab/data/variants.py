@@ -70,7 +70,7 @@ VARIANTS: tuple[Variant, ...] = (
     _v(1, "dragons-vs-robots", "dragons vs robots", "Дракони vs Роботи", ("dragon", "robot"),
        ("dragon fantasy game character art", "robot sci-fi game character art"), game=("character",)),
     _v(2, "fantasy-vs-scifi-landscapes", "fantasy vs sci-fi landscapes", "Фентезійні пейзажі vs Sci-fi пейзажі",
-       ("fantasy_landscape", "scifi_landscape"), ("fantasy game landscape concept art", "sci-fi game landscape concept art")),
+       ("fantasy_landscape", "scifi_landscape"), ("fantasy game landscape concept art", "sci-fi game landscape concept art"), game=("building",)),
     _v(3, "day-vs-night-scenes", "day vs night game scenes", "Денні ігрові сцени vs Нічні ігрові сцени",
        ("day_scene", "night_scene"), ("video game level daytime screenshot", "video game level night screenshot"), game=()),
     _v(4, "2d-vs-3d-characters", "2D vs 3D game characters", "2D ігрові персонажі vs 3D ігрові персонажі",

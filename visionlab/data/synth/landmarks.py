@@ -111,11 +111,24 @@ def fortress(rng: np.random.Generator, box: Box, wall: Color, trim: Color, windo
         tx = x0 + k * (w - tw) / (n - 1)
         top = y0 + (0.0 if k == n // 2 else rng.uniform(0.12, 0.22)) * h
         ops += [Op("rect", (tx, top, tx + tw, y1), wall, edge, lw)] + _merlons(tx, tx + tw, top, 0.35 * tw, wall)
-        ops.append(Op("rect", (tx + 0.4 * tw, top + 0.25 * (y1 - top), tx + 0.6 * tw, top + 0.4 * (y1 - top)), window))
+        ops.append(Op("rect", (tx + 0.3 * tw, top + 0.25 * (y1 - top), tx + 0.7 * tw, top + 0.45 * (y1 - top)), window))
     gw, gx = 0.1 * w, (x0 + x1) / 2 - 0.05 * w
     ops += [Op("rect", (gx, y1 - 0.35 * h, gx + gw, y1), shade(wall, 0.3)),
             Op("ellipse", (gx, y1 - 0.35 * h - gw / 2, gx + gw, y1 - 0.35 * h + gw / 2), shade(wall, 0.3))]
     ops.append(Op("poly", np.array([(gx + 0.5 * gw, y0 - 0.02 * h), (gx + 0.5 * gw + 0.08 * w, y0 + 0.03 * h), (gx + 0.5 * gw, y0 + 0.08 * h)]), trim))
+    return ops
+
+
+@register_landmark("wizard_tower", width=(0.16, 0.24), height=(0.6, 0.8))
+def wizard_tower(rng: np.random.Generator, box: Box, wall: Color, trim: Color, window: Color) -> list[Op]:
+    """A slim stone tower under a tall pointed roof, lit windows up its height, a balcony and a glowing orb on the spire."""
+    x0, y0, x1, y1, w, h, lw, edge = _frame(box, wall)
+    roof = y0 + 0.3 * h
+    ops = [Op("rect", (x0 + 0.1 * w, roof, x1 - 0.1 * w, y1), wall, edge, lw),
+           Op("poly", np.array([(x0 - 0.05 * w, roof), ((x0 + x1) / 2, y0 + 0.04 * h), (x1 + 0.05 * w, roof)]), trim, shade(trim, 0.55), lw),
+           Op("rect", (x0, roof + 0.28 * h, x1, roof + 0.31 * h), shade(wall, 0.7))]  # the balcony
+    ops += _windows(rng, (x0 + 0.3 * w, roof + 0.05 * h, x1 - 0.3 * w, y1 - 0.08 * h), 1, int(rng.integers(4, 7)), 0.55, window, shade(wall, 0.35))
+    ops.append(Op("ellipse", (x0 + 0.4 * w, y0, x1 - 0.4 * w, y0 + 0.2 * w), window))
     return ops
 
 
@@ -233,9 +246,9 @@ def glass_tower(rng: np.random.Generator, box: Box, wall: Color, trim: Color, wi
     for k in range(n):
         bx0 = x0 + (k + 0.2) * w / n
         ops.append(Op("poly", np.array([(bx0, y1 - 0.02 * h), (bx0 + 0.6 * w / n, y1 - 0.02 * h), (bx0 + 0.6 * w / n + lean * 0.3, y0 + 0.2 * h),
-                                        (bx0 + lean * 0.3, y0 + 0.22 * h)]), window))
+                                        (bx0 + lean * 0.3, y0 + 0.22 * h)]), window if k % 2 == 0 else shade(wall, 0.35)))  # lit and dark glass
     tip = top[1]
-    ops.append(Op("ellipse", (tip[0] - 0.04 * w, tip[1] - 0.04 * w, tip[0] + 0.04 * w, tip[1] + 0.04 * w), (90, 230, 255)))
+    ops.append(Op("ellipse", (tip[0] - 0.04 * w, tip[1] - 0.04 * w, tip[0] + 0.04 * w, tip[1] + 0.04 * w), (230, 60, 50)))
     return ops
 
 
@@ -253,7 +266,7 @@ def dome(rng: np.random.Generator, box: Box, wall: Color, trim: Color, window: C
     for k in (-0.5, 0.0, 0.5):
         ops.append(Op("line", np.array([(cx + k * 0.9 * r, base), (cx + k * 0.3 * r, dome_top + 0.1 * (base - dome_top))]), rib, width=max(1.0, 0.015 * w)))
     ops.append(Op("rect", (x0 + 0.05 * w, base + 0.35 * (y1 - base), x1 - 0.05 * w, base + 0.6 * (y1 - base)), window))
-    return ops + _mast(cx, dome_top, y0, w, rib, (90, 230, 255))
+    return ops + _mast(cx, dome_top, y0, w, rib, (230, 60, 50))
 
 
 @register_landmark("sky_bridge", width=(0.45, 0.6), height=(0.55, 0.75))
@@ -265,7 +278,8 @@ def sky_bridge(rng: np.random.Generator, box: Box, wall: Color, trim: Color, win
     ops: list[Op] = []
     for tx0, top in ((x0, y0), (x1 - tw, y0 + rng.uniform(0.05, 0.2) * h)):
         ops.append(Op("rect", (tx0, top, tx0 + tw, y1), wall, edge, lw))
-        ops += _windows(rng, (tx0 + 0.12 * tw, top + 0.04 * h, tx0 + 0.88 * tw, y1 - 0.04 * h), 2, max(4, int((y1 - top) / (0.4 * tw))), 0.5, window, dark)
+        ops += _windows(rng, (tx0 + 0.12 * tw, top + 0.04 * h, tx0 + 0.88 * tw, y1 - 0.04 * h), 2, max(4, int((y1 - top) / (0.4 * tw))), 0.5, window, dark,
+                        lit=0.45)
     by = y0 + rng.uniform(0.3, 0.45) * h
     ops += [Op("rect", (x0 + tw, by, x1 - tw, by + 0.07 * h), trim, edge, lw),
             Op("rect", (x0 + tw, by + 0.015 * h, x1 - tw, by + 0.055 * h), window)]

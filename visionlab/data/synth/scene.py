@@ -12,7 +12,7 @@ from .canvas import ROLE_LABELS, Canvas, Op, character_label, split_labels
 from .layout import EXTRA_HEIGHT, Box, Layout, Plan, overlap, plan_extra, plan_main, plan_water
 from .palette import BIOMES, BUILDING, ITEM, PLATFORM, SYNTH_CLASSES, TERRAIN, TIMES_OF_DAY, VEGETATION, WATER, Theme, make_theme
 from .props import terrain_line
-from .scenery import draw_lamps, draw_landmark, draw_road, draw_vehicles
+from .scenery import draw_lamps, draw_landmark, draw_props, draw_road, draw_vehicles
 from .sprites import place_parts
 from .styles import apply_style
 from .subjects import anchor_px, count, effect_ops_for, health_bar_ops, loot_ops, mirrored, pick, subject_maker
@@ -405,13 +405,14 @@ def render_scene(seed: int, spec: SceneSpec = SceneSpec()) -> Scene:
     canvas = Canvas(W, H, theme.sky_top, theme.sky_bottom)
     _draw_sky(rng, canvas, theme, layout)
     aloft = draw_vehicles(rng, canvas, layout, main_class, airborne=True)  # aircraft fly behind everything on the ground
+    aloft += draw_props(rng, canvas, theme, layout, main_class, "sky")
     landmark = [draw_landmark(rng, canvas, theme, layout, main_class)] if main_class.landmarks else []
     if not landmark:
         _draw_buildings(rng, canvas, theme, layout)
     _draw_ground(rng, canvas, theme, layout, main.box)
     _draw_plants(rng, canvas, theme, layout, [(b[0] + 0.2 * (b[2] - b[0]), b[2] - 0.2 * (b[2] - b[0])) for b in layout.buildings[:len(landmark)]])
     street = draw_road(rng, canvas, theme, layout, main_class) + draw_lamps(rng, canvas, layout, main_class)
-    street += draw_vehicles(rng, canvas, layout, main_class, airborne=False)
+    street += draw_vehicles(rng, canvas, layout, main_class, airborne=False) + draw_props(rng, canvas, theme, layout, main_class, "ground")
     if spec.distractors:
         _draw_distractors(rng, canvas, layout, main.box)
         _draw_items(rng, canvas, layout, main.box)

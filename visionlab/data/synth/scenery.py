@@ -11,8 +11,9 @@ import numpy as np
 
 from .canvas import ROLE_LABELS, Canvas, Op
 from .landmarks import LANDMARKS, SHAPES
+from .landscape import GLOWS, PROPS
 from .layout import Layout
-from .palette import BODY_COLORS, BUILDING, TERRAIN, Theme, jitter
+from .palette import BODY_COLORS, BUILDING, SYNTH_CLASSES, TERRAIN, Theme, jitter
 from .subjects import pick
 from .variants import SubjectClass
 from .vehicles import AIRBORNE, SIZE, VEHICLES, lamp_ops
@@ -97,3 +98,27 @@ def draw_vehicles(rng: np.random.Generator, canvas: Canvas, layout: Layout, cls:
         drawn.append(_entry(kind, "vehicle", (x, y - 0.5 * length, x + length, y + (0.25 * length if airborne else 0.0))))
     return drawn
 
+
+def draw_props(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout: Layout, cls: SubjectClass, where: str) -> list[dict]:
+    """The class's landscape props (variant 2) that go ``where`` ("sky" or "ground"): two or three, in one glow colour."""
+    kinds = tuple(k for k in cls.props if PROPS[k].where == where)
+    if not kinds:
+        return []
+    W, H = layout.width, layout.height
+    horizon = float(layout.line[:, 1].min())
+    glow, drawn = GLOWS[int(rng.integers(len(GLOWS)))], []
+    for _ in range(int(rng.integers(2, 4))):
+        kind = PROPS[pick(rng, kinds)]
+        size = rng.uniform(*kind.size) * W
+        if where == "sky":
+            x, y = rng.uniform(0.1, 0.9) * W, rng.uniform(0.1, 0.7) * max(horizon - 0.1 * H, 0.2 * H)
+            box = (x - size / 2, y - size / 2, x + size / 2, y + size / 2)
+        else:
+            x0 = layout.free_x(rng, 0.4 * size, layout.water_spans())
+            if x0 is None:
+                continue
+            x, y = x0 + 0.2 * size, layout.ground(x0 + 0.2 * size)
+            box = (x0, y - size, x0 + 0.4 * size, y)
+        canvas.draw(kind.build(rng, x, y, size, glow, theme), SYNTH_CLASSES.index(kind.label))
+        drawn.append(_entry(next(k for k, v in PROPS.items() if v is kind), kind.label, box))
+    return drawn

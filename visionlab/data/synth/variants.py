@@ -25,6 +25,7 @@ from . import (  # noqa: F401 (register kinds)
     effects_battle,
     huds,
     landmarks,
+    landscape,
     shading,
     sprites_animals,
     sprites_birds,
@@ -103,6 +104,7 @@ class SubjectClass:
     vehicles: tuple[str, ...] = ()  # one or two vehicles of these kinds in its scenes (visionlab.data.synth.vehicles)
     lamps: str = ""  # lamps of this kind stand along its ground ("torch", "street_light")
     road: bool = False  # an asphalt band along the ground line (a track, a runway)
+    props: tuple[str, ...] = ()  # landscape props of these kinds in the sky and on the ground (visionlab.data.synth.landscape)
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,7 @@ def register_game_variant(variant: GameVariant) -> GameVariant:
         raise ValueError(f"game variant {variant.number} is registered twice")
     for c in variant.classes:
         for name, known in ((c.kinds, SPRITES), (c.weapons, weapons.WEAPONS), (c.effects, effects.EFFECTS), (c.landmarks, landmarks.LANDMARKS),
-                            (c.vehicles, vehicles.VEHICLES), ((c.lamps,) if c.lamps else (), vehicles.LAMPS)):
+                            (c.vehicles, vehicles.VEHICLES), ((c.lamps,) if c.lamps else (), vehicles.LAMPS), (c.props, landscape.PROPS)):
             unknown = [n for n in name if n not in known]
             if unknown:
                 raise ValueError(f"variant {variant.number}, class {c.name}: unknown {unknown}; known: {', '.join(sorted(known))}")
@@ -197,6 +199,11 @@ def get_game_variant(number: int) -> GameVariant:
 
 for _v in (
     GameVariant(1, (SubjectClass("dragon", ("dragon",)), SubjectClass("robot", ("robot",))), ("character",)),
+    GameVariant(2, (SubjectClass("fantasy_landscape", CAST, landmarks=("castle", "fortress", "wizard_tower"), props=("floating_island", "crystal"),
+                                 height=PASSER_BY),
+                    SubjectClass("scifi_landscape", CAST, landmarks=("dome", "glass_tower", "sky_bridge"), props=("planet", "pylon"),
+                                 height=PASSER_BY)),
+                ("building",), per_character=False),
     GameVariant(3, (SubjectClass("day_scene", CAST, times=("day",)), SubjectClass("night_scene", CAST, times=("night",))), (),
                 per_character=False),
     GameVariant(4, (SubjectClass("character_2d", CAST, height=FIGURE_HEIGHT), SubjectClass("character_3d", CAST, style="shaded", height=FIGURE_HEIGHT)),
