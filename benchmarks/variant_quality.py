@@ -3,7 +3,9 @@
 Run a lab per variant first (``visionlab lab --variant N --out runs/vN``; ``--stages classify explain``
 measures the first three columns in a few minutes), then:
 
-    .venv/bin/python benchmarks/variant_quality.py runs/v5 runs/v10 ... [--markdown]
+    .venv/bin/python benchmarks/variant_quality.py runs/v5 runs/v10 ... [--markdown] [--all]
+
+``--all`` prints one row per manual variant (1-25) with what each misses of the bar.
 
 Columns (the bar of the variants issues):
 - validation accuracy of the lab's classifier (frozen EfficientNet-Lite0 on 400 scenes): >= 0.95;
@@ -49,6 +51,42 @@ def lab_row(lab: Path) -> dict:
             "lab_minutes": round(manifest["seconds"] / 60, 1) if full and manifest.get("seconds") else None}
 
 
+BAR = {"val_accuracy": (">=", 0.95), "shortcut_histogram": ("<=", 0.70), "shortcut_stats": ("<=", 0.70), "cam_over_area": (">=", 2.0),
+       "segment_test_miou": (">=", 0.70), "lab_minutes": ("<=", 15.0)}
+"""The quality bar of the variants issues: column -> (comparison, threshold)."""
+
+
+def misses(row: dict) -> list[str]:
+    """The bar's columns this row misses; the shortcut and CAM columns only where the concept is a region."""
+    from visionlab.data.variants import get_variant
+
+    whole = get_variant(row["variant"]).game_whole_image
+    out = []
+    for key, (op, limit) in BAR.items():
+        value = row.get(key)
+        if value is None or (whole and key.startswith(("shortcut", "cam"))):
+            continue
+        if (value < limit) if op == ">=" else (value > limit):
+            out.append(key)
+    return out
+
+
+def all_variants(rows: list[dict]) -> list[dict]:
+    """One row per manual variant (1-25): the measured row where a lab was given, else what the game world does."""
+    from visionlab.data.variants import VARIANTS
+
+    by_number = {r["variant"]: r for r in rows}
+    out = []
+    for v in VARIANTS:
+        row = by_number.get(v.number) or {"variant": v.number, "classes": " vs ".join(v.classes)}
+        if v.number not in by_number:
+            row["note"] = "rendered; no lab measured this round" if v.game_world else "not rendered: your photos (--data) or a web fetch"
+        else:
+            row["note"] = ("whole image; " if v.game_whole_image else "") + ("misses " + ", ".join(misses(row)) if misses(row) else "meets the bar")
+        out.append(row)
+    return out
+
+
 def _fmt(v: object) -> str:
     return "-" if v is None else f"{v:.3f}" if isinstance(v, float) else str(v)
 
@@ -58,13 +96,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("labs", nargs="+", help="lab folders (lab.json inside)")
     ap.add_argument("--markdown", action="store_true", help="print a Markdown table (for the README)")
+    ap.add_argument("--all", action="store_true", help="one row per manual variant (1-25), with what each misses of the bar")
     args = ap.parse_args()
     rows = [lab_row(Path(p)) for p in args.labs]
-    keys = list(rows[0])
+    if args.all:
+        rows = all_variants(rows)
+    keys = sorted(dict.fromkeys(k for r in rows for k in r), key=lambda k: k == "note")  # the note last
     if args.markdown:
         print("| " + " | ".join(keys) + " |\n|" + "---|" * len(keys))
         for r in rows:
-            print("| " + " | ".join(_fmt(r[k]) for k in keys) + " |")
+            print("| " + " | ".join(_fmt(r.get(k)) for k in keys) + " |")
     else:
         for r in rows:
             print(json.dumps(r))
