@@ -150,9 +150,22 @@ def _shortcut(tmp_path, number: int) -> dict:
 
 
 def test_the_shortcut_check_sees_whole_image_concepts_in_colour(tmp_path):
-    """Light and a fixed palette are colour by definition: the check reports them (the README's table says so)."""
+    """Light, a fixed palette and a biome are colour by definition: the check reports them (the README's table says so)."""
     assert _shortcut(tmp_path, 3)["image_stats"] >= 0.9  # brightness tells day from night
     assert _shortcut(tmp_path, 20)["histogram"] >= 0.9  # the retro palette tells retro from modern
+    assert _shortcut(tmp_path, 17)["histogram"] >= 0.9  # sand and turquoise against snow and ice
+
+
+@pytest.mark.parametrize(("number", "biomes"), ((12, ("fairy_forest", "desert")), (17, ("tropical", "ice"))))
+def test_a_biome_class_takes_its_biome_at_every_time_of_day(number, biomes):
+    gv = get_game_variant(number)
+    for name, biome in zip(gv.class_names, biomes):
+        scenes = _scenes(number, name, 24, 32)
+        assert {s.meta["theme"] for s in scenes} == {biome} and {s.meta["time_of_day"] for s in scenes} == set(TIMES_OF_DAY)
+    forest, desert = _scenes(12, "fairytale_forest", 8, 128), _scenes(12, "desert", 8, 128)
+    vegetation = gv.mask_classes.index("vegetation") if number == 12 else None
+    if vegetation is not None:  # a forest is dense: more of it is vegetation than in the desert
+        assert np.mean([(s.mask == vegetation).mean() for s in forest]) > 2 * np.mean([(s.mask == vegetation).mean() for s in desert])
 
 
 def test_explain_finds_no_mask_where_the_concept_is_the_whole_image(tmp_path):

@@ -95,3 +95,22 @@ def pylon(rng: np.random.Generator, x: float, ground: float, h: float, glow: Col
         ops.append(Op("rect", (x - half, y - 0.02 * h, x + half, y + 0.02 * h), glow))
     ops.append(Op("ellipse", (x - 0.06 * h, ground - h - 0.06 * h, x + 0.06 * h, ground - h + 0.06 * h), glow))
     return ops
+
+
+@register_prop("rock", "terrain", "ground", (0.08, 0.16))
+def rock(rng: np.random.Generator, x: float, ground: float, h: float, glow: Color, theme: Theme) -> list[Op]:
+    """A boulder half sunk in the ground, in the ground's colour, with a lit top."""
+    base = shade(theme.colors["ground"], 0.85)
+    pts = [(x + 0.9 * h * np.cos(a) * rng.uniform(0.8, 1.1), ground - 0.7 * h * np.sin(a) * rng.uniform(0.8, 1.1)) for a in np.linspace(0, np.pi, 8)]
+    return [Op("poly", np.array([*pts, (x - 0.9 * h, ground + 1), (x + 0.9 * h, ground + 1)]), base, shade(base, 0.6), max(1.0, 0.04 * h)),
+            Op("poly", np.array([pts[3], pts[4], pts[5], (x - 0.1 * h, ground - 0.45 * h)]), mix(base, (255, 255, 255), 0.25))]
+
+
+@register_prop("iceberg", "terrain", "ground", (0.14, 0.26))
+def iceberg(rng: np.random.Generator, x: float, ground: float, h: float, glow: Color, theme: Theme) -> list[Op]:
+    """A jagged block of ice on the shore: white faces, a blue shaded side."""
+    ice, side = (236, 244, 252), (150, 190, 226)
+    peaks = [(x - 0.5 * h, ground + 1), (x - 0.35 * h, ground - rng.uniform(0.4, 0.7) * h), (x - 0.1 * h, ground - rng.uniform(0.7, 1.0) * h),
+             (x + 0.15 * h, ground - rng.uniform(0.5, 0.8) * h), (x + 0.5 * h, ground + 1)]
+    return [Op("poly", np.array(peaks), ice, side, max(1.0, 0.03 * h)),
+            Op("poly", np.array([peaks[2], peaks[3], peaks[4], (x, ground + 1)]), side)]

@@ -88,6 +88,37 @@ _BIOME_COLORS: dict[str, dict] = {
     ),
 }
 
+# Biomes that only a variant's class asks for (variants 12 and 17): not in BIOMES, so no other scene draws them.
+_BIOME_COLORS.update({
+    "fairy_forest": dict(
+        ground=(78, 56, 60), cap=(70, 150, 96), speck=(120, 220, 190),
+        platform=(96, 74, 86), platform_top=(110, 190, 120),
+        water=(70, 90, 200), water_hi=(180, 170, 250),
+        walls=((200, 180, 210), (170, 150, 120)),
+        roofs=((150, 60, 140), (80, 110, 170)),
+        leaves=((40, 140, 90), (120, 70, 170), (40, 170, 170), (200, 80, 150)),
+        trunk=(92, 64, 70), tree="mushroom", sky_tint=(200, 170, 240),
+    ),
+    "tropical": dict(
+        ground=(226, 196, 132), cap=(244, 222, 160), speck=(200, 168, 110),
+        platform=(176, 130, 84), platform_top=(108, 190, 80),
+        water=(40, 196, 200), water_hi=(190, 246, 240),
+        walls=((236, 220, 180), (200, 160, 110)),
+        roofs=((170, 130, 70), (120, 160, 90)),
+        leaves=((50, 160, 70), (80, 180, 60), (30, 130, 80)),
+        trunk=(140, 100, 60), tree="palm", sky_tint=(250, 220, 170),
+    ),
+    "ice": dict(
+        ground=(150, 176, 206), cap=(244, 248, 255), speck=(200, 222, 244),
+        platform=(170, 200, 230), platform_top=(236, 244, 252),
+        water=(60, 110, 160), water_hi=(214, 234, 250),
+        walls=((190, 206, 226), (160, 170, 190)),
+        roofs=((236, 240, 248), (120, 140, 170)),
+        leaves=((30, 80, 70), (200, 220, 230)),
+        trunk=(90, 80, 80), tree="pine", sky_tint=(214, 230, 250),
+    ),
+})
+
 _SKIES: dict[str, tuple[Color, Color]] = {
     "day": ((62, 126, 214), (168, 212, 246)),
     "dusk": ((66, 48, 118), (250, 150, 92)),

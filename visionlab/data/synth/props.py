@@ -167,6 +167,8 @@ def tree_ops(rng: np.random.Generator, x: float, ground: float, h: float, theme:
             ops.append(Op("rect", (min(x, ax), ay + 0.12 * h, max(x, ax), ay + 0.12 * h + tw * 1.6), leaf))
             ops.append(Op("rect", (ax - tw * 0.8, ay, ax + tw * 0.8, ay + 0.15 * h), leaf))
         return ops
+    if theme.tree in ("palm", "mushroom"):
+        return (_palm if theme.tree == "palm" else _mushroom)(rng, x, ground, h, leaf, trunk)
     ops = [Op("rect", (x - tw, ground - 0.55 * h, x + tw, ground + 1), trunk)]
     if theme.tree == "dead":
         for side, yy in ((-1, 0.75), (1, 0.6), (-1, 0.45)):
@@ -182,6 +184,38 @@ def tree_ops(rng: np.random.Generator, x: float, ground: float, h: float, theme:
     for dx, dy, r in ((-0.18, -0.62, 0.24), (0.18, -0.64, 0.24), (0.0, -0.78, 0.26)):
         cx, cy, rr = x + dx * h, ground + dy * h, r * h
         ops.append(Op("ellipse", (cx - rr, cy - rr, cx + rr, cy + rr), leaf, _outline(leaf, h), 0.5))
+    return ops
+
+
+def _palm(rng: np.random.Generator, x: float, ground: float, h: float, leaf: Color, trunk: Color) -> list[Op]:
+    """A palm: a leaning ringed trunk and five to seven drooping fronds, coconuts under them."""
+    lean = rng.uniform(-0.25, 0.25) * h
+    top = (x + lean, ground - h * 0.85)
+    tw = 0.05 * h
+    ops = [Op("poly", np.array([(x - tw, ground + 1), (top[0] - 0.6 * tw, top[1]), (top[0] + 0.6 * tw, top[1]), (x + tw, ground + 1)]),
+              trunk, _outline(trunk, h), 0.5)]
+    ops += [Op("line", np.array([(x + lean * k / 5 - tw, ground - h * 0.85 * k / 5), (x + lean * k / 5 + tw, ground - h * 0.85 * k / 5)]),
+               shade(trunk, 0.6)) for k in range(1, 5)]
+    for a in np.linspace(-2.8, -0.35, int(rng.integers(5, 8))):
+        tip = (top[0] + 0.45 * h * np.cos(a), top[1] + 0.45 * h * np.sin(a) + 0.18 * h)
+        mid = (top[0] + 0.28 * h * np.cos(a), top[1] + 0.28 * h * np.sin(a) - 0.02 * h)
+        ops.append(Op("poly", np.array([top, (mid[0], mid[1] - 0.05 * h), tip, (mid[0], mid[1] + 0.04 * h)]), leaf, _outline(leaf, h), 0.5))
+    ops += [Op("ellipse", (top[0] + dx - 0.04 * h, top[1], top[0] + dx + 0.04 * h, top[1] + 0.08 * h), (110, 72, 40)) for dx in (-0.05 * h, 0.04 * h)]
+    return ops
+
+
+def _mushroom(rng: np.random.Generator, x: float, ground: float, h: float, leaf: Color, trunk: Color) -> list[Op]:
+    """A giant toadstool of a magical forest: a pale stem, a wide cap in the leaves' colour, glowing spots."""
+    stem = mix(trunk, (240, 230, 220), 0.7)
+    cap_w, cap_h = rng.uniform(0.5, 0.75) * h, rng.uniform(0.3, 0.42) * h
+    top = ground - h
+    arc = np.linspace(np.pi, 2 * np.pi, 13)
+    dome = np.stack([x + cap_w / 2 * np.cos(arc), top + cap_h + cap_h * np.sin(arc)], axis=1)
+    ops = [Op("rect", (x - 0.08 * h, top + 0.8 * cap_h, x + 0.08 * h, ground + 1), stem, _outline(stem, h), 0.5),
+           Op("poly", dome, leaf, _outline(leaf, h), 0.5)]
+    for _ in range(int(rng.integers(3, 6))):
+        sx, sy, r = x + rng.uniform(-0.3, 0.3) * cap_w, top + rng.uniform(0.25, 0.75) * cap_h, rng.uniform(0.03, 0.06) * h
+        ops.append(Op("ellipse", (sx - r, sy - r, sx + r, sy + r), mix(leaf, (255, 255, 220), 0.75)))
     return ops
 
 

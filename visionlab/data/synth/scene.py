@@ -124,10 +124,10 @@ def _draw_ground(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout:
 
 
 def _draw_plants(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout: Layout,
-                 keep_seen: list[tuple[float, float]]) -> None:
-    """Trees (clear of water and of the ``keep_seen`` spans: a landmark's middle) and bushes."""
+                 keep_seen: list[tuple[float, float]], trees: tuple[int, int]) -> None:
+    """Trees (``trees``: how many to try, clear of water and of the ``keep_seen`` spans: a landmark's middle) and bushes."""
     H = layout.height
-    for _ in range(int(rng.integers(0, 5))):
+    for _ in range(int(rng.integers(*trees))):
         h = rng.uniform(0.18, 0.45) * H
         x0 = layout.free_x(rng, 0.5 * h, layout.water_spans() + keep_seen)
         if x0 is None:
@@ -410,7 +410,8 @@ def render_scene(seed: int, spec: SceneSpec = SceneSpec()) -> Scene:
     if not landmark:
         _draw_buildings(rng, canvas, theme, layout)
     _draw_ground(rng, canvas, theme, layout, main.box)
-    _draw_plants(rng, canvas, theme, layout, [(b[0] + 0.2 * (b[2] - b[0]), b[2] - 0.2 * (b[2] - b[0])) for b in layout.buildings[:len(landmark)]])
+    _draw_plants(rng, canvas, theme, layout, [(b[0] + 0.2 * (b[2] - b[0]), b[2] - 0.2 * (b[2] - b[0])) for b in layout.buildings[:len(landmark)]],
+                 main_class.trees)
     street = draw_road(rng, canvas, theme, layout, main_class) + draw_lamps(rng, canvas, layout, main_class)
     street += draw_vehicles(rng, canvas, layout, main_class, airborne=False) + draw_props(rng, canvas, theme, layout, main_class, "ground")
     if spec.distractors:

@@ -105,6 +105,7 @@ class SubjectClass:
     lamps: str = ""  # lamps of this kind stand along its ground ("torch", "street_light")
     road: bool = False  # an asphalt band along the ground line (a track, a runway)
     props: tuple[str, ...] = ()  # landscape props of these kinds in the sky and on the ground (visionlab.data.synth.landscape)
+    trees: tuple[int, int] = (0, 5)  # how many trees its scenes try to plant (low inclusive, high exclusive)
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,9 @@ for _v in (
                      SubjectClass("modern", CAST, landmarks=("skyscraper", "office_tower", "apartment_block"), vehicles=("car",),
                                   lamps="street_light", height=PASSER_BY)),
                 ("building", "vehicle"), extra_classes=("vehicle",), per_character=False),
+    GameVariant(12, (SubjectClass("fairytale_forest", CAST, biomes=("fairy_forest",), trees=(6, 11), props=("crystal",), height=PASSER_BY),
+                     SubjectClass("desert", CAST, biomes=("desert",), trees=(1, 4), props=("rock",), height=PASSER_BY)),
+                ("vegetation",), per_character=False),
     GameVariant(14, (SubjectClass("battle_scene", (*HOLDERS, "robot", "dragon"), weapons=weapons.MELEE + weapons.RANGED,
                                   effects=effects.BATTLE, group=(2, 3), height=GROUP_HEIGHT, hostile=True, prop_scale=1.5),
                      SubjectClass("peaceful_scene", (*HOLDERS, "robot", "dragon"), effects=CALM_LIGHTS, group=(2, 3), height=GROUP_HEIGHT,
@@ -236,6 +240,9 @@ for _v in (
     GameVariant(16, (SubjectClass("dinosaur", ("tyrannosaur", "stegosaur", "longneck", "raptor"), height=CREATURE_HEIGHT),
                      SubjectClass("mythical_creature", ("unicorn", "griffin", "phoenix", "hydra"), height=CREATURE_HEIGHT)),
                 ("character",)),
+    GameVariant(17, (SubjectClass("tropical_island", CAST, biomes=("tropical",), trees=(2, 5), height=PASSER_BY),
+                     SubjectClass("ice_desert", CAST, biomes=("ice",), trees=(0, 2), props=("iceberg",), height=PASSER_BY)),
+                ("terrain", "water", "vegetation"), per_character=False),
     GameVariant(18, (SubjectClass("human_character", HUMANS, height=HELD_HEIGHT),
                      SubjectClass("animal_character", ("fox", "bear", "cat", "wolf", "bird"), height=HELD_HEIGHT)), ("character",)),
     GameVariant(19, (SubjectClass("pixel_art", CAST, style="pixel"), SubjectClass("realistic", CAST, style="realistic")), (),
