@@ -154,6 +154,18 @@ def test_the_shortcut_check_sees_whole_image_concepts_in_colour(tmp_path):
     assert _shortcut(tmp_path, 3)["image_stats"] >= 0.9  # brightness tells day from night
     assert _shortcut(tmp_path, 20)["histogram"] >= 0.9  # the retro palette tells retro from modern
     assert _shortcut(tmp_path, 17)["histogram"] >= 0.9  # sand and turquoise against snow and ice
+    assert _shortcut(tmp_path, 13)["image_stats"] >= 0.9  # the sea against black space
+
+
+def test_water_levels_are_flooded_and_space_is_black():
+    water = get_game_variant(8).mask_classes.index("water")
+    flooded, dry = _scenes(8, "water_level", 8, 96), _scenes(8, "ground_level", 8, 96)
+    assert min((s.mask == water).mean() for s in flooded) > 0.2 and max((s.mask == water).mean() for s in dry) < 0.15
+    assert all(s.meta["effects_and_bars"][0]["type"] == "water_body" for s in flooded)
+    sea, space = _scenes(13, "underwater", 6, 96), _scenes(13, "space", 6, 96)
+    sky = get_game_variant(13).mask_classes.index("sky")
+    assert not any((s.mask == sky).any() for s in sea)  # no surface in view: no sky
+    assert all(s.image[s.mask == sky].mean() < 50 for s in space) and all(s.meta["theme"] == "lunar" for s in space)
 
 
 @pytest.mark.parametrize(("number", "biomes"), ((12, ("fairy_forest", "desert")), (17, ("tropical", "ice"))))

@@ -108,6 +108,15 @@ _BIOME_COLORS.update({
         leaves=((50, 160, 70), (80, 180, 60), (30, 130, 80)),
         trunk=(140, 100, 60), tree="palm", sky_tint=(250, 220, 170),
     ),
+    "lunar": dict(
+        ground=(112, 112, 120), cap=(168, 168, 176), speck=(84, 84, 92),
+        platform=(130, 134, 146), platform_top=(180, 184, 196),
+        water=(70, 80, 110), water_hi=(150, 160, 190),
+        walls=((200, 204, 214), (150, 156, 170)),
+        roofs=((120, 130, 150), (210, 214, 222)),
+        leaves=((90, 96, 104), (120, 120, 126)),
+        trunk=(80, 80, 86), tree="dead", sky_tint=None,
+    ),
     "ice": dict(
         ground=(150, 176, 206), cap=(244, 248, 255), speck=(200, 222, 244),
         platform=(170, 200, 230), platform_top=(236, 244, 252),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import effects, props
+from .backdrops import BACKDROPS
 from .canvas import ROLE_LABELS, Canvas, Op, character_label, split_labels
 from .layout import EXTRA_HEIGHT, Box, Layout, Plan, overlap, plan_extra, plan_main, plan_water
 from .palette import BIOMES, BUILDING, ITEM, PLATFORM, SYNTH_CLASSES, TERRAIN, TIMES_OF_DAY, VEGETATION, WATER, Theme, make_theme
@@ -404,7 +405,8 @@ def render_scene(seed: int, spec: SceneSpec = SceneSpec()) -> Scene:
 
     canvas = Canvas(W, H, theme.sky_top, theme.sky_bottom)
     _draw_sky(rng, canvas, theme, layout)
-    aloft = draw_vehicles(rng, canvas, layout, main_class, airborne=True)  # aircraft fly behind everything on the ground
+    aloft = BACKDROPS[main_class.backdrop](rng, canvas, theme, layout, rng.uniform(*main_class.surface)) if main_class.backdrop else []
+    aloft += draw_vehicles(rng, canvas, layout, main_class, airborne=True)  # aircraft fly behind everything on the ground
     aloft += draw_props(rng, canvas, theme, layout, main_class, "sky")
     landmark = [draw_landmark(rng, canvas, theme, layout, main_class)] if main_class.landmarks else []
     if not landmark:

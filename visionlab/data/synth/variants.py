@@ -21,6 +21,7 @@ import numpy as np
 from visionlab.errors import ParamError
 
 from . import (  # noqa: F401 (register kinds)
+    backdrops,
     effects,
     effects_battle,
     huds,
@@ -106,6 +107,8 @@ class SubjectClass:
     road: bool = False  # an asphalt band along the ground line (a track, a runway)
     props: tuple[str, ...] = ()  # landscape props of these kinds in the sky and on the ground (visionlab.data.synth.landscape)
     trees: tuple[int, int] = (0, 5)  # how many trees its scenes try to plant (low inclusive, high exclusive)
+    backdrop: str = ""  # what replaces the open air: "underwater", "space" (visionlab.data.synth.backdrops)
+    surface: tuple[float, float] = (0.0, 0.0)  # under water: the surface's height range, fraction of the image (0: none in view)
 
 
 @dataclass(frozen=True)
@@ -172,7 +175,8 @@ def register_game_variant(variant: GameVariant) -> GameVariant:
         raise ValueError(f"game variant {variant.number} is registered twice")
     for c in variant.classes:
         for name, known in ((c.kinds, SPRITES), (c.weapons, weapons.WEAPONS), (c.effects, effects.EFFECTS), (c.landmarks, landmarks.LANDMARKS),
-                            (c.vehicles, vehicles.VEHICLES), ((c.lamps,) if c.lamps else (), vehicles.LAMPS), (c.props, landscape.PROPS)):
+                            (c.vehicles, vehicles.VEHICLES), ((c.lamps,) if c.lamps else (), vehicles.LAMPS), (c.props, landscape.PROPS),
+                            ((c.backdrop,) if c.backdrop else (), backdrops.BACKDROPS)):
             unknown = [n for n in name if n not in known]
             if unknown:
                 raise ValueError(f"variant {variant.number}, class {c.name}: unknown {unknown}; known: {', '.join(sorted(known))}")
@@ -215,6 +219,8 @@ for _v in (
     GameVariant(6, (SubjectClass("final_boss", ENEMIES, boss=True, height=(0.38, 0.6)),
                     SubjectClass("regular_enemy", ENEMIES, group=(1, 3), height=(0.2, 0.36), health_bars=0.8)),
                 ("character",), extras="regular_enemy"),
+    GameVariant(8, (SubjectClass("water_level", CAST, backdrop="underwater", surface=(0.08, 0.3), height=PASSER_BY),
+                    SubjectClass("ground_level", CAST, height=PASSER_BY)), ("water",), per_character=False),
     GameVariant(9, (SubjectClass("ancient_building", CAST, landmarks=("temple", "pyramid", "ziggurat"), height=PASSER_BY),
                     SubjectClass("futuristic_building", CAST, landmarks=("glass_tower", "dome", "sky_bridge"), height=PASSER_BY)),
                 ("building",), per_character=False),
@@ -229,6 +235,10 @@ for _v in (
     GameVariant(12, (SubjectClass("fairytale_forest", CAST, biomes=("fairy_forest",), trees=(6, 11), props=("crystal",), height=PASSER_BY),
                      SubjectClass("desert", CAST, biomes=("desert",), trees=(1, 4), props=("rock",), height=PASSER_BY)),
                 ("vegetation",), per_character=False),
+    GameVariant(13, (SubjectClass("underwater", CAST, backdrop="underwater", biomes=("meadow", "autumn", "desert", "snow"), trees=(0, 1),
+                                  height=PASSER_BY),
+                     SubjectClass("space", CAST, backdrop="space", biomes=("lunar",), trees=(0, 1), props=("pylon",), height=PASSER_BY)),
+                ("water", "sky"), per_character=False),
     GameVariant(14, (SubjectClass("battle_scene", (*HOLDERS, "robot", "dragon"), weapons=weapons.MELEE + weapons.RANGED,
                                   effects=effects.BATTLE, group=(2, 3), height=GROUP_HEIGHT, hostile=True, prop_scale=1.5),
                      SubjectClass("peaceful_scene", (*HOLDERS, "robot", "dragon"), effects=CALM_LIGHTS, group=(2, 3), height=GROUP_HEIGHT,
