@@ -33,13 +33,14 @@ def test_the_catalogue_and_the_renderer_agree():
         assert gv.concept == v.game_concept and set(gv.concept) <= set(gv.mask_classes)
     assert get_game_variant(5).mask_classes[-1] == "weapon" and get_game_variant(10).mask_classes[-1] == "effect"
     assert get_game_variant(1).mask_classes == get_game_variant(16).mask_classes  # no extra class where the concept is the character
-    with pytest.raises(ParamError, match="does not render variant 7; it renders 1, 2, 3, 4, 5, 6, 8, 9"):
-        get_game_variant(7)
+    with pytest.raises(ParamError, match="does not render variant 22; it renders 1, 2, 3, 4, 5, 6, 7, 8, 9"):
+        get_game_variant(22)
 
 
 BIOME_CLASSES = (12, 13, 17)  # the class is the biome: the checks that need both classes in every biome leave them out
 WATER_LEVELS = (8,)  # the concept is the water: colour tells the classes apart by definition (no shortcut check)
-ALL = (*NEW, *BIOME_CLASSES, *WATER_LEVELS, 3, 19, 20)
+COLOUR_MISSES = (7,)  # a colour shortcut the renderer still leaves (the README's table says so; a test below holds it)
+ALL = (*NEW, *BIOME_CLASSES, *WATER_LEVELS, *COLOUR_MISSES, 3, 19, 20)
 
 
 @pytest.mark.parametrize("number", ALL)
@@ -51,7 +52,7 @@ def test_same_seed_same_bytes_and_the_class_is_forced(number):
         assert render_scene(8, SceneSpec(80, 80, variant=number, kind=name)).image.tobytes() != a.image.tobytes()
 
 
-@pytest.mark.parametrize("number", (*NEW, *BIOME_CLASSES, *WATER_LEVELS))
+@pytest.mark.parametrize("number", (*NEW, *BIOME_CLASSES, *WATER_LEVELS, *COLOUR_MISSES))
 def test_concept_masks_sit_on_what_is_drawn(number):
     """The concept's mask boundary lies on image edges; shifted by 3 px it does not."""
     gv = get_game_variant(number)
@@ -141,6 +142,16 @@ def test_fantasy_and_scifi_landscapes_have_their_own_props():
     assert planets and all(e["class"] == "sky" for e in planets)  # a planet is part of the sky, a pylon a building
 
 
+def test_a_room_has_walls_a_floor_furniture_and_windows_on_the_sky():
+    gv = get_game_variant(7)
+    wall, floor, furniture, sky = (gv.mask_classes.index(c) for c in ("wall", "floor", "furniture", "sky"))
+    for s in _scenes(7, "interior", 10, SceneSpec(96, 96)):
+        assert (s.mask == wall).mean() > 0.25 and (s.mask == floor).mean() > 0.1 and (s.mask == furniture).any()
+        assert (s.mask == sky).mean() < 0.15 and s.instances.any()  # the sky only through windows; the characters in the room
+        assert len({y for _, y in s.meta["terrain"]}) == 1  # a flat floor to stand on
+    assert not any(np.isin(s.mask, (wall, floor, furniture)).any() for s in _scenes(7, "exterior", 10, SceneSpec(96, 96)))
+
+
 def test_bosses_are_crowned_and_regular_enemies_come_in_groups():
     bosses, regular = _scenes(6, "final_boss", 12), _scenes(6, "regular_enemy", 24)
     assert all(s.meta["characters"][0]["pose"].get("boss") for s in bosses)
@@ -149,7 +160,7 @@ def test_bosses_are_crowned_and_regular_enemies_come_in_groups():
     assert all(any(e["type"] == "health_bar" for e in s.meta["effects_and_bars"]) for s in bosses)
 
 
-@pytest.mark.parametrize("number", (*NEW, *WATER_LEVELS))
+@pytest.mark.parametrize("number", (*NEW, *WATER_LEVELS, *COLOUR_MISSES))
 def test_both_classes_in_every_biome_and_time_of_day(number):
     seen = defaultdict(set)
     for name in get_game_variant(number).class_names:
@@ -177,6 +188,19 @@ def test_no_colour_shortcut_on_a_sample(tmp_path, number):
     train, val = order[:56], order[56:]
     result = colour_shortcut([paths[i] for i in train], [labels[i] for i in train], [paths[i] for i in val], [labels[i] for i in val])
     assert result["histogram"] <= 0.8 and result["image_stats"] <= 0.8, result  # 24 validation images: 0.8 is 0.70 plus noise
+
+
+@pytest.mark.parametrize("number", COLOUR_MISSES)
+def test_a_known_colour_shortcut_is_still_there(tmp_path, number):
+    """Interiors (wall colours, no sky gradient) still differ from exteriors in colour: when this fails, the renderer
+    has fixed it; move the variant to NEW."""
+    from visionlab.data.shortcut import colour_shortcut
+
+    paths, labels = _write(tmp_path, number, 80, 64)
+    order = np.random.default_rng(0).permutation(len(paths))
+    train, val = order[:56], order[56:]
+    result = colour_shortcut([paths[i] for i in train], [labels[i] for i in train], [paths[i] for i in val], [labels[i] for i in val])
+    assert max(result["histogram"], result["image_stats"]) > 0.8, result
 
 
 def test_the_shortcut_check_fails_where_colour_gives_the_class_away(tmp_path):
@@ -219,7 +243,7 @@ def test_explain_finds_the_variants_concept_mask(tmp_path):
     assert found is not None and np.array_equal(found, truth == get_game_variant(10).mask_classes.index("effect"))
 
 
-@pytest.mark.parametrize("number", (*NEW, *BIOME_CLASSES, *WATER_LEVELS))
+@pytest.mark.parametrize("number", (*NEW, *BIOME_CLASSES, *WATER_LEVELS, *COLOUR_MISSES))
 def test_each_variant_runs_as_a_lab_on_the_tiny_budget(tmp_path, number):
     from visionlab.lab import LabConfig, run_lab
 
@@ -228,6 +252,11 @@ def test_each_variant_runs_as_a_lab_on_the_tiny_budget(tmp_path, number):
     lab = run_lab(cfg, tmp_path / "lab")
     manifest = json.loads((lab / "lab.json").read_text())
     assert manifest["classes"] == sorted(get_variant(number).classes)
+    cam = json.loads((lab / manifest["stages"]["classify"]["run"] / "explain" / "gradcam" / "cam_metrics.json").read_text())
+    for m in cam["per_class"].values():  # a class whose images hold none of the concept gets no mask measure, not a zero
+        assert (m["energy_in_mask"] is None) == (m.get("energy_over_chance") is None)
+    if number == 7:
+        assert cam["per_class"]["exterior"]["energy_in_mask"] is None and cam["per_class"]["interior"]["energy_in_mask"] > 0
     compare = json.loads((lab / "compare" / "summary.json").read_text())
     assert compare["concept_classes"] == list(get_variant(number).game_concept)
     pipeline = json.loads((lab / "pipeline" / "summary.json").read_text())

@@ -30,7 +30,7 @@ def test_the_catalogue_has_the_manuals_25_variants():
     assert get_variant(23).voc_concept == ("car", "aeroplane")
     assert get_variant(24).voc_concept == get_variant(25).voc_concept == ("person",)
     assert get_variant(1).game_world and get_variant(1).classes == ("dragon", "robot")
-    assert [v.number for v in VARIANTS if v.game_whole_image] == [3, 19, 20] and not get_variant(7).game_world
+    assert [v.number for v in VARIANTS if v.game_whole_image] == [3, 19, 20] and not get_variant(22).game_world
     assert get_variant("warriors-vs-mages").number == 25
 
 
@@ -81,11 +81,11 @@ def test_variant_with_a_folder_of_photos(tmp_path):
 
 
 def test_a_variant_the_game_world_does_not_render_fetches_by_default():
-    cfg = LabConfig.from_yaml("game_world", variant=7)
+    cfg = LabConfig.from_yaml("game_world", variant=22)
     assert cfg.data.source == "fetch"
-    assert cfg.data.queries == {"interior": "video game interior room screenshot", "exterior": "video game outdoor exterior screenshot"}
-    with pytest.raises(ConfigError, match="does not render variant 7.*--data FOLDER"):
-        LabConfig.from_dict({"variant": 7, "data": {"source": "game_world"}}).validate()
+    assert cfg.data.queries == {"game_map": "fantasy video game world map", "real_map": "real road map"}
+    with pytest.raises(ConfigError, match="does not render variant 22.*--data FOLDER"):
+        LabConfig.from_dict({"variant": 22, "data": {"source": "game_world"}}).validate()
     rendered = LabConfig.from_yaml("game_world", variant=24)  # zombies vs aliens: rendered offline
     assert rendered.data.source == "game_world" and rendered.classes == ("zombie", "alien") and rendered.game_variant == 24
 
@@ -99,7 +99,7 @@ def test_offline_fetch_says_to_pass_a_folder(tmp_path, monkeypatch):
         raise fetch.SearchError("image search is unreachable (offline?)")
 
     monkeypatch.setattr(fetch, "search_images", offline)
-    cfg = LabConfig.from_dict({"variant": 7, "stages": ["classify"], "report": False, "quiet": True})
+    cfg = LabConfig.from_dict({"variant": 22, "stages": ["classify"], "report": False, "quiet": True})
     with pytest.raises(ConfigError, match=r"fetch searches the web.*--download.*--data FOLDER"):
         run_lab(cfg, tmp_path / "lab")  # the web is used only when allowed
     assert not (tmp_path / "lab").exists()

@@ -80,7 +80,7 @@ VARIANTS: tuple[Variant, ...] = (
     _v(6, "bosses-vs-enemies", "final bosses vs regular enemies", "Кінцеві боси vs Звичайні вороги",
        ("final_boss", "regular_enemy"), ("video game final boss", "video game common enemy"), game=("character",)),
     _v(7, "interiors-vs-exteriors", "game interiors vs exteriors", "Ігрові інтер'єри vs Ігрові екстер'єри",
-       ("interior", "exterior"), ("video game interior room screenshot", "video game outdoor exterior screenshot")),
+       ("interior", "exterior"), ("video game interior room screenshot", "video game outdoor exterior screenshot"), game=("wall", "floor", "furniture")),
     _v(8, "water-vs-ground-levels", "water vs ground levels", "Водні рівні vs Наземні рівні",
        ("water_level", "ground_level"), ("video game water level underwater", "video game ground level platformer"), game=("water",)),
     _v(9, "ancient-vs-futuristic-buildings", "ancient vs futuristic buildings (in games)",

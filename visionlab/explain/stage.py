@@ -205,7 +205,8 @@ def _row(f: Path, classes: list[str], probs: np.ndarray, target: int, cam: np.nd
     pred = int(probs.argmax())
     row = {"path": str(f), "true": _true_label(f, classes), "pred": classes[pred], "confidence": float(probs[pred]),
            "explained": classes[int(target)], **{f"conf_{k}": v for k, v in conf.items()}}
-    row.update(mask_measures(cam, mask) if mask is not None else {k: None for k in MASK_KEYS})
+    # No mask, or an empty one (the concept is not in this image: a room's walls in an outdoor scene): no mask measure.
+    row.update(mask_measures(cam, mask) if mask is not None and mask.any() else {k: None for k in MASK_KEYS})
     return row
 
 

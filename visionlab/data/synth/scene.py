@@ -10,6 +10,7 @@ import numpy as np
 from . import effects, props
 from .backdrops import BACKDROPS
 from .canvas import ROLE_LABELS, Canvas, Op, character_label, split_labels
+from .interiors import draw_room
 from .layout import EXTRA_HEIGHT, Box, Layout, Plan, overlap, plan_extra, plan_main, plan_water
 from .palette import BIOMES, BUILDING, ITEM, PLATFORM, SYNTH_CLASSES, TERRAIN, TIMES_OF_DAY, VEGETATION, WATER, Theme, make_theme
 from .props import terrain_line
@@ -414,7 +415,8 @@ def render_scene(seed: int, spec: SceneSpec = SceneSpec()) -> Scene:
     _draw_ground(rng, canvas, theme, layout, main.box)
     _draw_plants(rng, canvas, theme, layout, [(b[0] + 0.2 * (b[2] - b[0]), b[2] - 0.2 * (b[2] - b[0])) for b in layout.buildings[:len(landmark)]],
                  main_class.trees)
-    street = draw_road(rng, canvas, theme, layout, main_class) + draw_lamps(rng, canvas, layout, main_class)
+    street = draw_room(rng, canvas, theme, layout) if main_class.room else []
+    street += draw_road(rng, canvas, theme, layout, main_class) + draw_lamps(rng, canvas, layout, main_class)
     street += draw_vehicles(rng, canvas, layout, main_class, airborne=False) + draw_props(rng, canvas, theme, layout, main_class, "ground")
     if spec.distractors:
         _draw_distractors(rng, canvas, layout, main.box)
@@ -422,7 +424,7 @@ def render_scene(seed: int, spec: SceneSpec = SceneSpec()) -> Scene:
     full = _draw_characters(canvas, plans[1:] + [main])  # main last: nothing but the occluder hides it
     around = _draw_around(rng, canvas, layout, plans, subjects)
     if spec.occlusion and rng.random() < 0.6:
-        _add_occluder(rng, canvas, theme, layout, plans, full, walls=not landmark)
+        _add_occluder(rng, canvas, theme, layout, plans, full, walls=not landmark and not main_class.room)
 
     visible = np.bincount(np.asarray(canvas.label).ravel(), minlength=256)
     image, label = canvas.finish()

@@ -49,7 +49,7 @@ GROUP_HEIGHT = (0.35, 0.55)  # two or three characters side by side, each as lar
 FIGURE_HEIGHT = (0.35, 0.6)  # large enough to show how a character is drawn (variant 4: flat or shaded)
 PASSER_BY = (0.14, 0.26)  # characters in front of a landmark building: the building is what the scene is about
 CREATURE_HEIGHT = (0.45, 0.7)  # creatures with thin legs, necks and wings: larger than variant 1's too
-EXTRA_CLASSES = ("weapon", "effect", "hud", "vehicle")
+EXTRA_CLASSES = ("weapon", "effect", "hud", "vehicle", "wall", "floor", "furniture")
 CALM_LIGHTS = ("orb", "sparkles")  # lanterns and fireflies: peaceful scenes glow too, so light and colour do not tell a battle
 """Mask classes beyond :data:`SYNTH_CLASSES` that some variants add (after them, in this order)."""
 
@@ -109,6 +109,7 @@ class SubjectClass:
     trees: tuple[int, int] = (0, 5)  # how many trees its scenes try to plant (low inclusive, high exclusive)
     backdrop: str = ""  # what replaces the open air: "underwater", "space" (visionlab.data.synth.backdrops)
     surface: tuple[float, float] = (0.0, 0.0)  # under water: the surface's height range, fraction of the image (0: none in view)
+    room: bool = False  # its scenes happen indoors: a wall, a floor, windows, furniture (visionlab.data.synth.interiors)
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,8 @@ for _v in (
     GameVariant(6, (SubjectClass("final_boss", ENEMIES, boss=True, height=(0.38, 0.6)),
                     SubjectClass("regular_enemy", ENEMIES, group=(1, 3), height=(0.2, 0.36), health_bars=0.8)),
                 ("character",), extras="regular_enemy"),
+    GameVariant(7, (SubjectClass("interior", CAST, room=True), SubjectClass("exterior", CAST)), ("wall", "floor", "furniture"),
+                extra_classes=("wall", "floor", "furniture"), per_character=False),
     GameVariant(8, (SubjectClass("water_level", CAST, backdrop="underwater", surface=(0.08, 0.3), height=PASSER_BY),
                     SubjectClass("ground_level", CAST, height=PASSER_BY)), ("water",), per_character=False),
     GameVariant(9, (SubjectClass("ancient_building", CAST, landmarks=("temple", "pyramid", "ziggurat"), height=PASSER_BY),
