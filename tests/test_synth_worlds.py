@@ -19,6 +19,7 @@ from visionlab.data.synth.styles import RETRO_PALETTE, apply_style, pixelate
 from visionlab.data.variants import get_variant
 
 WORLDS = (3, 19, 20)
+MAPS = 22
 
 
 def _scenes(number: int, kind: str, n: int, size: int = 96, start: int = 0):
@@ -217,3 +218,30 @@ def test_each_world_runs_as_a_lab_on_the_tiny_budget(tmp_path, number):
     assert pipeline["scores"]["label_accuracy"] is None  # the class belongs to the scene: region labels are not scored
     report = (lab / "report.md").read_text(encoding="utf-8")
     assert f"no region: the concept of variant {number} is the whole image" in report and "generator's object masks" not in report
+
+
+def test_maps_are_seen_from_above_with_their_own_roads_and_no_characters():
+    gv = get_game_variant(MAPS)
+    road, water, terrain, sky = (gv.mask_classes.index(c) for c in ("road", "water", "terrain", "sky"))
+    for name in gv.class_names:
+        for s in _scenes(MAPS, name, 6, 128):
+            assert s.characters == [] and not s.instances.any() and not (s.mask == sky).any()
+            assert (s.mask == road).any() and (s.mask == water).mean() > 0.05 and (s.mask == terrain).mean() > 0.3
+    fantasy = _scenes(MAPS, "game_map", 6, 128)
+    edge = np.zeros((128, 128), bool)
+    edge[:6], edge[-6:], edge[:, :6], edge[:, -6:] = True, True, True, True
+    for s in fantasy:  # fog of war darkens the edges; the land under it is still land
+        assert s.image[edge].mean() < 0.8 * s.image[~edge].mean()
+    assert any((s.mask[edge] == terrain).any() for s in fantasy)
+
+
+def test_the_lab_skips_walkmaps_and_the_pipeline_on_maps_and_runs_the_rest(tmp_path):
+    from visionlab.lab import LabConfig, run_lab
+    from visionlab.lab.plan import plan_lab
+
+    plan = plan_lab(replace(LabConfig.from_yaml("tiny", variant=MAPS), stages=None))
+    assert {"walkmap", "pipeline", "compare"} <= set(plan.skipped) and "maps seen from above" in plan.skipped["walkmap"].reason
+    cfg = replace(LabConfig.from_yaml("tiny", variant=MAPS), quiet=True, report=False, stages=("classify", "explain", "segment"))
+    lab = run_lab(cfg, tmp_path / "lab")
+    manifest = json.loads((lab / "lab.json").read_text())
+    assert manifest["classes"] == ["game_map", "real_map"] and "segment" in manifest["stages"]

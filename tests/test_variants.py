@@ -30,7 +30,7 @@ def test_the_catalogue_has_the_manuals_25_variants():
     assert get_variant(23).voc_concept == ("car", "aeroplane")
     assert get_variant(24).voc_concept == get_variant(25).voc_concept == ("person",)
     assert get_variant(1).game_world and get_variant(1).classes == ("dragon", "robot")
-    assert [v.number for v in VARIANTS if v.game_whole_image] == [3, 19, 20] and not get_variant(22).game_world
+    assert [v.number for v in VARIANTS if v.game_whole_image] == [3, 19, 20, 22] and all(v.game_world for v in VARIANTS)
     assert get_variant("warriors-vs-mages").number == 25
 
 
@@ -80,12 +80,20 @@ def test_variant_with_a_folder_of_photos(tmp_path):
     assert LabConfig.from_dict({"variant": 25}).classes == ("warrior", "mage")  # fetched images take the catalogue's class names
 
 
-def test_a_variant_the_game_world_does_not_render_fetches_by_default():
+def test_a_variant_the_game_world_does_not_render_fetches_by_default(monkeypatch):
+    from dataclasses import replace
+
+    from visionlab.lab import config as lab_config
+
+    unrendered = replace(get_variant(22), game_world=False, game_concept=())  # every variant renders today: a catalogue entry that does not
+    monkeypatch.setattr(lab_config, "get_variant", lambda n: unrendered if n in (22, "game-vs-real-maps") else get_variant(n))
     cfg = LabConfig.from_yaml("game_world", variant=22)
     assert cfg.data.source == "fetch"
     assert cfg.data.queries == {"game_map": "fantasy video game world map", "real_map": "real road map"}
     with pytest.raises(ConfigError, match="does not render variant 22.*--data FOLDER"):
         LabConfig.from_dict({"variant": 22, "data": {"source": "game_world"}}).validate()
+    monkeypatch.undo()
+    assert LabConfig.from_yaml("game_world", variant=22).data.source == "game_world"
     rendered = LabConfig.from_yaml("game_world", variant=24)  # zombies vs aliens: rendered offline
     assert rendered.data.source == "game_world" and rendered.classes == ("zombie", "alien") and rendered.game_variant == 24
 
@@ -99,7 +107,7 @@ def test_offline_fetch_says_to_pass_a_folder(tmp_path, monkeypatch):
         raise fetch.SearchError("image search is unreachable (offline?)")
 
     monkeypatch.setattr(fetch, "search_images", offline)
-    cfg = LabConfig.from_dict({"variant": 22, "stages": ["classify"], "report": False, "quiet": True})
+    cfg = LabConfig.from_dict({"variant": 22, "data": {"source": "fetch"}, "stages": ["classify"], "report": False, "quiet": True})
     with pytest.raises(ConfigError, match=r"fetch searches the web.*--download.*--data FOLDER"):
         run_lab(cfg, tmp_path / "lab")  # the web is used only when allowed
     assert not (tmp_path / "lab").exists()

@@ -36,7 +36,7 @@ class Variant:
         voc_concept: Pascal VOC classes the variant's objects exist as; empty when VOC has none.
         game_world: Whether the offline game world renders this variant.
         game_concept: The game world's mask classes of the concept (when it renders the variant); empty
-            where the concept is the whole image (its light or style: variants 3, 19, 20), so Grad-CAM has
+            where the concept is the whole image (its light or style: variants 3, 19, 20, 22), so Grad-CAM has
             no region to be compared with and the lab uses the measures that need no mask.
     """
 
@@ -114,7 +114,7 @@ VARIANTS: tuple[Variant, ...] = (
     _v(21, "rpg-vs-fps-interfaces", "RPG vs FPS game interfaces", "RPG ігрові інтерфейси vs FPS ігрові інтерфейси",
        ("rpg_interface", "fps_interface"), ("RPG game user interface HUD", "FPS game HUD crosshair"), game=("hud",)),
     _v(22, "game-vs-real-maps", "game maps vs real maps", "Ігрові карти/мапи vs Реальні карти",
-       ("game_map", "real_map"), ("fantasy video game world map", "real road map")),
+       ("game_map", "real_map"), ("fantasy video game world map", "real road map"), game=()),
     _v(23, "racing-vs-flight-sims", "racing game scenes vs flight simulators", "Гоночні ігрові сцени vs Авіасимулятори",
        ("racing_scene", "flight_sim_scene"), ("racing video game screenshot", "flight simulator game screenshot"), voc=("car", "aeroplane"), game=("vehicle",)),
     _v(24, "zombies-vs-aliens", "zombies vs aliens", "Зомбі vs Інопланетяни",

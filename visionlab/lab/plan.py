@@ -134,10 +134,19 @@ def _own_needs(cfg: LabConfig, stage: str, kind: str, name: str | None, missing:
         return Skip(f"variant {cfg.game_variant}'s concept is the whole image (its light or style), not a region Grad-CAM could be "
                     "compared with; the explain stage reports the measures that need no mask",
                     "name segmentation classes to compare with anyway in compare.concept_classes (e.g. [character])")
+    if stage in ("walkmap", "pipeline") and kind == GAME_WORLD_TRAINED and _top_down(cfg.game_variant):
+        return Skip(f"variant {cfg.game_variant}'s scenes are maps seen from above, with no characters to find and no side-view ground "
+                    f"to walk on", "run it on a variant whose scenes are side views, or give pipeline.images for the pipeline")
     if stage == "walkmap" and (photos or kind != GAME_WORLD_TRAINED):
         return Skip("walkmaps read side-view game-world scenes with a game-world segmenter; this lab's images are not game scenes",
                     "run the lab on the game world (data.source: game_world)")
     return None
+
+
+def _top_down(variant: int) -> bool:
+    from visionlab.data.synth import get_game_variant
+
+    return get_game_variant(variant).top_down
 
 
 def plan_lab(cfg: LabConfig) -> LabPlan:

@@ -37,9 +37,9 @@ def character_label(instance_id: int) -> int:
     return CHARACTER - 1 + instance_id
 
 
-ROLE_LABELS = {"weapon": 200, "effect": 201, "hud": 202, "vehicle": 203, "wall": 204, "floor": 205, "furniture": 206}
+ROLE_LABELS = {"weapon": 200, "effect": 201, "hud": 202, "vehicle": 203, "wall": 204, "floor": 205, "furniture": 206, "road": 207}
 """Label-map values of the parts that are neither scenery nor a character's body (above every character label): held
-weapons, cast effects, a game's on-screen display (HUD), vehicles and a room's wall, floor and furniture."""
+weapons, cast effects, a game's on-screen display (HUD), vehicles, a room's wall, floor and furniture, and a map's roads."""
 
 
 def split_labels(label: np.ndarray, role_classes: dict[str, int] | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -29,7 +29,7 @@ SYNTH_COLORS: tuple[Color, ...] = (
 """Display colour of each class, for colourised masks (same order as ``SYNTH_CLASSES``)."""
 
 EXTRA_COLORS: dict[str, Color] = {"weapon": (255, 140, 0), "effect": (0, 240, 200), "hud": (30, 30, 30), "vehicle": (0, 90, 255),
-                                  "wall": (250, 230, 190), "floor": (150, 90, 40), "furniture": (120, 60, 160)}
+                                  "wall": (250, 230, 190), "floor": (150, 90, 40), "furniture": (120, 60, 160), "road": (255, 150, 200)}
 """Display colours of the mask classes some variants add after ``SYNTH_CLASSES``."""
 
 IGNORE_INDEX = 255

@@ -12,6 +12,7 @@ from .backdrops import BACKDROPS
 from .canvas import ROLE_LABELS, Canvas, Op, character_label, split_labels
 from .interiors import draw_room
 from .layout import EXTRA_HEIGHT, Box, Layout, Plan, overlap, plan_extra, plan_main, plan_water
+from .maps import render_map
 from .palette import BIOMES, BUILDING, ITEM, PLATFORM, SYNTH_CLASSES, TERRAIN, TIMES_OF_DAY, VEGETATION, WATER, Theme, make_theme
 from .props import terrain_line
 from .scenery import draw_lamps, draw_landmark, draw_props, draw_road, draw_vehicles
@@ -386,6 +387,14 @@ def _theme_and_class(rng: np.random.Generator, variant: GameVariant, kind: str |
     return theme, variant.subject(kind) if kind else drawn
 
 
+def _map_scene(rng: np.random.Generator, seed: int, spec: SceneSpec, variant: GameVariant, main_class: SubjectClass) -> Scene:
+    """A top-down map (variant 22): no characters, so an empty instance map."""
+    image, label, meta = render_map(rng, spec.width, spec.height, main_class.map_style)
+    mask, instances = split_labels(label, {r: variant.mask_classes.index(r) for r in ROLE_LABELS if r in variant.mask_classes})
+    meta = {"seed": int(seed), "theme": "map", "time_of_day": "day", "variant": spec.variant, **meta}
+    return Scene(image=image, mask=mask, instances=instances, characters=[], meta=meta, label=main_class.name)
+
+
 def render_scene(seed: int, spec: SceneSpec = SceneSpec()) -> Scene:
     """Render one scene; the same (seed, spec) always gives identical arrays.
 
@@ -400,6 +409,8 @@ def render_scene(seed: int, spec: SceneSpec = SceneSpec()) -> Scene:
     W, H = spec.width, spec.height
     variant = get_game_variant(spec.variant)
     theme, main_class = _theme_and_class(rng, variant, spec.kind)
+    if main_class.map_style:
+        return _map_scene(rng, seed, spec, variant, main_class)
     layout = Layout(W, H, terrain_line(rng, W, H))
     plans, subjects = _plan_characters(rng, variant, main_class, spec, layout)
     main = plans[0]

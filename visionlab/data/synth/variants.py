@@ -49,7 +49,7 @@ GROUP_HEIGHT = (0.35, 0.55)  # two or three characters side by side, each as lar
 FIGURE_HEIGHT = (0.35, 0.6)  # large enough to show how a character is drawn (variant 4: flat or shaded)
 PASSER_BY = (0.14, 0.26)  # characters in front of a landmark building: the building is what the scene is about
 CREATURE_HEIGHT = (0.45, 0.7)  # creatures with thin legs, necks and wings: larger than variant 1's too
-EXTRA_CLASSES = ("weapon", "effect", "hud", "vehicle", "wall", "floor", "furniture")
+EXTRA_CLASSES = ("weapon", "effect", "hud", "vehicle", "wall", "floor", "furniture", "road")
 CALM_LIGHTS = ("orb", "sparkles")  # lanterns and fireflies: peaceful scenes glow too, so light and colour do not tell a battle
 """Mask classes beyond :data:`SYNTH_CLASSES` that some variants add (after them, in this order)."""
 
@@ -110,6 +110,7 @@ class SubjectClass:
     backdrop: str = ""  # what replaces the open air: "underwater", "space" (visionlab.data.synth.backdrops)
     surface: tuple[float, float] = (0.0, 0.0)  # under water: the surface's height range, fraction of the image (0: none in view)
     room: bool = False  # its scenes happen indoors: a wall, a floor, windows, furniture (visionlab.data.synth.interiors)
+    map_style: str = ""  # its scenes are top-down maps in this style: "game" or "road" (visionlab.data.synth.maps)
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,11 @@ class GameVariant:
     def whole_image(self) -> bool:
         """The concept is the whole image (its light or style), not a region: no mask to compare Grad-CAM with."""
         return not self.concept
+
+    @property
+    def top_down(self) -> bool:
+        """Its scenes are maps seen from above: no side-view ground, no characters (no walkmaps, no pipeline)."""
+        return any(c.map_style for c in self.classes)
 
     @property
     def themed(self) -> bool:
@@ -264,6 +270,8 @@ for _v in (
                 extra_classes=("hud",), per_character=False),
     GameVariant(21, (SubjectClass("rpg_interface", CAST, style="rpg_hud"), SubjectClass("fps_interface", CAST, style="fps_hud")), ("hud",),
                 extra_classes=("hud",), per_character=False),
+    GameVariant(22, (SubjectClass("game_map", CAST, map_style="game"), SubjectClass("real_map", CAST, map_style="road")), (),
+                extra_classes=("road",), per_character=False),
     GameVariant(23, (SubjectClass("racing_scene", CAST, vehicles=("race_car",), road=True, height=PASSER_BY),
                      SubjectClass("flight_sim_scene", CAST, vehicles=("aircraft", "propeller_plane"), road=True, height=PASSER_BY)),
                 ("vehicle",), extra_classes=("vehicle",), per_character=False),
