@@ -82,7 +82,9 @@ def all_variants(rows: list[dict]) -> list[dict]:
         if v.number not in by_number:
             row["note"] = "rendered; no lab measured this round" if v.game_world else "not rendered: your photos (--data) or a web fetch"
         else:
-            row["note"] = ("whole image; " if v.game_whole_image else "") + ("misses " + ", ".join(misses(row)) if misses(row) else "meets the bar")
+            unmeasured = [k for k in BAR if row.get(k) is None and not (v.game_whole_image and k.startswith("cam"))]
+            verdict = "misses " + ", ".join(misses(row)) if misses(row) else "meets the bar" + (" where measured" if unmeasured else "")
+            row["note"] = ("whole image; " if v.game_whole_image else "") + verdict
         out.append(row)
     return out
 
