@@ -108,7 +108,8 @@ def draw_props(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout: L
     horizon = float(layout.line[:, 1].min())
     glow, drawn = GLOWS[int(rng.integers(len(GLOWS)))], []
     for _ in range(int(rng.integers(2, 4))):
-        kind = PROPS[pick(rng, kinds)]
+        name = pick(rng, kinds)
+        kind = PROPS[name]
         size = rng.uniform(*kind.size) * W
         if where == "sky":
             x, y = rng.uniform(0.1, 0.9) * W, rng.uniform(0.1, 0.7) * max(horizon - 0.1 * H, 0.2 * H)
@@ -120,5 +121,5 @@ def draw_props(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout: L
             x, y = x0 + 0.2 * size, layout.ground(x0 + 0.2 * size)
             box = (x0, y - size, x0 + 0.4 * size, y)
         canvas.draw(kind.build(rng, x, y, size, glow, theme), SYNTH_CLASSES.index(kind.label))
-        drawn.append(_entry(next(k for k, v in PROPS.items() if v is kind), kind.label, box))
+        drawn.append(_entry(name, kind.label, box))
     return drawn
