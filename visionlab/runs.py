@@ -6,6 +6,7 @@ A *run* is what one training command writes (``visionlab train classify|segment`
     RUN/split.json           the data split, reused by evaluation
     RUN/best.safetensors     the best epoch's weights; ``last.safetensors`` the last epoch's
     RUN/train_state.pt       optimizer/scheduler state for ``--resume``
+    RUN/.commit/             only while an epoch's files are committed (:mod:`visionlab.utils.commit`)
     RUN/history.csv          one row per epoch
     RUN/metrics.json         the latest evaluation
     RUN/ood.json             classifiers: the out-of-distribution flag's method, k, threshold and validation pass share

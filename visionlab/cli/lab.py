@@ -85,8 +85,9 @@ def add_lab(sub: argparse._SubParsersAction) -> None:
                        formatter_class=Formatter,
                        description="Stages: data, classify (train, evaluate, predict), explain (Grad-CAM), segment, experiment "
                                    "(pretrained vs scratch), compare (Grad-CAM vs segmentation), pipeline, walkmap, distill; then the report.")
-    p.add_argument("config", nargs="?", default="game_world",
-                   help="a YAML file, or an embedded config: game_world (the main job), manual (the lab manual's recipe), tiny")
+    p.add_argument("config", nargs="?", default=None,
+                   help="a YAML file, or an embedded config: game_world (the main job), manual (the lab manual's recipe), tiny "
+                        "(default: game_world)")
     p.add_argument("--out", default=None, help="lab folder (default: runs/<variant>, or runs/<variant>-2... when taken)")
     p.add_argument("--stages", nargs="+", default=None,
                    help="run exactly these stages, each required to run (overrides the config's stages:; default: every stage that can run)")
@@ -100,6 +101,9 @@ def add_lab(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--download", action="store_true",
                    help="let torchvision weights download (hash-checked) and data.source: fetch search the web; without it, missing "
                         "weight files are listed before any work")
+    p.add_argument("--resume", default=None, metavar="LAB",
+                   help="continue the lab in LAB (killed, interrupted or failed) from its first unfinished stage, with its own "
+                        "settings from LAB/lab.json; a training run it began continues from its last whole epoch")
     p.set_defaults(func=cmd_lab)
 
 
@@ -125,9 +129,18 @@ def cmd_lab(args: argparse.Namespace) -> None:
 
     import yaml
 
-    from visionlab.lab import LabConfig, run_lab
+    from visionlab.errors import ConfigError
+    from visionlab.lab import LabConfig, resume_lab, run_lab
 
-    cfg = LabConfig.from_yaml(args.config, variant=args.variant, data=args.data)
+    if args.resume:
+        given = [flag for flag, value in (("CONFIG", args.config), ("--variant", args.variant), ("--data", args.data), ("--out", args.out),
+                                          ("--stages", args.stages)) if value is not None]
+        if given:
+            raise ConfigError(f"--resume continues a lab with the settings in its lab.json; drop {', '.join(given)} "
+                              "(or start a new lab without --resume)")
+        print(f"lab folder: {resume_lab(args.resume)}")
+        return
+    cfg = LabConfig.from_yaml(args.config or "game_world", variant=args.variant, data=args.data)
     cfg = replace(cfg, quiet=cfg.quiet or args.quiet, report=cfg.report and not args.no_report, download=cfg.download or args.download,
                   stages=tuple(args.stages) if args.stages else cfg.stages)
     if args.print_config:

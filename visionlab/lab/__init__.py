@@ -14,7 +14,7 @@ optional; ``visionlab lab --print-config`` shows the embedded default to copy an
 """
 
 from visionlab.lab.config import CONFIG_DIR, GAME_WORLD, STAGES, LabConfig, resolve_config_path
-from visionlab.lab.run import run_lab
+from visionlab.lab.run import resume_lab, run_lab
 from visionlab.lab.stages import STAGE_FUNCTIONS, segment_config
 
-__all__ = ["CONFIG_DIR", "GAME_WORLD", "STAGES", "STAGE_FUNCTIONS", "LabConfig", "resolve_config_path", "run_lab", "segment_config"]
+__all__ = ["CONFIG_DIR", "GAME_WORLD", "STAGES", "STAGE_FUNCTIONS", "LabConfig", "resolve_config_path", "resume_lab", "run_lab", "segment_config"]

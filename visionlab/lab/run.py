@@ -8,9 +8,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from visionlab.errors import RunFolderError
 from visionlab.lab.config import LabConfig
 from visionlab.lab.plan import plan_lab
-from visionlab.lab.stages import STAGE_FUNCTIONS
+from visionlab.lab.stages import RESTORE_FUNCTIONS, STAGE_FUNCTIONS
 from visionlab.lab.state import LabState
 from visionlab.runs import LAB_FORMAT, LabFolder
 
@@ -56,13 +57,58 @@ def run_lab(cfg: LabConfig, out: str | Path | None = None) -> Path:
                             "threads": torch.get_num_threads(), "torch": torch.__version__,
                             "device": "cuda" if torch.cuda.is_available() else "cpu"},
                 "plan": plan.to_dict(), "stages": {}}
+    LabFolder(out).write_manifest(manifest)  # from now on `visionlab lab --resume` can continue this lab
     state = LabState(cfg, out, manifest, time.perf_counter(), plan)
     for stage, skip in plan.skipped.items():
         print(f"skipping {stage}: {skip.text()}", flush=True)
-    steps = ("data", *plan.stages)
+    return _run_stages(state)
+
+
+def resume_lab(lab: str | Path) -> Path:
+    """Continue a lab that stopped (killed, interrupted, failed) from the first stage that did not finish.
+
+    Finished stages (those ``lab.json`` records) are not run again: what they handed to later stages is
+    read back from their folders. The unfinished stage starts again, and a training run it began
+    continues from its last whole epoch. The settings are the lab's own, from ``lab.json``.
+
+    Args:
+        lab: The lab folder (holds ``lab.json``).
+
+    Returns:
+        The lab folder.
+
+    Raises:
+        RunFolderError: ``lab`` holds no lab.
+        ConfigError, WeightsUnavailableError: As :func:`run_lab`, for the stages left.
+    """
+    out = Path(lab)
+    folder = LabFolder(out)
+    if not folder.manifest_path.is_file():
+        raise RunFolderError(f"resume: {out} holds no lab ({folder.manifest_path.name} is missing); start one with visionlab lab --out {out}")
+    manifest = folder.read_manifest()
+    cfg = LabConfig.from_dict(manifest["config"])
+    cfg.validate()
+    plan = plan_lab(cfg)
+    done = [s for s in ("data", *plan.stages) if s in manifest["stages"]]
+    manifest.setdefault("resumed", []).append(datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    manifest["seconds"] = None
+    spent = sum(float(manifest["stages"][s].get("seconds", 0.0)) for s in done)
+    state = LabState(cfg, out, manifest, time.perf_counter() - spent, plan, resuming=True)
+    for stage in done:
+        RESTORE_FUNCTIONS[stage](state, manifest["stages"][stage])
+    left = [s for s in ("data", *plan.stages) if s not in done]
+    print(f"resuming {out}: {', '.join(done) or 'no stage'} finished; running {', '.join(left) or 'only the report'}", flush=True)
+    return _run_stages(state, skip=tuple(done))
+
+
+def _run_stages(state: LabState, skip: tuple[str, ...] = ()) -> Path:
+    """Run the plan's stages (those not in ``skip``), then write the manifest's total and the report."""
+    cfg, out, manifest = state.cfg, state.out, state.manifest
+    steps = ("data", *state.plan.stages)
     total = len(steps) + int(cfg.report)
     for step, stage in enumerate(steps, 1):
-        STAGE_FUNCTIONS[stage](state, step, total)
+        if stage not in skip:
+            STAGE_FUNCTIONS[stage](state, step, total)
     manifest["seconds"] = round(time.perf_counter() - state.t0, 1)
     LabFolder(out).write_manifest(manifest)
     if cfg.report:

@@ -62,18 +62,23 @@ def _classify(state: LabState, step: int, total: int) -> None:
     train_classifier(ClassifyConfig(data=str(state.data), out=str(run), backbone=c.backbone, weights=c.weights, mode=c.mode, epochs=c.epochs,
                                     lr=c.lr, scheduler=c.scheduler, step_size=c.step_size, gamma=c.gamma, dropout=c.dropout,
                                     feature_views=c.feature_views, batch_size=c.batch_size, img_size=c.img_size, seed=state.cfg.seed,
-                                    quiet=state.cfg.quiet, download=state.cfg.download))
+                                    quiet=state.cfg.quiet, download=state.cfg.download), resume=state.resumes(run))
     m = evaluate_run(run, split="val")
-    split = read_json(RunFolder(run).split_path)
-    state.cls_run = run
-    state.val_images = [Path(split["root"]) / p for p, _ in split["splits"]["val"]]
-    state.train_images = [Path(split["root"]) / p for p, _ in split["splits"]["train"]]
+    _hand_over_classifier(state, run)
     rows = predict_paths(run, state.val_images[:6])
     write_predictions(rows, run / "predictions_sample.csv")
     state.record("classify", {"run": run}, t)
     auc = "n/a" if m["roc_auc"] is None else f"{m['roc_auc']:.4f}"
     state.say(step, total, f"classifier {c.backbone} ({c.mode}) in {run}: validation accuracy {m['accuracy']:.4f}, F1 macro "
                            f"{m['f1_macro']:.4f}, ROC AUC {auc} on {m['n_images']} images\n" + format_table(rows))
+
+
+def _hand_over_classifier(state: LabState, run: Path) -> None:
+    """Give later stages the classifier's run and its split's images."""
+    split = read_json(RunFolder(run).split_path)
+    state.cls_run = run
+    state.val_images = [Path(split["root"]) / p for p, _ in split["splits"]["val"]]
+    state.train_images = [Path(split["root"]) / p for p, _ in split["splits"]["train"]]
 
 
 def _explain(state: LabState, step: int, total: int) -> None:
@@ -102,7 +107,7 @@ def _segment(state: LabState, step: int, total: int) -> None:
         run = state.out / "segment"
         from visionlab.train.segment import train_segmenter
 
-        train_segmenter(segment_config(cfg, state.seg_data, run))
+        train_segmenter(segment_config(cfg, state.seg_data, run), resume=state.resumes(run))
         state.seg_run = run
         split = "test" if RunFolder(run).eval_dir("test").is_dir() else "val"
         test = RunFolder(run).metrics(split)
@@ -115,15 +120,17 @@ def _segment(state: LabState, step: int, total: int) -> None:
     state.say(step, total, line + "\n" + format_summary(summary, examples, max_rows=3))
 
 
-def _segmentation_data(state: LabState) -> Path:
+def _segmentation_data(state: LabState, render: bool = True) -> Path:
+    """The segmenter's mask dataset: ``segment.data``, or game-world scenes (rendered unless ``render`` is false)."""
     s = state.cfg.segment
     if s.data:
         return Path(s.data)
-    from visionlab.data.synth import SceneSpec, write_dataset
+    if render:
+        from visionlab.data.synth import SceneSpec, write_dataset
 
-    size = state.cfg.data.size
-    spec = SceneSpec(width=size, height=size, n_characters=s.characters, variant=state.cfg.game_variant)
-    write_dataset(state.out / "data_segment", s.n, seed=state.cfg.seed + 1, spec=spec)
+        size = state.cfg.data.size
+        spec = SceneSpec(width=size, height=size, n_characters=s.characters, variant=state.cfg.game_variant)
+        write_dataset(state.out / "data_segment", s.n, seed=state.cfg.seed + 1, spec=spec)
     return state.out / "data_segment" / "segment"
 
 
@@ -143,7 +150,7 @@ def _experiment(state: LabState, step: int, total: int) -> None:
     e = state.cfg.experiment
     seg_run = Path(state.segmenter())
     result = run_encoder_experiment(segment_config(state.cfg, state.segmentation_data(), seg_run), exp, target_miou=e.target_miou,
-                                    baselines=tuple(e.baselines), reuse_pretrained=seg_run)
+                                    baselines=tuple(e.baselines), reuse_pretrained=seg_run, resume=state.resuming)
     state.record("experiment", {"dir": exp}, t)
     state.say(step, total, "pretrained encoder vs from scratch, same data and budget\n" + result["table"])
 
@@ -258,13 +265,41 @@ def _distill(state: LabState, step: int, total: int) -> None:
                                                  batch_size=d.batch_size, lr=d.lr,
                                                  img_size=(d.img_size[0], d.img_size[1]) if d.img_size else None,
                                                  data=str(state.seg_data) if state.seg_data else None, timing_rounds=d.timing_rounds,
-                                                 seed=state.cfg.seed, quiet=state.cfg.quiet, download=state.cfg.download))
+                                                 seed=state.cfg.seed, quiet=state.cfg.quiet, download=state.cfg.download),
+                     resume=state.resumes(run))
     exported = export_run(run, "onnx")  # the file a game engine loads; checked against PyTorch on real images
     state.record("distill", {"run": run, "onnx": Path(exported["path"])}, t)
     state.say(step, total, f"distilled {d.student} from the segmenter\n" + result["table"] + "\n" + format_report(exported))
+
+
+def _restore_data(state: LabState, entry: dict) -> None:
+    state.data = state.path(entry["classify_data"])
+
+
+def _restore_classify(state: LabState, entry: dict) -> None:
+    _hand_over_classifier(state, state.path(entry["run"]))
+
+
+def _restore_segment(state: LabState, entry: dict) -> None:
+    if state.plan.segmenter == PRETRAINED:
+        state.seg_run = state.plan.pretrained
+    else:
+        state.seg_data = _segmentation_data(state, render=False)
+        state.seg_run = state.path(entry["run"])
+
+
+def _nothing_to_hand_over(state: LabState, entry: dict) -> None:
+    """A finished stage whose output no later stage reads."""
 
 
 STAGE_FUNCTIONS: dict[str, Callable[[LabState, int, int], None]] = {
     "data": _data, "classify": _classify, "explain": _explain, "segment": _segment, "experiment": _experiment,
     "compare": _compare, "pipeline": _pipeline, "walkmap": _walkmap, "distill": _distill,
 }
+
+
+RESTORE_FUNCTIONS: dict[str, Callable[[LabState, dict], None]] = {
+    "data": _restore_data, "classify": _restore_classify, "segment": _restore_segment,
+    **{stage: _nothing_to_hand_over for stage in ("explain", "experiment", "compare", "pipeline", "walkmap", "distill")},
+}
+"""How `visionlab lab --resume` gives later stages what a finished stage handed over (read back from its folder)."""

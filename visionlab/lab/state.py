@@ -31,6 +31,18 @@ class LabState:
     data: Path | None = None
     seg_data: Path | None = None
     scenes: list[Path] = field(default_factory=list)
+    resuming: bool = False  # `visionlab lab --resume`: a stage's training run that exists continues
+
+    def path(self, recorded: str) -> Path:
+        """A path ``lab.json`` recorded (relative to the lab, or absolute) as a path."""
+        p = Path(recorded)
+        return p if p.is_absolute() else self.out / p
+
+    def resumes(self, run: Path) -> bool:
+        """Whether a stage continues the training run in ``run`` (resuming a lab that began it) rather than starting it."""
+        from visionlab.runs import RunFolder
+
+        return self.resuming and RunFolder(run).is_run()
 
     def record(self, stage: str, entry: dict, started: float) -> None:
         """Add ``stage``'s entry (paths made relative to the lab) with its seconds, and save ``lab.json``."""

@@ -48,6 +48,14 @@ def _raw_metadata(path: str | Path) -> dict[str, str]:
     return meta
 
 
+def checkpoint_epoch(path: str | Path) -> int | None:
+    """The epoch a training run saved ``path`` at (its ``extra["epoch"]``); ``None`` when missing or unreadable."""
+    try:
+        return int(json.loads(_raw_metadata(path).get("extra", "{}"))["epoch"])
+    except (CheckpointMismatchError, KeyError, ValueError, TypeError, FileNotFoundError):
+        return None
+
+
 def read_metadata(path: str | Path) -> dict:
     """The metadata of a classifier checkpoint, decoded."""
     meta = _raw_metadata(path)

@@ -69,7 +69,7 @@ def _fit(trainer: Trainer, s: Setup, on_epoch_end: EpochHook | None) -> None:
         save_model=lambda path, extra: save_classifier(path, s.model, s.classes, s.preprocess, extra),
         load_model=lambda path: load_state_into(s.model, path),
         describe=lambda r: f"train loss {r['train_loss']:.4f} acc {r['train_acc']:.4f}  val loss {r['val_loss']:.4f} acc {r['val_acc']:.4f}",
-        quiet=s.cfg.quiet, is_main=s.ctx.is_main,
+        quiet=s.cfg.quiet, is_main=s.ctx.is_main, barrier=lambda: barrier(s.ctx),
     )
     fit(trainer, plan, on_epoch_end)
 

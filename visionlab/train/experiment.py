@@ -100,7 +100,7 @@ def format_table(rows: list[dict]) -> str:
 
 
 def run_encoder_experiment(cfg: SegmentConfig, out: str | Path, *, target_miou: float = 0.5, baselines: tuple[str, ...] = ("otsu", "kmeans"),
-                           reuse_pretrained: str | Path | None = None) -> dict:
+                           reuse_pretrained: str | Path | None = None, resume: bool = False) -> dict:
     """Train ``cfg`` with a pretrained encoder and from scratch; compare them (and baselines) on the test split.
 
     Args:
@@ -110,6 +110,7 @@ def run_encoder_experiment(cfg: SegmentConfig, out: str | Path, *, target_miou: 
         target_miou: Validation mIoU for the "epochs to reach" column.
         baselines: Classical baselines scored on the same test images.
         reuse_pretrained: An existing run with the same settings to use as the pretrained arm.
+        resume: Continue an arm's run that a stopped experiment began (``visionlab lab --resume``).
 
     Returns:
         ``{"rows": [...], "target_miou": ..., "table": markdown}``.
@@ -128,7 +129,8 @@ def run_encoder_experiment(cfg: SegmentConfig, out: str | Path, *, target_miou: 
             _check_reusable(reused, cfg)
             arms[arm] = reused.path
             continue
-        arms[arm] = train_segmenter(replace(cfg, out=str(out / arm), pretrained=arm == "pretrained"))
+        arm_cfg = replace(cfg, out=str(out / arm), pretrained=arm == "pretrained")
+        arms[arm] = train_segmenter(arm_cfg, resume=resume and RunFolder(out / arm).is_run())
     rows = [_arm_row(f"{cfg.model}/{RunFolder(arms[a]).load_config()['config']['encoder'] or 'default'} {a}", arms[a], target_miou) for a in ARMS]
     rows += _baseline_rows(arms["scratch"], list(baselines), cfg.quiet)
     table = format_table(rows)

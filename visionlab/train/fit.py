@@ -8,9 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from visionlab.errors import RunFolderError
 from visionlab.evaluate.plots import plot_history
-from visionlab.models.checkpoint import load_train_state, save_train_state
+from visionlab.models.checkpoint import checkpoint_epoch, load_train_state, save_train_state
 from visionlab.runs import RunFolder
+from visionlab.utils.commit import commit_files, recover_commit
+from visionlab.utils.faults import fault_point
 from visionlab.utils.files import write_csv_rows
 
 EpochHook = Callable[[int, dict], None]
@@ -48,6 +51,8 @@ class FitPlan:
     describe: Callable[[dict], str]  # one progress line per epoch
     quiet: bool = False
     is_main: bool = True  # only the main process writes files and prints
+    barrier: Callable[[], None] | None = None  # waits for every rank (multi-process runs)
+    epoch_of: Callable[[Path], int | None] = checkpoint_epoch  # the epoch a weights file was saved at
 
 
 def read_history(path: Path) -> list[dict]:
@@ -65,10 +70,35 @@ def is_better(row: dict, best: dict | None, score: str) -> bool:
     return row[score] == best[score] and row["val_loss"] < best["val_loss"] - MIN_DELTA
 
 
+def _commit_epoch(run: RunFolder, plan: FitPlan, trainer: EpochTrainer, history: list[dict], progress: dict, improved: bool) -> None:
+    """Write the epoch's weights, best weights, training state and history as one unit (see :mod:`visionlab.utils.commit`)."""
+    row = history[-1]
+    writers = {run.last_path.name: lambda p: plan.save_model(p, {"epoch": row["epoch"]})}
+    if improved:
+        writers[run.best_path.name] = lambda p: plan.save_model(p, {**row})
+    writers[run.train_state_path.name] = lambda p: save_train_state(p, {**progress, **trainer.state_dict()})
+    writers[run.history_path.name] = lambda p: write_csv_rows(p, history)
+    commit_files(run.path, writers)
+    fault_point("epoch.committed")
+
+
+def _check_resumable(run: RunFolder, epoch: int, rows: int, epoch_of: Callable[[Path], int | None]) -> None:
+    """Refuse to resume from files that do not belong to the same epoch (written by hand, or by an older visionlab)."""
+    weights_epoch = epoch_of(run.last_path)
+    if weights_epoch != epoch or rows < epoch:
+        raise RunFolderError(
+            f"resume: {run.path} is inconsistent: {run.train_state_path.name} is at epoch {epoch}, {run.last_path.name} at "
+            f"epoch {weights_epoch}, {run.history_path.name} has {rows} rows; start a new run (nothing was changed)"
+        )
+
+
 def fit(trainer: EpochTrainer, plan: FitPlan, on_epoch_end: EpochHook | None = None) -> list[dict]:
     """Run epochs with best/last checkpoints, ``history.csv``, early stopping and resumable state.
 
-    A run folder holding ``train_state.pt`` continues after its last completed epoch.
+    A run folder holding ``train_state.pt`` continues after its last completed epoch. Each epoch's files
+    (last and best weights, ``train_state.pt``, ``history.csv``) are committed as one unit, so a run killed
+    at any instant resumes from a whole epoch; every epoch reseeds its randomness from the run's seed and
+    its number, so no generator state needs saving.
 
     Args:
         trainer: Runs the epochs.
@@ -79,13 +109,18 @@ def fit(trainer: EpochTrainer, plan: FitPlan, on_epoch_end: EpochHook | None = N
         The history rows, one per epoch.
     """
     run = RunFolder(plan.run)
+    if plan.is_main:
+        recover_commit(run.path)  # an epoch a crash cut short: finished when marked, else discarded
+    barrier_hook = plan.barrier or (lambda: None)
+    barrier_hook()  # other ranks read the run's files only once they are whole
     history = read_history(run.history_path)
     start, best, bad = 0, None, 0
     if run.train_state_path.is_file():
         state = load_train_state(run.train_state_path)
+        start, best, bad = int(state["epoch"]), state["best"], int(state["bad_epochs"])
+        _check_resumable(run, start, len(history), plan.epoch_of)
         plan.load_model(run.last_path)
         trainer.load_state(state)
-        start, best, bad = int(state["epoch"]), state["best"], int(state["bad_epochs"])
         history = history[:start]
     for epoch in range(start, plan.epochs):
         row = {"epoch": epoch + 1, **trainer.run_epoch(epoch)}
@@ -93,11 +128,7 @@ def fit(trainer: EpochTrainer, plan: FitPlan, on_epoch_end: EpochHook | None = N
         best, bad = (row, 0) if improved else (best, bad + 1)
         history.append(row)
         if plan.is_main:
-            plan.save_model(run.last_path, {"epoch": epoch + 1})
-            if improved:
-                plan.save_model(run.best_path, {**row})
-            save_train_state(run.train_state_path, {"epoch": epoch + 1, "best": best, "bad_epochs": bad, **trainer.state_dict()})
-            write_csv_rows(run.history_path, history)
+            _commit_epoch(run, plan, trainer, history, {"epoch": epoch + 1, "best": best, "bad_epochs": bad}, improved)
             if not plan.quiet:
                 print(f"epoch {epoch + 1}/{plan.epochs}  {plan.describe(row)}  ({row['seconds']:.1f}s)", flush=True)
         if on_epoch_end is not None:
