@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
-from pytorch_grad_cam import GradCAM
 
+from visionlab.compare import compare_maps
 from visionlab.data.transforms import AugmentConfig
 from visionlab.errors import UnknownNameError
 from visionlab.explain import METHODS, Explainer
-from visionlab.explain.measures import mask_measures
+from visionlab.explain.measures import mask_measures, perturbation_confidences
 from visionlab.explain.stage import ExplainOptions, explain_images
 from visionlab.models import get_classifier, list_classifiers
 from visionlab.train.classify import train_classifier
@@ -31,18 +31,19 @@ def test_every_backbone_yields_a_cam(name: str) -> None:
     assert np.isfinite(cams).all() and cams.min() >= 0 and cams.max() <= 1 + 1e-6
 
 
-@pytest.mark.parametrize("name", ["tiny_cnn", "efficientnet_lite0", "resnet18"])
-def test_batched_maps_agree_with_pytorch_grad_cam_one_by_one(name: str) -> None:
+@pytest.mark.parametrize(("name", "method"), [(n, "gradcam") for n in ("tiny_cnn", "efficientnet_lite0", "resnet18")]
+                         + [(n, m) for m in METHODS if m != "gradcam" for n in ("tiny_cnn", "resnet18") if (n, m) != ("resnet18", "scorecam")])  # a minute
+def test_batched_maps_agree_with_pytorch_grad_cam_one_by_one(name: str, method: str) -> None:
     torch.manual_seed(1)
     model = get_classifier(name, num_classes=4, weights=None).eval()
     x = torch.randn(3, 3, 96, 96)
     targets = [0, 2, 3]
-    with Explainer(model, "gradcam") as ex:
+    with Explainer(model, method) as ex:
         ours, _ = ex(x, targets)
     layer = dict(model.named_modules())[model.cam_layer]
     from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
 
-    with GradCAM(model=model, target_layers=[layer]) as ref_cam:
+    with METHODS[method](model=model, target_layers=[layer]) as ref_cam:
         ref = np.concatenate([ref_cam(input_tensor=x[i : i + 1], targets=[ClassifierOutputTarget(t)]) for i, t in enumerate(targets)])
     assert np.abs(ours - ref).max() <= 1e-4
 
@@ -86,6 +87,47 @@ def test_mask_measures_by_hand() -> None:
     assert m["energy_in_mask"] == pytest.approx(1.5 / 2.0)
     assert m["pointing_hit"] == 1.0 and m["area_share"] == pytest.approx(2 / 16)
     assert m["iou"] == pytest.approx(2 / 3)  # on: 3 pixels, mask: 2, overlap: 2
+
+
+def test_an_all_zero_cam_misses_the_pointing_game_in_explain_and_compare() -> None:
+    cam = np.zeros((4, 4), np.float32)
+    mask = np.zeros((4, 4), bool)
+    mask[0, 0] = True  # argmax of an all-zero map is the top-left pixel: inside this mask
+    assert mask_measures(cam, mask)["pointing_hit"] == 0.0
+    assert compare_maps(cam, mask)["pointing_hit"] == 0.0
+    cam[0, 0] = 0.3
+    assert mask_measures(cam, mask)["pointing_hit"] == 1.0 and compare_maps(cam, mask)["pointing_hit"] == 1.0
+
+
+class _SeenInputs(torch.nn.Module):
+    """Two logits from the share of non-zero input pixels; remembers every batch it saw."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[torch.Tensor] = []
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.seen.append(x.clone())
+        kept = (x != 0).float().mean((1, 2, 3))
+        return torch.stack([kept, 1 - kept], 1)
+
+
+@pytest.mark.parametrize("kind", ["flat", "blocky", "zero", "smooth"])
+def test_keep_top_keeps_exactly_a_fifth_of_the_pixels_even_with_ties(kind: str) -> None:
+    h = w = 20
+    maps = {"flat": np.full((h, w), 0.5), "zero": np.zeros((h, w)),
+            "blocky": np.kron(np.arange(16, dtype=float).reshape(4, 4) / 15, np.ones((5, 5))),  # 16 blocks of 25 equal pixels
+            "smooth": np.add.outer(np.arange(h), np.arange(w)) / (h + w)}
+    cams = np.stack([maps[kind]] * 2).astype(np.float32)
+    model = _SeenInputs()
+    out = perturbation_confidences(model, torch.ones(2, 3, h, w), cams, np.array([0, 0]))
+    kept, removed = model.seen
+    assert ((kept != 0).all(1).sum((1, 2)) == 80).all() and ((removed != 0).all(1).sum((1, 2)) == 320).all()  # 20% of 400
+    assert out["keep_top"] == pytest.approx([1 / (1 + np.exp(0.6))] * 2, abs=1e-6)  # class 0 of softmax(0.2, 0.8)
+    assert out["remove_top"] == pytest.approx([1 / (1 + np.exp(-0.6))] * 2, abs=1e-6)  # class 0 of softmax(0.8, 0.2)
+    if kind == "blocky":  # the three brightest blocks (75 px) and 5 px of the fourth
+        assert (kept[0, 0, 15:, 15:] != 0).all() and (kept[0, 0, 15:, 10:15] != 0).all() and (kept[0, 0, 15:, 5:10] != 0).all()
+        assert int((kept[0, 0, 15:, :5] != 0).sum()) == 5
 
 
 def _corner_task(root: Path, n: int = 24, size: int = 32) -> Path:

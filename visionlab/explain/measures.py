@@ -29,7 +29,8 @@ def mask_measures(cam: np.ndarray, mask: np.ndarray) -> dict[str, float]:
 
     Returns:
         ``energy_in_mask`` (share of CAM mass inside the mask, the energy pointing game),
-        ``pointing_hit`` (1.0 when the CAM maximum lies in the mask), ``iou`` (CAM >=
+        ``pointing_hit`` (1.0 when the CAM maximum, the first in row-major order, lies in the mask; 0.0
+        for a CAM that is 0 everywhere, as in :func:`visionlab.compare.compare_maps`), ``iou`` (CAM >=
         ``CAM_THRESHOLD`` vs the mask) and ``area_share`` (the mask's share of the image,
         the chance level of ``energy_in_mask``).
     """
@@ -39,7 +40,7 @@ def mask_measures(cam: np.ndarray, mask: np.ndarray) -> dict[str, float]:
     union = float((on | mask).sum())
     return {
         "energy_in_mask": float(cam[mask].sum()) / total if total > 0 else 0.0,
-        "pointing_hit": float(mask.flat[int(np.argmax(cam))]),
+        "pointing_hit": float(mask.flat[int(np.argmax(cam))]) if total > 0 else 0.0,
         "iou": float((on & mask).sum()) / union if union > 0 else 0.0,
         "area_share": float(mask.mean()),
     }
@@ -51,7 +52,9 @@ def perturbation_confidences(
 ) -> dict[str, np.ndarray]:
     """Target-class confidence with only the top CAM pixels kept, and with them removed.
 
-    Removed pixels are set to 0 in normalized space (the dataset mean colour).
+    Removed pixels are set to 0 in normalized space (the dataset mean colour). Exactly
+    ``round(TOP_FRACTION * H * W)`` pixels count as the top: ties (a flat or blocky map) are broken in
+    the seeded random order of :func:`pixel_ranks`, so a flat map keeps a random 20%, not everything.
 
     Args:
         model: The classifier (put in eval mode for these passes, then restored).
@@ -63,9 +66,9 @@ def perturbation_confidences(
     Returns:
         ``keep_top`` and ``remove_top``: the target class's probability per image ``(B,)``.
     """
-    flat = cams.reshape(len(cams), -1)
-    cut = np.quantile(flat, 1.0 - TOP_FRACTION, axis=1)[:, None, None]
-    top = torch.from_numpy(cams >= cut).unsqueeze(1).to(x.dtype)  # (B, 1, H, W)
+    k = round(TOP_FRACTION * cams[0].size)
+    ranks = pixel_ranks(cams, np.random.default_rng(CURVE_SEED))
+    top = torch.from_numpy(ranks < k).unsqueeze(1).to(x.dtype)  # (B, 1, H, W): the k highest pixels of each map
     was_training = model.training
     model.eval()
     try:
