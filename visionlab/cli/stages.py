@@ -108,6 +108,8 @@ def cmd_distill(args: argparse.Namespace) -> None:
     from visionlab.distill import distill
 
     result = distill(args.images, args.out, config_from_args(DistillOptions, args), resume=args.resume)
+    if result is None:  # another rank than 0 under torchrun: rank 0 reports
+        return
     print(result["table"])
     print(f"student run: {args.out}  (comparison in {Path(args.out) / 'distill'}; export with: visionlab export {args.out} --format onnx)")
 

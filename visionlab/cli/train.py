@@ -82,6 +82,8 @@ def cmd_train_segment(args: argparse.Namespace) -> None:
     from visionlab.train.segment import train_segmenter
 
     run = RunFolder(train_segmenter(segment_config_from_args(args), resume=args.resume))
+    if os.environ.get("RANK", "0") != "0":  # under torchrun only rank 0 reports
+        return
     for split in run.evaluated_splits(("val", "test")):
         print(format_metrics(run.metrics(split)))
     print(f"run folder: {run.path}  (config.json, split.json, best/last.safetensors, history.csv, metrics.json, plots/)")

@@ -20,7 +20,9 @@ from visionlab.distill.student import check_student_config, parse_student, train
 from visionlab.errors import ConfigError, RunFolderError
 from visionlab.runs import RunFolder
 from visionlab.segment import LoadedSegmenter, load_segmenter
+from visionlab.train.distributed import DistContext, init_distributed, main_first
 from visionlab.train.start import RunStart, start_run
+from visionlab.utils.device import resolve_device
 from visionlab.utils.files import read_json
 
 
@@ -46,7 +48,7 @@ def _drop_test_images(files: list[Path], test: MaskList | None) -> tuple[list[Pa
     return kept, len(files) - len(kept)
 
 
-def _start(out: Path, resume: bool) -> RunStart:
+def _start(out: Path, resume: bool, ctx: DistContext) -> RunStart:
     """The trainers' run-start routine (:func:`~visionlab.train.start.start_run`) for the student run.
 
     Nothing is touched; an earlier distill's ``pseudo/`` cache may lie in a new run's folder. The
@@ -57,7 +59,7 @@ def _start(out: Path, resume: bool) -> RunStart:
             distillation adds: cached pseudo-labels stay and are reused.
     """
     try:
-        return start_run(out, resume=resume, validate=lambda: None, keep=(PSEUDO,))
+        return start_run(out, resume=resume, validate=lambda: None, keep=(PSEUDO,), ctx=ctx)
     except RunFolderError as exc:
         if RunFolder(out).is_run():  # a new run over a student run: the message says to resume it
             raise
@@ -66,7 +68,7 @@ def _start(out: Path, resume: bool) -> RunStart:
         raise RunFolderError(f"{exc}; {hint}") from exc
 
 
-def distill(images: Sequence[str | Path], out: str | Path, opts: DistillOptions, *, resume: bool = False) -> dict:
+def distill(images: Sequence[str | Path], out: str | Path, opts: DistillOptions, *, resume: bool = False) -> dict | None:
     """Label ``images`` with the teacher, train the student, evaluate both and write the comparison.
 
     Args:
@@ -75,8 +77,12 @@ def distill(images: Sequence[str | Path], out: str | Path, opts: DistillOptions,
         opts: Teacher, student, soft or hard targets, epochs, input size, augmentation, device.
         resume: Continue the student run in ``out``.
 
+    Under torchrun (``torchrun --nproc-per-node N -m visionlab distill ...``) rank 0 labels the images
+    and writes every file; the ranks train the student on disjoint shards of each epoch.
+
     Returns:
-        The comparison (``OUT/distill/comparison.json``): rows for teacher and student.
+        The comparison (``OUT/distill/comparison.json``): rows for teacher and student; ``None`` on the
+        other ranks than 0 of a torchrun job.
 
     Raises:
         RunFolderError, DatasetError, ConfigError, UnknownNameError, WeightsUnavailableError: With the fix in the message.
@@ -85,7 +91,8 @@ def distill(images: Sequence[str | Path], out: str | Path, opts: DistillOptions,
         >>> distill(["scenes/"], "runs/student", DistillOptions(teacher="runs/seg", student="lraspp_compact"))["table"]  # doctest: +SKIP
     """
     out = Path(out)
-    start = _start(out, resume)  # a taken folder fails before the teacher loads
+    ctx = init_distributed(resolve_device(opts.device))
+    start = _start(out, resume, ctx)  # a taken folder fails before the teacher loads
     teacher = load_segmenter(opts.teacher, download=opts.download)
     if teacher.classical:
         raise ConfigError(f"{opts.teacher} is a classical baseline; a teacher must be a network (a run folder or a pretrained name)")
@@ -96,9 +103,11 @@ def distill(images: Sequence[str | Path], out: str | Path, opts: DistillOptions,
     files, dropped = _drop_test_images(expand_paths(list(images)), test)
     if not opts.quiet and dropped:
         print(f"left out {dropped} image(s) that are in the test split", flush=True)
-    labelled = pseudo_label(teacher, files, out / PSEUDO, soft=opts.soft, batch_size=opts.batch_size, device=opts.device,
-                            amp=opts.amp, quiet=opts.quiet)
+    labelled = main_first(ctx, lambda: pseudo_label(teacher, files, out / PSEUDO, soft=opts.soft, batch_size=opts.batch_size,
+                                                    device=opts.device, amp=opts.amp, quiet=opts.quiet))
     if len(labelled) < 2:
         raise ConfigError(f"distillation needs at least 2 readable images; got {len(labelled)}")
-    run = train_student(opts, start, teacher, arch, encoder, labelled, test)
+    run = train_student(opts, start, teacher, arch, encoder, labelled, test, ctx)
+    if not ctx.is_main:
+        return None
     return compare_with_teacher(teacher, run, test, out / "distill", rounds=opts.timing_rounds, quiet=opts.quiet)

@@ -22,6 +22,7 @@ from visionlab.models.segmenters import get_arch, list_archs
 from visionlab.runs import RunFolder
 from visionlab.segment import LoadedSegmenter
 from visionlab.train.config import SegAugmentConfig, SegmentConfig
+from visionlab.train.distributed import SINGLE_PROCESS, DistContext, barrier, main_first
 from visionlab.train.start import RunStart
 
 
@@ -126,7 +127,7 @@ def _splits(out: Path, labelled: dict[str, Path], classes, test: MaskList | None
 
 
 def train_student(opts: DistillOptions, start: RunStart, teacher: LoadedSegmenter, arch: str, encoder: str, labelled: dict[str, Path],
-                  test: MaskList | None) -> Path:
+                  test: MaskList | None, ctx: DistContext = SINGLE_PROCESS) -> Path:
     """Train the student run (or continue it) on the pseudo-labels, then evaluate it on val and test.
 
     Args:
@@ -137,15 +138,15 @@ def train_student(opts: DistillOptions, start: RunStart, teacher: LoadedSegmente
         encoder: The student's encoder.
         labelled: Image name -> image path of every pseudo-labelled image.
         test: The ground-truth test split, when given.
+        ctx: This process's place in a torchrun job (rank 0 writes the files).
 
     Returns:
         The student's run folder.
     """
     from visionlab.data.mask_splits import load_mask_splits_file, save_mask_splits
-    from visionlab.evaluate.segment import evaluate_segmentation_run
     from visionlab.models.checkpoint import load_segmenter_state, save_segmenter
     from visionlab.train.fit import FitPlan, fit
-    from visionlab.train.segment import SegSetup, SegTrainer, build_model
+    from visionlab.train.segment import SegSetup, SegTrainer, build_model, evaluate_best
     from visionlab.utils.device import resolve_amp, resolve_device
 
     run, out = start.run, start.run.path
@@ -160,15 +161,16 @@ def train_student(opts: DistillOptions, start: RunStart, teacher: LoadedSegmente
         set_bn_momentum(model, opts.bn_momentum)
     device = resolve_device(cfg.device)
     model.to(device)
-    stats = {"train": mask_statistics(splits["train"])}
-    if not start.resuming:
+    stats = {"train": main_first(ctx, lambda: mask_statistics(splits["train"]))}
+    if ctx.is_main and not start.resuming:
         start.create(cfg.to_dict(), {
             "task": "segment", "classes": teacher.classes.to_dict(), "counts": {k: len(v) for k, v in splits.items()},
             "dataset": stats, "preprocess": pre.to_dict(), "parameters": model.parameter_counts(),
             "encoder_weights": model.encoder_weights.describe() if model.encoder_weights else None,
             "distill": {**asdict(opts), "teacher_fingerprint": teacher_fingerprint(teacher), "student_arch": arch, "student_encoder": encoder},
         }, lambda path: save_mask_splits(path, splits))
-    setup = SegSetup(cfg, out, device, resolve_amp(cfg.amp, device), splits, model, pre, stats)
+    barrier(ctx)
+    setup = SegSetup(cfg, out, device, resolve_amp(cfg.amp, device), splits, model, pre, stats, ctx)
     train_set, criterion = _soft_parts(setup, opts) if opts.soft else (None, None)
     trainer = SegTrainer(setup, train_set, criterion, DistillLoss.labels if opts.soft else None)  # accuracy on the hard labels
 
@@ -178,11 +180,9 @@ def train_student(opts: DistillOptions, start: RunStart, teacher: LoadedSegmente
     plan = FitPlan(run=out, epochs=cfg.epochs, patience=0, score="val_miou",
                    save_model=lambda path, extra: save_segmenter(path, model, teacher.classes, pre, extra), load_model=load_model,
                    describe=lambda r: f"train loss {r['train_loss']:.4f}  agreement with the teacher (val mIoU) {r['val_miou']:.4f}",
-                   quiet=cfg.quiet)
+                   quiet=cfg.quiet, is_main=ctx.is_main, barrier=lambda: barrier(ctx))
     fit(trainer, plan)
-    for split in ("val", "test"):
-        if split in splits:
-            evaluate_segmentation_run(out, split=split, device=cfg.device, amp=cfg.amp, quiet=cfg.quiet)
+    evaluate_best(setup)
     return out
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from visionlab.errors import RunFolderError
+from visionlab.errors import ConfigError, RunFolderError
 from visionlab.lab.config import LabConfig
 from visionlab.lab.plan import plan_lab
 from visionlab.lab.stages import RESTORE_FUNCTIONS, STAGE_FUNCTIONS
@@ -46,6 +47,7 @@ def run_lab(cfg: LabConfig, out: str | Path | None = None) -> Path:
         PosixPath('runs/tiny')
     """
     cfg.validate()
+    _refuse_torchrun()
     plan = plan_lab(cfg)  # before the lab folder is made: nothing to clean up
     out = _free_dir(Path(out) if out else Path("runs") / cfg.variant)
     out.mkdir(parents=True, exist_ok=True)
@@ -62,6 +64,13 @@ def run_lab(cfg: LabConfig, out: str | Path | None = None) -> Path:
     for stage, skip in plan.skipped.items():
         print(f"skipping {stage}: {skip.text()}", flush=True)
     return _run_stages(state)
+
+
+def _refuse_torchrun() -> None:
+    """The lab runs its stages in one process; under torchrun every rank would run the whole lab."""
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1:
+        raise ConfigError("visionlab lab runs in one process; launch it without torchrun (torchrun --nproc-per-node N works with "
+                          "visionlab train classify, train segment and distill)")
 
 
 def resume_lab(lab: str | Path) -> Path:
@@ -85,6 +94,7 @@ def resume_lab(lab: str | Path) -> Path:
     folder = LabFolder(out)
     if not folder.manifest_path.is_file():
         raise RunFolderError(f"resume: {out} holds no lab ({folder.manifest_path.name} is missing); start one with visionlab lab --out {out}")
+    _refuse_torchrun()
     manifest = folder.read_manifest()
     cfg = LabConfig.from_dict(manifest["config"])
     cfg.validate()

@@ -267,6 +267,7 @@ def _distill(state: LabState, step: int, total: int) -> None:
                                                  data=str(state.seg_data) if state.seg_data else None, timing_rounds=d.timing_rounds,
                                                  seed=state.cfg.seed, quiet=state.cfg.quiet, download=state.cfg.download),
                      resume=state.resumes(run))
+    assert result is not None  # the lab runs in one process (run_lab refuses torchrun): this process is rank 0
     exported = export_run(run, "onnx")  # the file a game engine loads; checked against PyTorch on real images
     state.record("distill", {"run": run, "onnx": Path(exported["path"])}, t)
     state.say(step, total, f"distilled {d.student} from the segmenter\n" + result["table"] + "\n" + format_report(exported))

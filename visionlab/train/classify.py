@@ -18,7 +18,7 @@ from visionlab.models.ood import fit_ood, reference_indices, save_ood
 from visionlab.models.weights import IMAGENET_PREPROCESS, Preprocess
 from visionlab.runs import RunFolder
 from visionlab.train.config import ClassifyConfig
-from visionlab.train.distributed import barrier, init_distributed
+from visionlab.train.distributed import DistContext, barrier, init_distributed
 from visionlab.train.features import extract_features
 from visionlab.train.fit import EpochHook, FitPlan, fit
 from visionlab.train.start import RunStart, start_run
@@ -35,8 +35,8 @@ def build_model(cfg: ClassifyConfig, num_classes: int) -> tuple[Classifier, Prep
     return model, base.at_size(cfg.img_size)
 
 
-def _prepare(cfg: ClassifyConfig, resume: bool) -> tuple[ClassifyConfig, RunStart, dict[str, ImageList]]:
-    start = start_run(cfg.out, resume=resume, validate=cfg.validate)  # before any work, and on every rank
+def _prepare(cfg: ClassifyConfig, resume: bool, ctx: DistContext) -> tuple[ClassifyConfig, RunStart, dict[str, ImageList]]:
+    start = start_run(cfg.out, resume=resume, validate=cfg.validate, ctx=ctx)  # before any work; rank 0 checks the folder
     cfg = start.settings(cfg)
     if start.resuming:
         return cfg, start, load_split(start.run.split_path)
@@ -46,7 +46,7 @@ def _prepare(cfg: ClassifyConfig, resume: bool) -> tuple[ClassifyConfig, RunStar
 def _start(cfg: ClassifyConfig, resume: bool) -> Setup:
     device = resolve_device(cfg.device)
     ctx = init_distributed(device)
-    cfg, start, splits = _prepare(cfg, resume)
+    cfg, start, splits = _prepare(cfg, resume, ctx)
     model, pre = build_model(cfg, len(splits["train"].classes))
     model.to(device)
     if ctx.is_main and not start.resuming:

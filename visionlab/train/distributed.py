@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import torch
 import torch.distributed as dist
-from torch.utils.data import Dataset, DistributedSampler
+from torch.utils.data import Dataset, DistributedSampler, Sampler
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,66 @@ def make_sampler(dataset: Dataset, ctx: DistContext, shuffle: bool, seed: int) -
     if not ctx.enabled:
         return None
     return DistributedSampler(dataset, num_replicas=ctx.world_size, rank=ctx.rank, shuffle=shuffle, seed=seed)
+
+
+class ShardedPermutation(Sampler[int]):
+    """This rank's share of one seeded permutation of a dataset: positions ``rank, rank + W, ...``.
+
+    With a per-rank batch of ``B / W``, the ranks' ``j``-th batches together hold exactly positions
+    ``j * B ... (j + 1) * B - 1`` of the permutation: the batch one process with batch ``B`` takes. So ``W``
+    processes at ``B / W`` each step like one process at ``B`` (up to BatchNorm statistics and augmentation
+    draws), and the shards are disjoint. Every rank gets ``N // W`` indices (the last ``N % W`` positions
+    are left out, not padded with repeats), so no image counts twice in a metric and the ranks step
+    together.
+
+    Args:
+        n: The dataset's length.
+        ctx: This process's place in the job.
+        seed: Seeds the permutation (the same on every rank).
+    """
+
+    def __init__(self, n: int, ctx: DistContext, seed: int) -> None:
+        self.n, self.ctx, self.seed = n, ctx, seed
+
+    def __len__(self) -> int:
+        return self.n // self.ctx.world_size
+
+    def __iter__(self) -> Iterator[int]:
+        order = torch.randperm(self.n, generator=torch.Generator().manual_seed(self.seed))
+        return iter(order[self.ctx.rank :: self.ctx.world_size][: len(self)].tolist())
+
+
+def main_first(ctx: DistContext, fn: Callable[[], T]) -> T:
+    """Run ``fn`` on rank 0 only; every rank returns its result, or raises the error it raised.
+
+    For what must happen once before the others go on (checking and claiming a run folder, labelling
+    images): the other ranks wait for rank 0 and never see a half-made state.
+    """
+    if not ctx.enabled:
+        return fn()
+    box: list = [None]
+    if ctx.is_main:
+        try:
+            box[0] = (fn(), None)
+        except Exception as exc:  # re-raised on every rank below
+            box[0] = (None, exc)
+    dist.broadcast_object_list(box, src=0)
+    result, error = box[0]
+    if error is not None:
+        raise error
+    return result
+
+
+def broadcast_buffers(module: torch.nn.Module, ctx: DistContext) -> None:
+    """Give every rank rank 0's buffers (BatchNorm running statistics).
+
+    DistributedDataParallel syncs them at the start of each forward pass, so after an epoch's last step
+    each rank holds the statistics of its own last batch; after this call every rank holds the model
+    rank 0 saves.
+    """
+    if ctx.enabled:
+        for buffer in module.buffers():
+            dist.broadcast(buffer, src=0)
 
 
 def barrier(ctx: DistContext) -> None:

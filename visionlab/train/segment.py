@@ -9,6 +9,7 @@ from pathlib import Path
 
 import torch
 from torch import nn
+from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 
 from visionlab.data.mask_splits import load_mask_splits, load_mask_splits_file, save_mask_splits
@@ -19,6 +20,16 @@ from visionlab.evaluate.segment import evaluate_segmentation_run
 from visionlab.models.checkpoint import load_segmenter_state, save_segmenter
 from visionlab.models.segmenters import ENCODER_WEIGHTS, IMAGENET_MEAN, IMAGENET_STD, Segmenter, SegPreprocess, build_segmenter, get_arch
 from visionlab.train.config import SegmentConfig
+from visionlab.train.distributed import (
+    SINGLE_PROCESS,
+    DistContext,
+    ShardedPermutation,
+    all_reduce_sum,
+    barrier,
+    broadcast_buffers,
+    init_distributed,
+    main_first,
+)
 from visionlab.train.fit import EpochHook, FitPlan, fit
 from visionlab.train.loop import train_one_epoch
 from visionlab.train.losses import SegLoss, class_weights
@@ -42,6 +53,7 @@ class SegSetup:
         model: The network being trained.
         preprocess: Its input preprocessing (resize, mean/std, padding).
         stats: Mask statistics per split (``pixel_counts`` weigh the classes).
+        ctx: This process's place in a torchrun job.
     """
 
     cfg: SegmentConfig
@@ -52,6 +64,7 @@ class SegSetup:
     model: Segmenter
     preprocess: SegPreprocess
     stats: dict
+    ctx: DistContext = SINGLE_PROCESS
 
 
 def build_model(cfg: SegmentConfig, num_classes: int) -> tuple[Segmenter, SegPreprocess]:
@@ -65,23 +78,25 @@ def build_model(cfg: SegmentConfig, num_classes: int) -> tuple[Segmenter, SegPre
     return model, SegPreprocess((height, width), mean, std, "bilinear", spec.pad_for(model.encoder))
 
 
-def _prepare(cfg: SegmentConfig, resume: bool) -> tuple[SegmentConfig, RunStart, dict[str, MaskList], dict]:
-    start = start_run(cfg.out, resume=resume, validate=lambda: cfg.validate(get_arch(cfg.model).pad_for(cfg.encoder)))
+def _prepare(cfg: SegmentConfig, resume: bool, ctx: DistContext) -> tuple[SegmentConfig, RunStart, dict[str, MaskList], dict]:
+    start = start_run(cfg.out, resume=resume, validate=lambda: cfg.validate(get_arch(cfg.model).pad_for(cfg.encoder)), ctx=ctx)
     cfg = start.settings(cfg)
     if start.saved is not None:
         return cfg, start, load_mask_splits_file(start.run.split_path), start.saved["dataset"]
     splits = load_mask_splits(cfg.data, cfg.val_fraction, cfg.test_fraction, cfg.seed)
-    stats = {k: mask_statistics(v) for k, v in splits.items()}  # checks every mask before any training
+    # checks every mask before any training (rank 0 reads them; the others get its counts)
+    stats = main_first(ctx, lambda: {k: mask_statistics(v) for k, v in splits.items()})
     return cfg, start, splits, stats
 
 
 def _start(cfg: SegmentConfig, resume: bool) -> SegSetup:
-    cfg, start, splits, stats = _prepare(cfg, resume)
+    device = resolve_device(cfg.device)
+    ctx = init_distributed(device)
+    cfg, start, splits, stats = _prepare(cfg, resume, ctx)
     classes = splits["train"].classes
     model, pre = build_model(cfg, classes.num_classes)
-    device = resolve_device(cfg.device)
     model.to(device)
-    if not start.resuming:
+    if ctx.is_main and not start.resuming:
         extra = {
             "task": "segment",
             "classes": classes.to_dict(),
@@ -91,8 +106,9 @@ def _start(cfg: SegmentConfig, resume: bool) -> SegSetup:
             "preprocess": pre.to_dict(),
             "parameters": model.parameter_counts(),
         }
-        start.create(cfg.to_dict(), extra, lambda path: save_mask_splits(path, splits))
-    return SegSetup(cfg, start.run.path, device, resolve_amp(cfg.amp, device), splits, model, pre, stats)
+        start.create(cfg.to_dict(), {**extra, "world_size": ctx.world_size}, lambda path: save_mask_splits(path, splits))
+    barrier(ctx)
+    return SegSetup(cfg, start.run.path, device, resolve_amp(cfg.amp, device), splits, model, pre, stats, ctx)
 
 
 class SegTrainer:
@@ -133,6 +149,8 @@ class SegTrainer:
         self.val_criterion = SegLoss(classes.ignore_index, weight, cfg.dice_weight if cfg.loss == "ce+dice" else 0.0).to(s.device)
         self.criterion = criterion.to(s.device) if criterion is not None else self.val_criterion
         params = [p for p in s.model.parameters() if p.requires_grad]
+        # DistributedDataParallel averages the gradients of the ranks' shards after each backward pass
+        self.net: nn.Module = DistributedDataParallel(s.model) if s.ctx.enabled else s.model
         self.optimizer = make_optimizer([{"params": params, "lr": cfg.lr}], cfg.weight_decay)
         self.scheduler = make_scheduler(self.optimizer, cfg.scheduler, cfg.epochs, cfg.step_size, cfg.gamma)
 
@@ -149,16 +167,18 @@ class SegTrainer:
         t0 = time.perf_counter()
         cfg, s = self.s.cfg, self.s
         torch.manual_seed(epoch_seed(cfg.seed, epoch))
-        gen = torch.Generator().manual_seed(epoch_seed(cfg.seed, epoch))
-        loader = DataLoader(self.datasets["train"], batch_size=cfg.batch_size, shuffle=True, generator=gen,
-                            num_workers=cfg.workers, drop_last=len(self.datasets["train"]) > cfg.batch_size)
+        sampler = ShardedPermutation(len(self.datasets["train"]), s.ctx, epoch_seed(cfg.seed, epoch))  # this rank's share
+        loader = DataLoader(self.datasets["train"], batch_size=cfg.batch_size, sampler=sampler,
+                            num_workers=cfg.workers, drop_last=len(sampler) > cfg.batch_size)
         lr = self.optimizer.param_groups[0]["lr"]
-        stats = train_one_epoch(s.model, loader, self.optimizer, s.device, s.amp, cfg.channels_last, cfg.quiet,
+        stats = train_one_epoch(self.net, loader, self.optimizer, s.device, s.amp, cfg.channels_last, cfg.quiet,
                                 f"epoch {epoch + 1}", self.criterion, self.classes.ignore_index, self.target_labels)
         self.scheduler.step()
+        broadcast_buffers(s.model, s.ctx)  # every rank holds what rank 0 saves
         train_seconds = time.perf_counter() - t0
-        val = self.validate("val")
-        return {"train_loss": stats.loss, "train_acc": stats.acc, "val_loss": val["loss"], "val_acc": val["pixel_accuracy"],
+        loss_sum, correct, count = all_reduce_sum([stats.loss_sum, stats.correct, stats.count], s.ctx)
+        val = self.validate("val")  # the whole split on every rank: exact, and small next to training
+        return {"train_loss": loss_sum / max(count, 1), "train_acc": correct / max(count, 1), "val_loss": val["loss"], "val_acc": val["pixel_accuracy"],
                 "val_miou": val["miou"], "lr": lr, "train_seconds": train_seconds, "seconds": time.perf_counter() - t0}
 
     @torch.no_grad()
@@ -226,10 +246,18 @@ def train_segmenter(cfg: SegmentConfig, *, resume: bool = False, on_epoch_end: E
         load_model=lambda path: load_segmenter_state(s.model, path),
         describe=lambda r: (f"train loss {r['train_loss']:.4f} pixel acc {r['train_acc']:.4f}  "
                             f"val loss {r['val_loss']:.4f} pixel acc {r['val_acc']:.4f} mIoU {r['val_miou']:.4f}"),
-        quiet=s.cfg.quiet,
+        quiet=s.cfg.quiet, is_main=s.ctx.is_main, barrier=lambda: barrier(s.ctx),
     )
     fit(trainer, plan, on_epoch_end)
-    for split in ("val", "test"):
-        if split in s.splits:
-            evaluate_segmentation_run(s.run, split=split, device=s.cfg.device, amp=s.cfg.amp, quiet=s.cfg.quiet)
+    evaluate_best(s)
     return s.run
+
+
+def evaluate_best(s: SegSetup) -> None:
+    """Evaluate the run's best epoch on ``val`` and ``test`` (rank 0 under torchrun, the others wait)."""
+    barrier(s.ctx)
+    if s.ctx.is_main:
+        for split in ("val", "test"):
+            if split in s.splits:
+                evaluate_segmentation_run(s.run, split=split, device=s.cfg.device, amp=s.cfg.amp, quiet=s.cfg.quiet)
+    barrier(s.ctx)

@@ -21,6 +21,7 @@ from typing import TypeVar
 
 from visionlab.runs import RunFolder
 from visionlab.train.config import ClassifyConfig, SegmentConfig
+from visionlab.train.distributed import SINGLE_PROCESS, DistContext, main_first
 
 Config = TypeVar("Config", ClassifyConfig, SegmentConfig)
 
@@ -87,10 +88,13 @@ class RunStart:
         return self.run.path
 
 
-def start_run(out: str | Path, *, resume: bool, validate: Callable[[], None], keep: tuple[str, ...] = ()) -> RunStart:
+def start_run(out: str | Path, *, resume: bool, validate: Callable[[], None], keep: tuple[str, ...] = (),
+              ctx: DistContext = SINGLE_PROCESS) -> RunStart:
     """Start or resume the run in ``out``: the check every trainer makes before any work.
 
-    Nothing is created or changed; a new run's folder is made by :meth:`RunStart.create`.
+    Nothing is created or changed; a new run's folder is made by :meth:`RunStart.create`. Under
+    torchrun only rank 0 looks at the folder, and every rank gets its answer (or its error): a rank
+    that looked after rank 0 had created the folder would find it taken.
 
     Args:
         out: The run folder.
@@ -98,6 +102,7 @@ def start_run(out: str | Path, *, resume: bool, validate: Callable[[], None], ke
         validate: Checks a new run's settings (``cfg.validate``); not called when resuming, since a
             resumed run trains with its saved settings.
         keep: Names that may already lie in a new run's folder (see :meth:`RunFolder.start`).
+        ctx: This process's place in a torchrun job.
 
     Returns:
         The run folder, with its saved ``config.json`` when resuming.
@@ -109,4 +114,4 @@ def start_run(out: str | Path, *, resume: bool, validate: Callable[[], None], ke
     run = RunFolder(out)
     if not resume:
         validate()
-    return RunStart(run, run.start(resume, keep=keep), keep)
+    return RunStart(run, main_first(ctx, lambda: run.start(resume, keep=keep)), keep)

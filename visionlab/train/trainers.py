@@ -19,7 +19,7 @@ from visionlab.data.transforms import decode_transform, eval_transform, train_tr
 from visionlab.models import Classifier
 from visionlab.predict import predict_logits
 from visionlab.train.config import ClassifyConfig
-from visionlab.train.distributed import DistContext, all_reduce_sum, make_sampler
+from visionlab.train.distributed import DistContext, all_reduce_sum, broadcast_buffers, make_sampler
 from visionlab.train.features import FeatureStore, IndexedConcat, extract_features, head_logits, train_head_epoch
 from visionlab.train.loop import train_one_epoch
 from visionlab.train.optim import epoch_seed, make_optimizer, make_scheduler
@@ -212,6 +212,7 @@ class LoopTrainer(_Base):
         loader = self._loader("train", True, epoch)
         stats = train_one_epoch(self.net, loader, self.optimizer, self.s.device, self.s.amp, cfg.channels_last, cfg.quiet, f"epoch {epoch + 1}")
         self.scheduler.step()
+        broadcast_buffers(model, self.s.ctx)  # every rank holds what rank 0 saves
         train_loss, train_correct, train_n = all_reduce_sum([stats.loss_sum, stats.correct, stats.count], self.s.ctx)
         logits, labels = self._logits("val")
         val_loss = float(torch.nn.functional.cross_entropy(logits, labels))

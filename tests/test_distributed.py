@@ -1,0 +1,118 @@
+"""Training under torchrun with two gloo processes: segment and distill (classify: tests/test_train.py).
+
+Each run goes through tests/ddp_worker.py, which records every rank's training indices per epoch and a
+hash of its weights at the end, so the tests see what each rank did, not only rank 0's files.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from visionlab.data.synth import SceneSpec, write_dataset
+from visionlab.train.config import SegAugmentConfig, SegmentConfig
+from visionlab.train.distributed import DistContext, ShardedPermutation
+from visionlab.train.segment import build_model, train_segmenter
+
+pytestmark = pytest.mark.slow
+
+WORKER = Path(__file__).with_name("ddp_worker.py")
+TORCHRUN = Path(sys.executable).with_name("torchrun")
+# Two ranks at batch B/2 take the same images per step as one process at batch B; they differ only in
+# BatchNorm's batch statistics (per rank) and float summation order: weights agree to this relative error.
+EQUIVALENCE_RTOL = 0.05
+
+
+def launch(nproc: int, record: Path, args: list[str]) -> subprocess.CompletedProcess:
+    cmd = [str(TORCHRUN), "--standalone", f"--nproc-per-node={nproc}", str(WORKER), str(record), *args]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env={**__import__("os").environ, "OMP_NUM_THREADS": "1"})
+    assert r.returncode == 0, r.stderr[-3000:]
+    return r
+
+
+def ranks(record: Path, n: int) -> list[dict]:
+    return [json.loads((record / f"rank{r}.json").read_text()) for r in range(n)]
+
+
+def assert_ranks_agree_on_disjoint_shards(views: list[dict], n_train: int, epochs: int) -> None:
+    assert len({v["weights"][-1] for v in views}) == 1  # every rank ends with the same weights
+    for epoch in range(epochs):
+        shards = [set(v["indices"][epoch]) for v in views]
+        assert not shards[0] & shards[1]  # no image on both ranks
+        assert len(shards[0]) == len(shards[1]) == n_train // 2  # equal steps; at most one image left out, none repeated
+
+
+def relative_gap(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -> float:
+    keys = [k for k in a if a[k].is_floating_point()]
+    num = sum(float((a[k] - b[k]).norm() ** 2) for k in keys) ** 0.5
+    return num / sum(float(a[k].norm() ** 2) for k in keys) ** 0.5
+
+
+@pytest.fixture(scope="module")
+def scenes(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("ddp")
+    write_dataset(root / "world", 22, seed=5, spec=SceneSpec(width=48, height=48, n_characters=2))
+    write_dataset(root / "extra", 8, seed=6, spec=SceneSpec(width=48, height=48, n_characters=2))
+    return root
+
+
+def segment_args(data: Path, out: Path, batch: int, epochs: int = 2) -> list[str]:
+    return ["train", "segment", str(data), "--out", str(out), "--model", "tiny_unet", "--scratch", "--epochs", str(epochs),
+            "--batch-size", str(batch), "--img-size", "48", "48", "--scale-min", "1.0", "--no-flip", "--jitter", "0", "--amp", "off",
+            "--quiet"]
+
+
+def test_sharded_permutation_splits_one_order_into_the_single_process_batches() -> None:
+    one = list(ShardedPermutation(10, DistContext(), seed=3))
+    shards = [list(ShardedPermutation(10, DistContext(rank=r, world_size=2), seed=3)) for r in range(2)]
+    assert sorted(one) == list(range(10)) and one == torch.randperm(10, generator=torch.Generator().manual_seed(3)).tolist()
+    for step in range(2):  # batch 4 in one process == batch 2 on each of two ranks
+        assert sorted(one[4 * step : 4 * step + 4]) == sorted(shards[0][2 * step : 2 * step + 2] + shards[1][2 * step : 2 * step + 2])
+    odd = [list(ShardedPermutation(7, DistContext(rank=r, world_size=2), seed=0)) for r in range(2)]
+    assert len(odd[0]) == len(odd[1]) == 3 and not set(odd[0]) & set(odd[1])  # equal lengths, nothing repeated
+
+
+def test_segment_under_torchrun_matches_one_process_and_resumes(scenes: Path, tmp_path: Path) -> None:
+    data = scenes / "world" / "segment"
+    launch(2, tmp_path / "rec2", segment_args(data, tmp_path / "two", batch=2))
+    launch(1, tmp_path / "rec1", segment_args(data, tmp_path / "one", batch=4))
+    n_train = json.loads((tmp_path / "two" / "config.json").read_text())["counts"]["train"]
+    assert_ranks_agree_on_disjoint_shards(ranks(tmp_path / "rec2", 2), n_train, epochs=2)
+    assert json.loads((tmp_path / "two" / "config.json").read_text())["world_size"] == 2
+    two, one = load_file(str(tmp_path / "two" / "last.safetensors")), load_file(str(tmp_path / "one" / "last.safetensors"))
+    classes = len(json.loads((data / "classes.json").read_text())["classes"])
+    start = build_model(SegmentConfig(data=str(data), out="unused", model="tiny_unet", pretrained=False, img_size=(48, 48)), classes)[0].state_dict()
+    gap, moved = relative_gap(two, one), relative_gap(one, start)
+    print(f"relative weight gap, 2 ranks at B/2 vs 1 process at B: {gap:.2e}; training moved the weights {moved:.2e}")
+    assert gap <= EQUIVALENCE_RTOL and gap < moved / 5, (gap, moved)  # far closer to each other than to where training started
+    # resume under torchrun: one more epoch on both ranks, still in step
+    launch(2, tmp_path / "rec3", [*segment_args(data, tmp_path / "two", batch=2, epochs=3), "--resume"])
+    assert [r["epoch"] for r in _history(tmp_path / "two")] == ["1", "2", "3"]
+    assert len({v["weights"][-1] for v in ranks(tmp_path / "rec3", 2)}) == 1
+
+
+def _history(run: Path) -> list[dict]:
+    import csv
+
+    with open(run / "history.csv", newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_distill_under_torchrun(scenes: Path, tmp_path: Path) -> None:
+    teacher = train_segmenter(SegmentConfig(data=str(scenes / "world" / "segment"), out=str(tmp_path / "teacher"), model="tiny_unet",
+                                            pretrained=False, epochs=1, batch_size=4, img_size=(48, 48), quiet=True, amp="off",
+                                            augment=SegAugmentConfig(color_jitter=0.0)))
+    out = tmp_path / "student"
+    r = launch(2, tmp_path / "rec", ["distill", str(scenes / "extra" / "segment" / "images"), str(scenes / "world" / "segment" / "images"),
+                                     "--teacher", str(teacher), "--student", "tiny_unet", "--out", str(out), "--epochs", "2",
+                                     "--img-size", "48", "48", "--amp", "off", "--quiet"])
+    assert r.stdout.count("student run:") == 1  # rank 0 reports
+    n_train = json.loads((out / "config.json").read_text())["counts"]["train"]
+    assert_ranks_agree_on_disjoint_shards(ranks(tmp_path / "rec", 2), n_train, epochs=2)
+    assert (out / "distill" / "comparison.json").is_file() and len(_history(out)) == 2
