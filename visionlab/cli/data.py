@@ -9,7 +9,8 @@ from visionlab.cli.args import Formatter, add_field_options, config_from_args
 from visionlab.data.check_options import CheckOptions
 from visionlab.data.fetch_options import FetchOptions
 
-FETCH_OPTIONS = ("n", "workers", "per_host", "connect_timeout", "tries", "backoff", "max_bytes", "min_side", "quiet")  # connect_timeout: --timeout
+# connect_timeout: --timeout
+FETCH_OPTIONS = ("n", "workers", "per_host", "connect_timeout", "tries", "backoff", "total_timeout", "max_bytes", "min_side", "quiet")
 CHECK_OPTIONS = ("near_threshold", "min_side", "max_imbalance", "workers", "quiet")
 
 

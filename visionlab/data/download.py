@@ -6,11 +6,27 @@ Decisions:
       ``TooManyRedirects`` (with the chain, to tell a loop from a long chain) and per-host connection
       pools, all with less code than urllib's single timeout and redirect handler.
     * Retries with exponential backoff for 5xx, 429, timeouts and connection errors only; other
-      4xx (404, 403, ...) are final at once.
+      4xx (404, 403, ...) are final at once. A ``Retry-After`` (seconds or a date, parsed by
+      urllib3's ``Retry.parse_retry_after``) lengthens the wait up to :data:`RETRY_AFTER_CAP`
+      seconds, never shortens it below the backoff: a server cannot park a worker for an hour.
     * Size limit: a ``Content-Length`` above it is refused before reading; otherwise the body is
-      streamed and abandoned as soon as it passes the limit (servers often omit the header).
-    * An image is what Pillow decodes *completely* (``Image.open(...).load()``), not what the
-      extension or ``Content-Type`` claims; the file extension comes from the decoded format.
+      streamed and abandoned as soon as it passes the limit (servers often omit the header). The
+      limit counts *decoded* bytes: a ``Content-Encoding: gzip`` bomb stops at the limit, and
+      urllib3 (2.6 or later) inflates at most one chunk at a time, never the whole body.
+    * Time limit: the read timeout bounds each wait for data, not a download, so a server sending a
+      few bytes now and then could hold a worker for hours. A watchdog timer shuts the socket down
+      when ``total_timeout`` has passed since the request started (a loop over a ``requests``
+      stream only sees the clock between 64 KB chunks, which a trickle never completes); that is a
+      final failure. The watchdog starts once the headers are in (the socket is reachable only from
+      the response): until then each wait is bounded by the read timeout and the headers' size by
+      ``http.client`` (100 lines of 64 KB).
+    * Redirects go to http and https URLs only: another scheme (``file:``, ``ftp:``, ...) is refused
+      with a reason before anything is requested from it (``requests`` has no adapter for them
+      anyway, but the reason should say what happened).
+    * An image is what Pillow decodes *completely* (``Image.open(...).load()``, plus ``verify()``
+      for PNG, whose decoder accepts a file cut after its pixel data), not what the extension or
+      ``Content-Type`` claims; the file extension comes from the decoded format. SVG is refused:
+      the lab reads raster images only.
     * Atomic writes: bytes stream into a hidden ``.part-*`` file in the class folder (the dataset
       scanner skips dot-files), are checked, then renamed to their final name in one step, so no
       half-written image ever carries an image name.
@@ -21,6 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
 import threading
 import time
 import uuid
@@ -31,7 +48,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from PIL import Image, UnidentifiedImageError
 
@@ -41,6 +58,7 @@ from visionlab.data.images import MAX_PIXELS
 from visionlab.data.web_search import one_line
 
 CHUNK = 64 * 1024
+RETRY_AFTER_CAP = 5.0  # seconds: the longest wait a Retry-After header can ask for
 
 
 @dataclass
@@ -64,7 +82,11 @@ class Outcome:
 
 
 class _Retry(Exception):
-    """A failure worth another attempt (5xx, 429, timeout, connection error)."""
+    """A failure worth another attempt (5xx, 429, timeout, connection error); ``wait``: the server's Retry-After."""
+
+    def __init__(self, reason: str, wait: float | None = None) -> None:
+        super().__init__(reason)
+        self.wait = wait
 
 
 class _Fail(Exception):
@@ -99,7 +121,7 @@ def _inspect_image(path: Path, content_type: str) -> tuple[str, int, int]:
     """Decode the downloaded file completely; returns (format, width, height).
 
     Raises:
-        _Fail: Not an image, truncated, corrupt, too many pixels, or a format the lab does not read.
+        _Fail: Not a raster image, truncated, corrupt, too many pixels, or a format the lab does not read.
     """
     try:
         with warnings.catch_warnings():
@@ -109,11 +131,15 @@ def _inspect_image(path: Path, content_type: str) -> tuple[str, int, int]:
                 if w * h > MAX_PIXELS:
                     raise _Fail(f"too many pixels ({w}x{h})")
                 img.load()
+            if fmt == "PNG":  # load() stops after the pixel data: a PNG cut before its IEND chunk decodes
+                with Image.open(path) as img:
+                    img.verify()  # every chunk's CRC, up to IEND
     except UnidentifiedImageError:
         with open(path, "rb") as f:
             kind = _sniff(f.read(512))
-        served = f"; served as {content_type}" if content_type and content_type != kind else ""
-        raise _Fail(f"not an image ({kind}{served})") from None
+        served = f"; served as {content_type}" if content_type and not kind.startswith(content_type) else ""
+        what = "not a raster image" if kind.startswith("image/svg") else "not an image"
+        raise _Fail(f"{what} ({kind}{served})") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _Fail("too many pixels (decompression bomb)") from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
@@ -161,6 +187,7 @@ class Downloader:
             adapter = requests.adapters.HTTPAdapter(pool_connections=16, pool_maxsize=self.opts.per_host)
             session.mount("http://", adapter)
             session.mount("https://", adapter)
+            session.hooks["response"].append(_refuse_other_schemes)
             self._local.session = session
         return session
 
@@ -175,32 +202,38 @@ class Downloader:
                 except _Fail as exc:
                     return Outcome(hit, reason=str(exc), tries=attempt)
                 except _Retry as exc:
-                    reason = str(exc)
+                    reason, asked = str(exc), exc.wait
                 if attempt < self.opts.tries:
-                    time.sleep(self.opts.backoff * 2 ** (attempt - 1))
+                    delay = self.opts.backoff * 2 ** (attempt - 1)
+                    if asked is not None:  # Retry-After: wait longer when asked, but not for ever
+                        delay = max(delay, min(asked, RETRY_AFTER_CAP))
+                    time.sleep(delay)
         tries = self.opts.tries
         return Outcome(hit, reason=f"{reason} after {tries} tries" if tries > 1 else reason, retryable=True, tries=tries)
 
     def _attempt(self, hit: Hit) -> dict:
         import requests
 
+        start = time.monotonic()
         try:
             timeout = (self.opts.connect_timeout, self.opts.read_timeout)
             with self._session().get(hit.url, stream=True, timeout=timeout) as resp:
-                return self._receive(hit, resp)
+                return self._receive(hit, resp, start)
         except requests.TooManyRedirects as exc:
             raise _Fail(_redirect_reason(exc, self.opts.max_redirects)) from None
         except requests.Timeout:
             raise _Retry("timeout") from None
         except requests.ConnectionError as exc:
-            raise _Retry("timeout" if "timed out" in str(exc).lower() else "connection failed") from None
+            raise _Retry(_broken_reason(exc, "connection failed")) from None
         except requests.RequestException as exc:
             raise _Fail(f"bad url or request ({type(exc).__name__})") from None
+        except ValueError as exc:  # a Location requests cannot parse ("http://[x", bytes that are not UTF-8): not a crash
+            raise _Fail(f"unreadable url or redirect location ({one_line(exc, 60)})") from None
 
-    def _receive(self, hit: Hit, resp) -> dict:
+    def _receive(self, hit: Hit, resp, start: float) -> dict:
         code = resp.status_code
         if code >= 500 or code == 429:
-            raise _Retry(f"http {code}")
+            raise _Retry(f"http {code}", _retry_after(resp.headers.get("Retry-After")))
         if not 200 <= code < 300:
             raise _Fail(f"http {code}")
         declared = resp.headers.get("Content-Length", "")
@@ -210,7 +243,7 @@ class Downloader:
         folder.mkdir(parents=True, exist_ok=True)
         tmp = folder / f".part-{uuid.uuid4().hex}"
         try:
-            sha, size = self._stream(resp, tmp)
+            sha, size = self._stream(resp, tmp, start + self.opts.total_timeout)
             content_type = resp.headers.get("Content-Type", "").split(";")[0].strip()
             fmt, w, h = _inspect_image(tmp, content_type)
             if min(w, h) < self.opts.min_side:
@@ -226,23 +259,116 @@ class Downloader:
         return {"url": hit.url, "query": hit.query, "class": hit.label, "path": final.relative_to(self.out).as_posix(),
                 "sha256": sha, "bytes": size, "width": w, "height": h, "format": fmt, "time": now_iso()}
 
-    def _stream(self, resp, tmp: Path) -> tuple[str, int]:
+    def _stream(self, resp, tmp: Path, deadline: float) -> tuple[str, int]:
+        """Write the (decoded) body to ``tmp``; returns its SHA-256 and size.
+
+        Raises:
+            _Fail: Over the size limit, past the deadline, or a corrupt compressed body.
+            _Retry: The connection broke or stalled mid-body.
+        """
         import requests
 
-        digest, size, start = hashlib.sha256(), 0, time.monotonic()
-        with open(tmp, "wb") as f:
-            try:
-                for chunk in resp.iter_content(CHUNK):
+        too_slow = f"timeout (download slower than {self.opts.total_timeout:g} s in total)"
+        watchdog = _Watchdog(resp, deadline - time.monotonic())
+        digest, size = hashlib.sha256(), 0
+        try:
+            with open(tmp, "wb") as f:
+                for chunk in resp.iter_content(CHUNK):  # decoded bytes; blocks until 64 KB, the end, or the watchdog
                     size += len(chunk)
                     if size > self.opts.max_bytes:
                         raise _Fail(f"over size limit {size_text(self.opts.max_bytes)}")
-                    if time.monotonic() - start > self.opts.total_timeout:
-                        raise _Fail(f"timeout (download slower than {self.opts.total_timeout:g} s in total)")
+                    if watchdog.expired or time.monotonic() > deadline:
+                        raise _Fail(too_slow)
                     digest.update(chunk)
                     f.write(chunk)
-            except requests.RequestException as exc:  # connection dropped or stalled mid-body
-                raise _Retry("timeout" if "timed out" in str(exc).lower() else "connection broken") from None
+        except requests.exceptions.ContentDecodingError:
+            encoding = " ".join(resp.headers.get("Content-Encoding", "compressed").split())
+            raise _Fail(f"corrupt {encoding[:30]} body") from None
+        except requests.RequestException as exc:  # connection dropped or stalled mid-body, or cut by the watchdog
+            if watchdog.expired:
+                raise _Fail(too_slow) from None
+            raise _Retry(_broken_reason(exc, "connection broken")) from None
+        finally:
+            watchdog.stop()
+        if watchdog.expired:  # no Content-Length: the shut-down socket reads as the end of the body
+            raise _Fail(too_slow)
         return digest.hexdigest(), size
+
+
+class _Watchdog:
+    """Shuts a response's socket down after ``seconds``, which ends a read blocked on it, unless stopped first."""
+
+    def __init__(self, resp, seconds: float) -> None:
+        self.expired = False
+        self._resp, self._lock, self._stopped = resp, threading.Lock(), False
+        self._timer = threading.Timer(max(0.0, seconds), self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def stop(self) -> None:
+        """After this returns the socket is never touched (its descriptor may be closed and reused next)."""
+        with self._lock:
+            self._stopped = True
+        self._timer.cancel()
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._stopped:
+                return
+            self.expired = True
+            try:
+                fd = self._resp.raw.fileno()  # urllib3's response: the socket's descriptor (http.client holds the socket)
+            except (OSError, AttributeError, ValueError):  # body already read to its end: nothing blocks
+                return
+            sock = socket.socket(fileno=fd)  # a second object on the same socket: shut it down, then let go
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            finally:
+                sock.detach()  # not close(): the descriptor stays the response's
+
+
+def _refuse_other_schemes(resp, *args, **kwargs) -> None:
+    """Session response hook: a redirect to anything but http(s) (``file:``, ``ftp:``) is a final failure."""
+    if resp.is_redirect:
+        scheme = urlsplit(urljoin(resp.url, resp.headers["Location"])).scheme.lower()
+        if scheme not in ("http", "https"):
+            resp.close()
+            raise _Fail(f"redirect to {scheme or 'a bad'} url refused (only http and https are followed)")
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds a ``Retry-After`` header asks for (a number or an HTTP date); None when absent or unreadable."""
+    from urllib3.exceptions import InvalidHeader
+    from urllib3.util import Retry
+
+    if not value:
+        return None
+    try:
+        return Retry(0).parse_retry_after(value)
+    except InvalidHeader:
+        return None
+
+
+def _broken_reason(exc: BaseException, default: str) -> str:
+    """Why a connection failed, from the exception and those it wraps (requests > urllib3 > socket)."""
+    from http.client import IncompleteRead
+
+    todo, seen = [exc], set()
+    while todo:
+        e = todo.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, TimeoutError) or "timed out" in str(e).lower():
+            return "timeout"
+        if isinstance(e, IncompleteRead):
+            return "body cut short (less than the server announced)"
+        if isinstance(e, ConnectionResetError):
+            return "connection reset"
+        todo += [x for x in (e.__cause__, e.__context__, *e.args) if isinstance(x, BaseException)]
+    return default
 
 
 def _redirect_reason(exc, limit: int) -> str:

@@ -14,6 +14,7 @@ Decisions:
       bytes, width, height, format, time) and ``OUT/failures.jsonl`` (URL, query, class, reason, tries,
       retryable, time) are read back; URLs already saved, or failed for good, are not requested again.
       A file deleted or quarantined by hand is therefore not fetched again: curating sticks.
+      A last line cut short by a kill is dropped before the run appends (its URL is fetched again).
       Names come from the content hash, so the same picture found twice in a class is saved once.
     * Politeness: at most ``per_host`` (2) downloads per host and ``workers`` (8) in all, URLs
       interleaved across hosts, and a User-Agent that names visionlab.
@@ -75,16 +76,45 @@ def check_class_name(name: str) -> None:
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    """The records of a JSON-lines file; a line cut short by an interruption is skipped."""
+    """The records of a JSON-lines file; a line cut short by an interruption is skipped.
+
+    Lines are decoded one by one: a line cut inside a multi-byte character spoils only itself.
+    """
     if not path.is_file():
         return []
     records = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in path.read_bytes().splitlines():
         try:
-            records.append(json.loads(line))
-        except json.JSONDecodeError:
+            record = json.loads(line)
+        except ValueError:  # JSONDecodeError, UnicodeDecodeError
             continue
+        if isinstance(record, dict):
+            records.append(record)
     return records
+
+
+def _end_torn_line(path: Path) -> None:
+    """Repair a JSON-lines file whose last line a kill cut short (no final newline) before appending to it.
+
+    Appending after such a fragment would glue the next record onto it and lose both. A last line
+    that is a whole record only lacks its newline, which is added; a fragment is removed (its URL
+    is then fetched again). Whole lines are never touched.
+    """
+    if not path.is_file():
+        return
+    with open(path, "rb+") as f:
+        data = f.read()
+        if not data or data.endswith(b"\n"):
+            return
+        start = data.rfind(b"\n") + 1
+        try:
+            whole = isinstance(json.loads(data[start:]), dict)
+        except ValueError:
+            whole = False
+        if whole:
+            f.write(b"\n")
+        else:
+            f.truncate(start)
 
 
 def _append_jsonl(path: Path, record: dict) -> None:
@@ -160,6 +190,8 @@ def fetch_images(out: str | Path, classes: list[tuple[str, str]], options: Fetch
     result = FetchResult(out)
     hits = _plan(out, classes, opts, result)  # every search first: offline fails here, at once
     out.mkdir(parents=True, exist_ok=True)
+    for name in (MANIFEST, FAILURES):
+        _end_torn_line(out / name)
     known: dict[str, set[str]] = defaultdict(set)
     for r in read_jsonl(out / MANIFEST):
         known[r.get("class", "")].add(r.get("sha256", ""))

@@ -20,7 +20,10 @@ class FetchOptions:
         workers: Concurrent downloads in all.
         per_host: Concurrent downloads per host.
         connect_timeout, read_timeout: Seconds to connect, and to wait for each piece of the body.
-        total_timeout: Seconds one download may take in all (a server trickling bytes).
+        total_timeout: Seconds one download may take in all, counted from its request: the read
+            timeout bounds each wait for data only, so a server trickling a few bytes at a time
+            would hold a worker for ever. Then the body is cut off and the URL fails without
+            another try ("timeout (download slower than N s in total)").
         tries: Attempts per URL for retryable failures (5xx, 429, timeouts, connection errors).
         backoff: Seconds before the second attempt; doubled for each further one.
         max_bytes: Larger files are refused (``Content-Length``) or abandoned while streaming.
@@ -36,7 +39,8 @@ class FetchOptions:
     connect_timeout: float = field(default=5.0, metadata={"flag": "--timeout", "part": 0, "metavar": ("CONNECT", "READ"),
                                                           "help": "seconds to connect and to wait for data"})
     read_timeout: float = field(default=15.0, metadata={"flag": "--timeout", "part": 1, "help": "seconds to wait for data"})
-    total_timeout: float = field(default=60.0, metadata={"help": "seconds one download may take in all"})
+    total_timeout: float = field(default=60.0, metadata={"help": "seconds one download may take in all, however slowly the server trickles its "
+                                                                      "bytes; past it the download is cut off and not retried"})
     tries: int = field(default=3, metadata={"help": "attempts per URL for 5xx, timeouts and connection errors (never for 404)"})
     backoff: float = field(default=1.0, metadata={"help": "seconds before the second attempt, doubled for each further one"})
     max_bytes: int = field(default=10 * MB, metadata={"flag": "--max-mb", "unit": MB, "help": "size limit per file in MB"})
