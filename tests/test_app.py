@@ -7,11 +7,16 @@ import json
 import os
 import re
 import socket
+import struct
+import threading
+import time
+import zlib
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
+import torch
 from browser import CHROMIUM, CHROMIUM_ARGS, chromium_or_skip
 from PIL import Image
 
@@ -62,6 +67,22 @@ def scene_file(tmp_path_factory) -> Path:
 def corrupt_file(folder: Path, name: str = "broken_photo.png") -> Path:
     path = folder / name
     path.write_bytes(np.random.default_rng(0).integers(0, 256, 4096, dtype=np.uint8).tobytes())
+    return path
+
+
+def image_bomb(path: Path, width: int = 30_000, height: int = 30_000) -> Path:
+    """A 6 kB PNG whose header declares ``width`` x ``height`` RGB pixels (only the first rows are there)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    rows = zlib.compress(b"\0" * (3 * width + 1) * 64, 9)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b""))
+    return path
+
+
+def write_scene(path: Path, seed: int, width: int, height: int, kind: str = "robot") -> Path:
+    Image.fromarray(render_scene(seed, SceneSpec(width=width, height=height, n_characters=1, kind=kind)).image).save(path)
     return path
 
 
@@ -144,6 +165,8 @@ def test_uploads_over_twenty_megapixels_are_refused_before_decoding(tmp_path):
     Image.new("1", (5000, 4001)).save(big)  # 20.005 MP, a few kB on disk
     with pytest.raises(UnreadableImageError, match="huge.png: 5000x4001 is 20.0 megapixels; the app takes at most 20 megapixels"):
         app.read_upload(big)
+    with pytest.raises(UnreadableImageError, match="^image_bomb.png: its header declares over 179 megapixels .*at most 20 megapixels"):
+        app.read_upload(image_bomb(tmp_path / "image_bomb.png"))  # more than Pillow opens at all: the same kind of message
 
 
 def test_one_model_is_enough_and_the_notes_name_the_missing_option(world_runs, scene_file):
@@ -205,13 +228,15 @@ def test_theme_names_system_fonts_only():
     assert "system-ui" in theme.font and "monospace" in theme.font_mono
 
 
-def test_app_hides_what_needs_a_missing_model_and_queues_requests(world_runs, scene_file):
+def test_app_hides_what_needs_a_missing_model(world_runs, scene_file):
     _, cls, _ = world_runs
     demo = app.build_app(classifier=cls, examples=[scene_file])
     visible = {b.elem_id: b.visible for b in demo.blocks.values() if getattr(b, "elem_id", None)}
     assert visible["probabilities"] and visible["cam"]
     assert not visible["segmentation"] and not visible["legend"] and not visible["regions"] and not visible["regions-image"]
-    assert demo._queue.max_size == app.QUEUE_MAX_SIZE and demo._queue.default_concurrency_limit == app.QUEUE_CONCURRENCY
+    # The queue itself is tested with several users below; these are the events it covers.
+    queued = [d["api_name"] for d in demo.get_config_file()["dependencies"] if d["queue"] is not False and d["backend_fn"]]
+    assert queued == ["analyse", "analyse_example"], "a new queued event: give it the model queue (app.MODEL_QUEUE) and test it below"
     assert os.environ["GRADIO_ANALYTICS_ENABLED"] == "False" and demo.analytics_enabled is False
     assert demo.visionlab_examples == [scene_file]
 
@@ -325,3 +350,218 @@ def test_browser_upload_shows_every_output_and_a_corrupt_file_a_message(world_ru
     assert not outside, f"requests left 127.0.0.1: {outside}"
     hosts = [a[0] if isinstance(a, tuple) else a for a in server_connections]
     assert all(isinstance(h, str) and h.startswith("/") or _is_local(h) for h in hosts), f"the server reached out: {server_connections}"
+
+
+@pytest.mark.slow
+def test_browser_image_bomb_and_oversize_upload_get_a_message_and_the_app_keeps_serving(world_runs, tmp_path):
+    chromium_or_skip()
+    import httpx
+    from playwright.sync_api import expect, sync_playwright
+
+    _, cls, _ = world_runs
+    noise = tmp_path / "noise_photo.png"
+    Image.fromarray(np.random.default_rng(1).integers(0, 256, (200, 200, 3), dtype=np.uint8)).save(noise)
+    assert noise.stat().st_size > 100 * 1024
+    bomb = image_bomb(tmp_path / "image_bomb.png")
+    demo = app.build_app(classifier=cls, examples=[], options=OPTIONS)
+    url = app.launch(demo, port=_free_port(), block=False, quiet=True, max_file_size="100kb")
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            page.goto(url)
+            toasts = page.locator("[data-testid=toast-body]")
+
+            page.locator("#upload input[type=file]").set_input_files(str(noise))  # over the size limit
+            expect(toasts.filter(has_text="noise_photo.png")).to_contain_text("exceed the maximum allowed size of 100.0 Kb")
+            expect(page.locator("#upload")).not_to_contain_text("noise_photo")  # nothing was taken
+            # a client that skips the page's check is refused by the server
+            answer = httpx.post(url + "gradio_api/upload", files={"files": ("noise_photo.png", noise.read_bytes())})
+            assert answer.status_code == 413 and "maximum allowed size" in answer.text
+
+            page.locator("#upload input[type=file]").set_input_files(str(bomb))
+            expect(page.locator("#upload")).to_contain_text("image_bomb")
+            page.click("#analyse")
+            expect(page.locator("#status")).to_contain_text("Cannot analyse this file", timeout=30_000)
+            expect(page.locator("#status")).to_contain_text("image_bomb.png: its header declares over 179 megapixels")
+            expect(toasts.filter(has_text="image_bomb.png")).to_contain_text("at most 20 megapixels, downscale the image first")
+
+            page.locator("#upload button[aria-label=Clear]").click()
+            page.locator("#upload input[type=file]").set_input_files(str(write_scene(tmp_path / "after.png", 11, 96, 96)))
+            expect(page.locator("#upload")).to_contain_text("after")
+            page.click("#analyse")
+            expect(page.locator("#status")).to_contain_text("Predicted", timeout=30_000)
+            expect(page.locator("#probabilities")).to_contain_text("robot")
+            expect(page.locator("#probabilities")).to_contain_text("dragon")
+            browser.close()
+    finally:
+        demo.close()
+
+
+# --- several users at once -----------------------------------------------------------------------
+
+# Gradio's queue statistics warn through pandas 3 on every request (app.launch hides them; pytest resets the filters).
+quiet_gradio_queue = pytest.mark.filterwarnings("ignore:'future.no_silent_downcasting' is deprecated", "ignore:The copy keyword is deprecated")
+
+def models_of(models) -> dict[str, torch.nn.Module]:
+    nets = {"classifier": models.classifier.model, "segmenter": models.segmenter.model}
+    if isinstance(models.predictor.network, torch.nn.Module) and models.predictor.network is not models.segmenter.model:
+        nets["segmenter (inference copy)"] = models.predictor.network  # batch norms folded
+    return nets
+
+
+def model_state(models) -> dict[str, tuple[dict[str, torch.Tensor], list[bool], list[bool]]]:
+    """Each network's tensors (copies), its modules' training flags and its parameters' requires_grad flags."""
+    return {name: ({k: v.detach().clone() for k, v in net.state_dict().items()}, [m.training for m in net.modules()],
+                   [p.requires_grad for p in net.parameters()]) for name, net in models_of(models).items()}
+
+
+def assert_models_unchanged(models, before) -> None:
+    after = model_state(models)
+    assert after.keys() == before.keys()
+    for name, (tensors, training, grads) in before.items():
+        now_tensors, now_training, now_grads = after[name]
+        assert now_tensors.keys() == tensors.keys() and all(torch.equal(now_tensors[k], v) for k, v in tensors.items()), name
+        assert now_training == training, f"{name}: a module's train/eval mode changed"
+        # eval mode: batch norm folding leaves parameter-free nn.Identity placeholders in (harmless) training mode
+        in_training = [type(m).__name__ for m, on in zip(models_of(models)[name].modules(), now_training) if on and not isinstance(m, torch.nn.Identity)]
+        assert not in_training, f"{name} has modules in training mode: {in_training}"
+        assert now_grads == grads, f"{name}: requires_grad flags changed"
+
+
+class Gate:
+    """Stands in for ``app.analyse``: holds every analysis until opened, and records how many ran at once."""
+
+    def __init__(self, analyse):
+        self.analyse, self.lock = analyse, threading.Lock()
+        self.opened, self.entered = threading.Event(), threading.Event()
+        self.in_flight = self.most = 0
+        self.started: list[str] = []  # file names, in the order their analyses began
+
+    def __call__(self, models, path):
+        with self.lock:
+            self.in_flight += 1
+            self.most = max(self.most, self.in_flight)
+            self.started.append(Path(path).name)
+        self.entered.set()
+        try:
+            if not self.opened.wait(60):
+                raise TimeoutError("the test never opened the gate")
+            return self.analyse(models, path)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+
+def wait_until(condition, what: str, timeout: float = 30) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            pytest.fail(f"timed out waiting until {what}")
+        time.sleep(0.05)
+
+
+def expected_probabilities(models, paths: list[Path]) -> dict[str, dict[str, float]]:
+    """What the classifier gives for each image called directly (before any request, under the app's lock)."""
+    with models.lock:
+        return {p.name: app.classify(models, app.read_upload(p))[0] for p in paths}
+
+
+def assert_answer_is_for(result: tuple, path: Path, expected: dict[str, dict[str, float]]) -> None:
+    """The app's answer shows this image and the classifier's probabilities for it."""
+    shown = np.asarray(Image.open(result[0]).convert("RGB"))
+    assert np.array_equal(shown, app.read_upload(path)), f"{path.name}: the answer shows another image"
+    got = {c["label"]: c["confidence"] for c in result[1]["confidences"]}
+    assert got == pytest.approx(expected[path.name], abs=1e-6), path.name
+    assert f"Predicted **{result[1]['label']}**" in result[-1]
+
+
+@pytest.fixture(scope="module")
+def served(world_runs, tmp_path_factory):
+    """The app with both models and one example, served on 127.0.0.1, and its models' state before any request."""
+    _, cls, seg = world_runs
+    example = write_scene(tmp_path_factory.mktemp("example") / "example_dragon.png", 21, 88, 72, "dragon")
+    demo = app.build_app(cls, seg, examples=[example], options=OPTIONS)
+    before = model_state(demo.visionlab_models)
+    url = app.launch(demo, port=_free_port(), block=False, quiet=True)
+    yield demo, url, example, before
+    demo.close()
+
+
+@pytest.mark.slow
+@quiet_gradio_queue
+def test_two_users_at_once_get_their_own_answers_one_inference_at_a_time(served, monkeypatch, tmp_path):
+    """Analyse and an example click share one queue: the second waits for the first, and each gets its own answer."""
+    from gradio_client import Client, handle_file
+    from gradio_client.utils import Status
+
+    demo, url, example, before = served
+    models = demo.visionlab_models
+    mine = write_scene(tmp_path / "mine_robot.png", 9, 96, 80)
+    expected = expected_probabilities(models, [mine, example])
+    gate = Gate(app.analyse)
+    monkeypatch.setattr(app, "analyse", gate)
+    alice = Client(url, verbose=False, download_files=str(tmp_path / "alice"))
+    bob = Client(url, verbose=False, download_files=str(tmp_path / "bob"))
+    try:
+        first = alice.submit(handle_file(str(mine)), api_name="/analyse")
+        assert gate.entered.wait(30), "the first analysis never started"
+        second = bob.submit(handle_file(str(example)), api_name="/analyse_example")  # what an example click runs
+        wait_until(lambda: second.status().code == Status.IN_QUEUE or len(gate.started) > 1, "the second request reached the server")
+        time.sleep(0.3)  # time enough for a second worker to pick it up, were there one
+        assert gate.started == [mine.name], "a second analysis started while the first was running"
+        assert second.status().code == Status.IN_QUEUE and not first.done()  # both requests are in the app at once
+        gate.opened.set()
+        mine_answer, example_answer = first.result(timeout=60), second.result(timeout=60)
+    finally:
+        gate.opened.set()
+        alice.close()
+        bob.close()
+    assert gate.most == 1 and gate.started == [mine.name, example.name]
+    assert_answer_is_for(mine_answer, mine, expected)
+    assert_answer_is_for(example_answer, example, expected)
+    assert_models_unchanged(models, before)
+
+
+@pytest.mark.slow
+@quiet_gradio_queue
+def test_a_burst_past_the_queue_limit_is_told_the_queue_is_full_and_the_rest_answered(served, monkeypatch, tmp_path):
+    import httpx
+    from gradio_client import Client, handle_file
+    from gradio_client.utils import QueueError, Status
+
+    demo, url, _, before = served
+    models = demo.visionlab_models
+    holder = write_scene(tmp_path / "holder.png", 30, 72, 64)
+    burst = [write_scene(tmp_path / f"burst_{i:02d}.png", 40 + i, 64 + 2 * i, 56, ("robot", "dragon")[i % 2])
+             for i in range(app.QUEUE_MAX_SIZE + 4)]
+    expected = expected_probabilities(models, [holder, *burst])
+    gate = Gate(app.analyse)
+    monkeypatch.setattr(app, "analyse", gate)
+    client = Client(url, verbose=False, download_files=str(tmp_path / "downloads"))
+    try:
+        running = client.submit(handle_file(str(holder)), api_name="/analyse")
+        assert gate.entered.wait(30), "the first analysis never started"
+        jobs = [client.submit(handle_file(str(p)), api_name="/analyse") for p in burst]  # all at once, the worker held
+        wait_until(lambda: len(gate.started) > 1 or all(j.done() or j.status().code == Status.IN_QUEUE for j in jobs),
+                   "every request was queued or refused")
+        assert gate.started == ["holder.png"], "a second analysis started while the first was running"
+        refused = [j for j in jobs if j.done()]
+        assert len(refused) == 4, [j.status().code for j in jobs]
+        for job in refused:
+            assert isinstance(job.exception(), QueueError) and "Queue is full" in str(job.exception())
+        # the server's own words, as the page gets them (the page then says the app is busy)
+        answer = httpx.post(url + "gradio_api/queue/join", json={"data": [None], "fn_index": 0, "session_hash": "burst"})
+        assert answer.status_code == 503
+        assert answer.json()["detail"] == f"Queue is full. Max size is {app.QUEUE_MAX_SIZE} and size is {app.QUEUE_MAX_SIZE}."
+        gate.opened.set()
+        answers = {"holder.png": running.result(timeout=60)}
+        answers.update((p.name, j.result(timeout=60)) for p, j in zip(burst, jobs) if j not in refused)
+    finally:
+        gate.opened.set()
+        client.close()
+    assert len(answers) == 1 + app.QUEUE_MAX_SIZE and gate.most == 1 and sorted(gate.started) == sorted(answers)
+    for path in [holder, *burst]:
+        if path.name in answers:
+            assert_answer_is_for(answers[path.name], path, expected)
+    assert_models_unchanged(models, before)

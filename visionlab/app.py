@@ -19,7 +19,10 @@ Decisions:
   decodes the upload with Pillow before our code runs, so a corrupt file would surface as
   Gradio's generic "Error". Here every upload is decoded by :func:`visionlab.data.images.load_rgb`
   (the repo's checks: empty, truncated, not an image, decompression bomb) after a cheap header
-  check against :data:`MAX_UPLOAD_PIXELS`, and the repo's message is shown with ``gr.Error``.
+  check against :data:`MAX_UPLOAD_PIXELS` (a header that declares more pixels than Pillow will
+  open at all gets the same kind of message), and the message is shown in the status line and a
+  ``gr.Warning`` toast. Files over :data:`MAX_UPLOAD_BYTES` are refused by Gradio before they reach
+  the app (the page says the file exceeds the maximum size; the upload route answers 413).
 * Offline: no request may leave 127.0.0.1. Gradio 6's default theme already serves its fonts
   from the app (older releases fetched Google Fonts from a CDN); the theme here names system
   font stacks only (plain font-family names: no stylesheet, no font file is requested at all).
@@ -29,12 +32,15 @@ Decisions:
   the run history page and share links (a tunnel through gradio.live) are off; the footer keeps
   only the local API page. The browser test records every request the page makes and every
   socket the server process opens.
-* Queue: ``default_concurrency_limit=1``: inference is CPU-bound (two cores on the lab
-  machines, and torch already spreads one forward pass over them), and Grad-CAM temporarily
-  installs hooks and freezes parameters on the shared model, so requests are run one at a time
-  (a lock in :class:`AppModels` guarantees it for direct callers too). ``max_size=16``: users past
-  that are told the queue is full instead of waiting minutes; everyone in the queue sees their
-  position.
+* Queue: one queue for every event that runs a model. The Analyse button and the example
+  clicks join one Gradio concurrency group, :data:`MODEL_QUEUE` (Gradio otherwise gives each event
+  listener a group of its own, keyed by its Python function), limited to ``QUEUE_CONCURRENCY = 1``:
+  inference is CPU-bound (two cores on the lab machines, and torch already spreads one forward
+  pass over them), and Grad-CAM temporarily installs hooks and freezes parameters on the shared
+  model, so requests are run one at a time (a lock in :class:`AppModels` guarantees it for direct
+  callers too). ``max_size=16`` (:data:`QUEUE_MAX_SIZE`, waiting requests of all events together):
+  users past that are told at once that the app is busy instead of waiting minutes; everyone in
+  the queue sees their position.
 """
 
 from __future__ import annotations
@@ -75,6 +81,7 @@ MAX_UPLOAD_BYTES = "50mb"  # Gradio refuses larger uploads before they reach the
 N_EXAMPLES = 4
 QUEUE_CONCURRENCY = 1
 QUEUE_MAX_SIZE = 16
+MODEL_QUEUE = "models"  # the Gradio concurrency group of every event that runs a model
 SANS = ("ui-sans-serif", "system-ui", "DejaVu Sans", "Liberation Sans", "sans-serif")
 MONO = ("ui-monospace", "DejaVu Sans Mono", "Liberation Mono", "monospace")
 T = TypeVar("T")
@@ -151,12 +158,21 @@ def load_models(classifier: str | Path | None = None, segmenter: str | Path | No
 
 # --- one image -----------------------------------------------------------------------------------
 
-def _header_size(path: Path) -> tuple[int, int] | None:
-    """The image's size from its header (no decoding); None when Pillow cannot even parse it."""
+def _header_size(path: Path, max_pixels: int) -> tuple[int, int] | None:
+    """The image's size from its header (no decoding); None when Pillow cannot even parse it.
+
+    Raises:
+        UnreadableImageError: The header declares so many pixels that Pillow refuses to open the
+            file at all (a decompression bomb, or a huge scan).
+    """
     try:
         with Image.open(path) as img:
             return img.size
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError, EOFError):
+    except Image.DecompressionBombError as exc:
+        refused = 2 * (Image.MAX_IMAGE_PIXELS or 0)  # Pillow raises above twice its limit
+        raise UnreadableImageError(f"{path}: its header declares over {refused / 1e6:.0f} megapixels (a possible decompression bomb); "
+                                   f"the app takes at most {max_pixels / 1e6:g} megapixels, downscale the image first") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         return None  # load_rgb explains what is wrong
 
 
@@ -169,7 +185,7 @@ def read_upload(path: str | Path, max_pixels: int = MAX_UPLOAD_PIXELS) -> np.nda
     """
     path = Path(path)
     try:
-        size = _header_size(path)
+        size = _header_size(path, max_pixels)
         if size is not None and size[0] * size[1] > max_pixels:
             raise UnreadableImageError(f"{path}: {size[0]}x{size[1]} is {size[0] * size[1] / 1e6:.1f} megapixels; the app "
                                        f"takes at most {max_pixels / 1e6:g} megapixels, downscale the image first")
@@ -463,19 +479,24 @@ def build_app(classifier: str | Path | None = None, segmenter: str | Path | None
                     annotated = gr.Image(label="Regions", type="pil", format="png", interactive=False, visible=has_regions, elem_id="regions-image")
                     table = gr.HTML(label="Regions", visible=has_regions, elem_id="regions")
         outputs = [shown, probs, ood, cam, seg, legend, annotated, table, status]
-        button.click(run, inputs=upload, outputs=outputs, api_name="analyse")
+        # Every event that runs a model joins one concurrency group (Gradio gives each listener its own otherwise).
+        model_queue: dict[str, Any] = {"concurrency_id": MODEL_QUEUE, "concurrency_limit": QUEUE_CONCURRENCY}
+        button.click(run, inputs=upload, outputs=outputs, api_name="analyse", **model_queue)
         if example_paths:
-            gr.Examples([[str(p)] for p in example_paths], inputs=upload, outputs=outputs, fn=run, run_on_click=True,
-                        cache_examples=False, label="Examples", elem_id="examples")
+            picked = gr.Examples([[str(p)] for p in example_paths], inputs=upload, label="Examples", elem_id="examples", cache_examples=False)
+            # An example runs at once: its click fills the upload (no model), then the analysis joins the model queue.
+            picked.load_input_event.then(run, inputs=upload, outputs=outputs, api_name="analyse_example", api_visibility="undocumented",
+                                         **model_queue)
     demo.queue(default_concurrency_limit=QUEUE_CONCURRENCY, max_size=QUEUE_MAX_SIZE)
     return demo
 
 
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int | None = None, share: bool = False, block: bool = True,
-           quiet: bool = False) -> str:
+           quiet: bool = False, max_file_size: str | int = MAX_UPLOAD_BYTES) -> str:
     """Serve an app from :func:`build_app`; returns its local URL (``block=False``: serve from a thread and return at once).
 
-    Gradio may serve the app's example images and no other local file.
+    Gradio may serve the app's example images and no other local file, and refuses uploads over
+    ``max_file_size`` (bytes, or a string such as ``"50mb"``) before they reach the app.
 
     Raises:
         ConfigError: The port is not free.
@@ -485,7 +506,7 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int | None = None, sh
     try:
         _, url, _ = demo.launch(
             server_name=host, server_port=port, share=share, prevent_thread_lock=not block, quiet=quiet, theme=make_theme(),
-            allowed_paths=demo.allowed_paths, max_file_size=MAX_UPLOAD_BYTES, ssr_mode=False, mcp_server=False, pwa=False,
+            allowed_paths=demo.allowed_paths, max_file_size=max_file_size, ssr_mode=False, mcp_server=False, pwa=False,
             enable_monitoring=False, run_history=False, footer_links=["api"], show_error=False,
         )
     except OSError as exc:
