@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,10 +14,15 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 
 
 def chromium_or_skip() -> None:
-    """Skip only where chromium cannot be present; where setup_env.sh must have installed it (CI as root with apt), fail."""
+    """Skip only on a developer's machine without chromium; in CI (``CI`` set, as ``.ci/run`` does) a missing browser fails."""
+    if os.environ.get("CI"):
+        import playwright.sync_api  # noqa: F401  (CI installs the dev extra: a missing playwright is an error there)
+
+        if not CHROMIUM.is_file():
+            pytest.fail(f"{CHROMIUM} is missing: CI runs the browser tests, and scripts/install_chromium.sh could not install Debian's chromium "
+                        "(see /tmp/install_chromium.log)")
+        return
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install -e '.[dev]'")
     if CHROMIUM.is_file():
         return
-    if os.environ.get("CI") and shutil.which("apt-get") and os.geteuid() == 0:
-        pytest.fail(f"{CHROMIUM} is missing although apt-get is available: scripts/setup_env.sh should have installed Debian's chromium")
     pytest.skip(f"{CHROMIUM} is missing and cannot be installed here (Debian's chromium: apt-get install chromium)")

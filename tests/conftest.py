@@ -2,11 +2,59 @@
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
+
+# --- no test reaches beyond this machine -----------------------------------------------------------
+# Every connection a test makes (through any library) must go to a loopback address. One that does not
+# is refused, so nothing leaves the machine, and fails its test even when the code under test catches
+# the refusal (a fetch that took it for "offline" would otherwise pass by accident).
+
+_outside: list[str] = []
+_connect = socket.socket.connect
+_connect_ex = socket.socket.connect_ex
+
+
+def _is_local(address) -> bool:
+    if not isinstance(address, tuple):  # AF_UNIX paths and the like
+        return True
+    host = str(address[0])
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:  # a name: resolved by getaddrinfo before connect, so a name here is not loopback
+        return False
+
+
+def _guard(connect):
+    def guarded(sock: socket.socket, address):
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address):
+            _outside.append(repr(address))
+            raise ConnectionRefusedError(f"tests may not connect beyond 127.0.0.1 (tried {address!r})")
+        return connect(sock, address)
+
+    return guarded
+
+
+socket.socket.connect = _guard(_connect)  # type: ignore[method-assign]
+socket.socket.connect_ex = _guard(_connect_ex)  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def no_connections_beyond_this_machine():
+    """Fail the test that tried to connect beyond loopback (the attempt itself was refused)."""
+    _outside.clear()
+    yield
+    if _outside:
+        tried = ", ".join(_outside)
+        _outside.clear()
+        pytest.fail(f"the test tried to connect beyond 127.0.0.1: {tried}")
 
 
 def draw_shape(kind: str, rng: np.random.Generator, size: int = 48) -> Image.Image:

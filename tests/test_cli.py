@@ -101,6 +101,7 @@ def test_ctrl_c_during_training_prints_the_resume_command(monkeypatch, tmp_path:
 def test_predict_skips_unreadable_files_with_a_warning(blobs_dir: Path, tmp_path: Path) -> None:
     from conftest import make_blob_dataset  # noqa: F401  (fixture module)
 
+    from visionlab.errors import ParamError
     from visionlab.predict import predict_paths, write_predictions
     from visionlab.train.classify import train_classifier
     from visionlab.train.config import ClassifyConfig
@@ -112,7 +113,7 @@ def test_predict_skips_unreadable_files_with_a_warning(blobs_dir: Path, tmp_path
         rows = predict_paths(run, [blobs_dir / "red"])
     assert len(rows) == 24 and all(0.0 <= r["confidence"] <= 1.0 for r in rows)
     assert write_predictions(rows, tmp_path / "p.json").is_file()
-    with pytest.raises(Exception, match=r"\.csv or \.json"):
+    with pytest.raises(ParamError, match=r"^out must end in \.csv or \.json; got p\.txt"):
         write_predictions(rows, tmp_path / "p.txt")
 
 

@@ -14,7 +14,7 @@ from torchvision.transforms import InterpolationMode
 from torchvision.transforms import v2 as T
 
 from visionlab.compare import CompareOptions, compare_images, compare_maps, format_summary
-from visionlab.errors import ConfigError, RunFolderError, UnknownNameError
+from visionlab.errors import ConfigError, ParamError, RunFolderError, UnknownNameError
 from visionlab.explain.geometry import cam_to_image, crop_window
 from visionlab.models.weights import Preprocess
 from visionlab.train.classify import train_classifier
@@ -201,11 +201,11 @@ def test_bad_concept_classes_list_the_segmenter_classes(runs_and_images, tmp_pat
         compare_images(cls_run, [images], seg_run, tmp_path / "b")
     with pytest.raises(UnknownNameError, match="blue, red"):
         compare_images(cls_run, [images], seg_run, tmp_path / "c", CompareOptions(concept_classes=("red",), target_class="green"))
-    with pytest.raises(ConfigError):
+    with pytest.raises(ParamError, match="^threshold: unknown threshold 'half'; choose one of: "):
         compare_images(cls_run, [images], seg_run, tmp_path / "d", CompareOptions(concept_classes=("red",), threshold="half"))
     busy = tmp_path / "busy"
     busy.mkdir()
     (busy / "notes.txt").write_text("mine")
-    with pytest.raises(RunFolderError):
+    with pytest.raises(RunFolderError, match="busy holds other files; choose a new or empty out folder"):
         compare_images(cls_run, [images], seg_run, busy, CompareOptions(concept_classes=("red",)))
     assert not any(p.exists() for p in (tmp_path / "a", tmp_path / "b", tmp_path / "c", tmp_path / "d"))

@@ -338,9 +338,9 @@ def test_split_mask_list_small_and_bad_fractions() -> None:
     assert {k: len(v) for k, v in split_mask_list(_fake_list(3), 0.01, 0.01, seed=0).items()} == {"train": 1, "val": 1, "test": 1}
     with pytest.raises(DatasetError, match="2 image/mask pair"):
         split_mask_list(_fake_list(2), 0.5, 0.2, seed=0)
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError, match=r"^val fraction 0\.0 and test fraction 0\.0 must satisfy 0 < val < 1"):
         split_mask_list(_fake_list(10), 0.0, 0.0, seed=0)
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError, match=r"^val fraction 0\.6 and test fraction 0\.4 must satisfy .*val \+ test < 1"):
         split_mask_list(_fake_list(10), 0.6, 0.4, seed=0)
 
 

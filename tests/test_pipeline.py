@@ -133,11 +133,20 @@ def test_pipeline_command_writes_everything_and_scores_game_scenes(world_runs, t
 
 def test_no_region_is_an_empty_result_not_an_error(world_runs, tmp_path):
     world, cls, seg = world_runs
-    from visionlab.pipeline import PipelineOptions, run_pipeline
+    from scipy import ndimage
 
-    summary = run_pipeline(cls, seg, [world / "segment" / "images" / "scene_00001.png"], tmp_path / "o",
-                           PipelineOptions(classes=("character",), min_area=10**6))
-    assert summary["regions"] == 0 and summary["images_without_regions"] == 1 and summary["skipped_small"] >= 0
+    from visionlab.pipeline import PipelineOptions, run_pipeline
+    from visionlab.segment import SegmentationPredictor, load_segmenter
+
+    scene = world / "segment" / "images" / "scene_00001.png"
+    opts = PipelineOptions(classes=("character",), min_area=10**6)
+    summary = run_pipeline(cls, seg, [scene], tmp_path / "o", opts)
+    # every character region the segmenter finds (4-connected) is under the huge min_area: all are skipped and counted
+    loaded = load_segmenter(seg)
+    ids = SegmentationPredictor(loaded, opts.device, opts.amp, opts.batch_size).predict([np.asarray(Image.open(scene).convert("RGB"))])[0]
+    n_character_regions = ndimage.label(ids == loaded.classes.names.index("character"))[1]
+    assert n_character_regions >= 1
+    assert summary["regions"] == 0 and summary["images_without_regions"] == 1 and summary["skipped_small"] == n_character_regions
     assert read_json(tmp_path / "o" / "regions" / "scene_00001.json")["regions"] == []
     assert (tmp_path / "o" / "regions.csv").read_text().splitlines() == ["image,box,seg_class,area,label,confidence,ood,ood_score"]
 

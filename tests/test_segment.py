@@ -12,7 +12,7 @@ from PIL import Image
 
 from visionlab import cli
 from visionlab.data.masks import load_mask, save_mask_png
-from visionlab.errors import CheckpointMismatchError, DatasetError, UnknownNameError, WeightsUnavailableError
+from visionlab.errors import CheckpointMismatchError, DatasetError, ParamError, UnknownNameError, WeightsUnavailableError
 from visionlab.models.segmenters import build_segmenter, get_arch, list_archs, load_pretrained, upsample_bilinear
 from visionlab.segment import SegmentationPredictor, load_segmenter, output_names
 from visionlab.train.config import SegAugmentConfig, SegmentConfig
@@ -98,7 +98,7 @@ def test_compact_lraspp_student_needs_multiples_of_16_and_traces_to_any_size(tmp
         other = torch.randn(1, 3, 96, 128)
         assert torch.allclose(traced(other), model(other), atol=1e-5)
     data = make_rects_dataset(tmp_path / "d", n=8)
-    with pytest.raises(Exception, match="multiples of 16"):
+    with pytest.raises(ParamError, match="^img_size 40 64: lraspp needs both sides at least 32 and multiples of 16"):
         train_segmenter(tiny_config(data, tmp_path / "run", model="lraspp", encoder="compact", img_size=(40, 64)))
 
 
@@ -259,7 +259,7 @@ def test_bad_mask_stops_training_before_it_starts(tmp_path):
 
 def test_img_size_must_fit_the_architecture(tmp_path):
     data = make_rects_dataset(tmp_path / "d", n=8)
-    with pytest.raises(Exception, match="multiples of 32"):
+    with pytest.raises(ParamError, match="^img_size 50 64: unet needs both sides at least 32 and multiples of 32"):
         train_segmenter(tiny_config(data, tmp_path / "run", model="unet", encoder="efficientnet_lite0", img_size=(50, 64)))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections import defaultdict
 from dataclasses import asdict
 from pathlib import Path
@@ -64,9 +63,9 @@ def test_forced_kind_and_spec_validation():
         assert all(s.characters[0].kind == kind for s in _scenes(SceneSpec(48, 48, kind=kind), 6))
     with pytest.raises(ValueError, match="kind"):
         SceneSpec(kind="cat")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^n_characters=0 must be between 1 and 32"):
         SceneSpec(n_characters=0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^scene size 8x8 is too small; use at least 16x16"):
         SceneSpec(8, 8)
 
 
@@ -226,16 +225,6 @@ def test_logistic_regression_on_mean_colour_is_weak():
     assert accuracy < 0.8
 
 
-def test_small_scenes_render_fast():
-    spec = SceneSpec(32, 32)
-    render_scene(0, spec)
-    start = time.perf_counter()
-    for seed in range(200):
-        render_scene(seed, spec)
-    per_scene = (time.perf_counter() - start) / 200
-    assert per_scene < 0.02  # ~2 ms expected; generous for loaded CI machines
-
-
 # --------------------------------------------------------------------------- writer
 
 
@@ -295,7 +284,7 @@ def test_write_dataset_refuses_other_parameters(tmp_path):
     assert write_dataset(out, 2, seed=0, spec=SceneSpec(32, 32)) == first  # same parameters: fine
     with pytest.raises(FileExistsError, match="another output folder or delete"):
         write_dataset(out, 3, seed=0, spec=SceneSpec(32, 32))
-    with pytest.raises(FileExistsError):
+    with pytest.raises(FileExistsError, match=r"already holds a synthetic dataset made with different parameters \(seed: 0 -> 1\)"):
         write_dataset(out, 2, seed=1, spec=SceneSpec(32, 32))
 
 

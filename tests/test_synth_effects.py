@@ -51,14 +51,19 @@ def test_duplicate_registration_raises():
     assert EFFECTS["laser"] is EFFECTS["laser"]  # the original stays
 
 
-@pytest.mark.parametrize("kind,direction,size", [("nope", 1, 40.0), ("laser", 0, 40.0), ("laser", 2, 40.0), ("orb", 1, 0.0)])
-def test_bad_arguments_raise(kind, direction, size):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("kind,direction,size,message", [
+    ("nope", 1, 40.0, "^unknown effect kind 'nope'; valid kinds: arrow, "),
+    ("laser", 0, 40.0, r"^direction must be \+1 or -1, not 0"),
+    ("laser", 2, 40.0, r"^direction must be \+1 or -1, not 2"),
+    ("orb", 1, 0.0, r"^size must be positive, not 0\.0"),
+])
+def test_bad_arguments_raise(kind, direction, size, message):
+    with pytest.raises(ValueError, match=message):
         effect_ops(np.random.default_rng(0), kind, ORIGIN, size, direction, COLOR)
 
 
 def test_effect_box_of_nothing_raises():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^effect_box needs at least one op"):
         effect_box([])
 
 

@@ -97,7 +97,7 @@ def test_tile_grid_rejects_bad_options():
         wm.tile_grid(m, m, tile=2, clearance=0)
     with pytest.raises(ConfigError, match=r"^fill: 1\.5 "):
         wm.WalkmapOptions(fill=1.5)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^solid \(4, 4\) and hazard \(2, 4\) must be non-empty \(H, W\) masks of one size"):
         wm.tile_grid(m, m[:2], tile=2, clearance=1)
 
 
@@ -255,7 +255,7 @@ def test_walkmap_images_end_to_end(world: Path, tmp_path: Path, monkeypatch):
     wm.walkmap_images("truth", [world / "segment" / "images"], out, wm.WalkmapOptions(tile=8))
     (tmp_path / "busy").mkdir()
     (tmp_path / "busy" / "notes.txt").write_text("x")
-    with pytest.raises(RunFolderError):
+    with pytest.raises(RunFolderError, match="busy holds other files; choose a new or empty out folder"):
         wm.walkmap_images("truth", [world / "segment" / "images"], tmp_path / "busy")
     with pytest.raises(UnknownNameError, match="sky, terrain"):
         wm.walkmap_images("truth", [world / "segment" / "images"], tmp_path / "bad", wm.WalkmapOptions(walkable=("ground",)))
