@@ -123,6 +123,59 @@ def test_every_section_is_filled_from_the_artefacts(lab):
         assert f"{c}: {min(n_train, 8)} of {n_train} training images" in html_section(page, "dataset")
 
 
+def _row(section: str, first_cell: str) -> str:
+    """The text of the table row of ``section`` whose first cell is ``first_cell`` (tags stripped)."""
+    for row in re.findall(r"<tr>(.*?)</tr>", section, re.S):
+        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
+        if cells and cells[0] == first_cell:
+            return " | ".join(cells)
+    raise AssertionError(f"no row {first_cell!r}")
+
+
+def test_the_other_sections_restate_their_stage_files(lab):
+    """Every section's numbers, read back from the stage's own files (formatted here, not by the report's code)."""
+    import csv
+
+    page = (lab / "report.html").read_text(encoding="utf-8")
+    cfg = read_json(lab / "classify" / "config.json")
+    model = html_section(page, "model")
+    counts = cfg["parameters"] if "parameters" in cfg else None
+    assert cfg["config"]["backbone"] in model
+    if counts:
+        assert f"{counts['trainable']:,} / {counts['total']:,}" in model
+    with open(lab / "classify" / "history.csv", newline="", encoding="utf-8") as f:
+        history = list(csv.DictReader(f))
+    training = html_section(page, "training")
+    assert f"{len(history)} of {cfg['config']['epochs']}" in _row(training, "epochs run")
+    last = history[-1]
+    assert f"{float(last['train_acc']):.4f} / {float(last['val_acc']):.4f}" in _row(training, "last epoch: train / validation accuracy")
+    cams = read_json(lab / "classify" / "explain" / "gradcam" / "cam_metrics.json")
+    gradcam = html_section(page, "gradcam")
+    for name, m in [("all", cams["overall"]), *cams["per_class"].items()]:
+        row = _row(gradcam, name)
+        assert f"| {m['n_images']} |" in row and f"{m['energy_in_mask']:.3f}" in row and f"{m['area_share']:.3f}" in row, row
+    comparison = html_section(page, "comparison")
+    cmp = read_json(lab / "compare" / "summary.json")
+    row = _row(comparison, "all")
+    assert f"{cmp['overall']['cam_mass_in_region']:.3f}" in row and f"{cmp['overall']['region_area_share']:.3f}" in row, row
+    pipe = read_json(lab / "pipeline" / "summary.json")
+    pipeline = html_section(page, "pipeline")
+    assert all(f"{label} {n}" in pipeline for label, n in pipe["label_counts"].items())
+    assert f"{pipe['skipped_small']:,}" in _row(pipeline, "regions under the minimum area (skipped)")
+    walk = read_json(lab / "walkmap" / "summary.json")
+    walkmap = html_section(page, "walkmap")
+    assert f"| {walk['n_images']}" in _row(walkmap, "images")
+    assert f"Walkmap tile accuracy {walk['tile_accuracy']:.3f}" in html_section(page, "conclusions")
+    experiment = read_json(lab / "experiment" / "experiment.json")
+    segmentation = html_section(page, "segmentation")
+    for r in experiment["rows"]:
+        assert f"{r['miou']:.4f}" in _row(segmentation, r["model"])
+    header = page.split('<section id="dataset"')[0]
+    manifest = read_json(lab / "lab.json")
+    assert f"{manifest['seconds']:.1f} s" in header
+    assert all(f"{entry['seconds']:.1f}" in header for entry in manifest["stages"].values())
+
+
 def test_html_fetches_nothing(lab):
     page = (lab / "report.html").read_text(encoding="utf-8")
     sources = re.findall(r'\b(?:src|href)="([^"]*)"', page)

@@ -144,6 +144,10 @@ def _inspect_image(path: Path, content_type: str) -> tuple[str, int, int]:
         raise _Fail("too many pixels (decompression bomb)") from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise _Fail("truncated image" if "truncated" in str(exc).lower() else f"corrupt image ({one_line(exc, 80)})") from None
+    except MemoryError:
+        raise
+    except Exception as exc:  # Pillow raises almost anything on hostile files (TypeError on a mistyped TIFF tag, struct.error...)
+        raise _Fail(f"corrupt image ({type(exc).__name__}: {one_line(exc, 60)})") from None
     if fmt not in FORMAT_EXTENSIONS:
         raise _Fail(f"unsupported image format {fmt}")
     return fmt, w, h

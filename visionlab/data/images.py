@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 from visionlab.errors import DatasetError, UnreadableImageError
 
@@ -21,6 +21,35 @@ MAX_PIXELS = Image.MAX_IMAGE_PIXELS or 89_478_485
 def is_image_path(path: Path) -> bool:
     """True when the file name has a supported image extension."""
     return path.suffix.lower() in IMAGE_EXTENSIONS
+
+
+# EXIF orientation -> the transpose that shows the pixels upright (the table of ImageOps.exif_transpose).
+_UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def _upright(img: Image.Image) -> Image.Image:
+    """A copy of a loaded image with its EXIF orientation applied.
+
+    Not ``ImageOps.exif_transpose``: that also re-encodes the EXIF block into the result, which
+    raises (TypeError, AttributeError, struct.error) on photos whose EXIF holds a tag of an
+    unexpected type, photos that browsers show fine (Pillow issues #4665, #6882, #7839). Only the
+    orientation matters here.
+    """
+    method = _UPRIGHT.get(img.getexif().get(ExifTags.Base.Orientation, 1))
+    if method is None:
+        return img.copy()  # detached from the file (uncompressed formats may be memory-mapped)
+    out = img.transpose(method)
+    for key in ("exif", "xmp", "XML:com.adobe.xmp"):  # applied: no later exif_transpose may rotate it again
+        out.info.pop(key, None)
+    return out
 
 
 def _to_rgb(img: Image.Image) -> Image.Image:
@@ -56,8 +85,9 @@ def load_rgb(path: str | Path) -> Image.Image:
         A fully loaded RGB ``PIL.Image``.
 
     Raises:
-        UnreadableImageError: The file is empty, not an image, truncated, corrupt, or larger
-            than ``MAX_PIXELS`` (a decompression bomb).
+        UnreadableImageError: The file is empty, not an image, truncated, corrupt (whatever the
+            decoder raised), or larger than ``MAX_PIXELS`` (a decompression bomb).
+        MemoryError: Passed on as is: this process is out of memory, the file is not to blame.
 
     Example:
         >>> load_rgb("cat.png").mode  # doctest: +SKIP
@@ -77,13 +107,23 @@ def load_rgb(path: str | Path) -> Image.Image:
                     )
                 img.seek(0)
                 img.load()  # full decode: truncated files fail here, not during training
-                return _to_rgb(ImageOps.exif_transpose(img))
+                return _to_rgb(_upright(img))
     except UnreadableImageError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise UnreadableImageError(f"{path}: not a readable image ({exc})") from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise UnreadableImageError(f"{path}: corrupt or truncated image ({exc})") from exc
+    except MemoryError:
+        # Not swallowed: bombs are refused above by their declared pixel count, before any
+        # allocation, so a MemoryError here means this process is out of memory. Turning it into
+        # "skip this file" would hide that behind a warning while every later file fails too.
+        raise
+    except Exception as exc:
+        # Pillow's decoders raise nearly anything on hostile bytes, e.g. TypeError when a TIFF tag
+        # has an unexpected type (tests/test_fuzz_decoding.py). The file is still just unreadable.
+        # KeyboardInterrupt and SystemExit are BaseExceptions and pass through untouched.
+        raise UnreadableImageError(f"{path}: corrupt or truncated image (the decoder failed with {type(exc).__name__}: {exc})") from exc
 
 
 def expand_paths(paths: Sequence[str | Path]) -> list[Path]:

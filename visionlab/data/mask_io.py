@@ -118,6 +118,12 @@ def load_mask(path: str | Path, classes: SegClasses, image_size: tuple[int, int]
         raise DatasetError(f"{path}: not a readable image ({exc}); re-export the mask as PNG or remove the pair") from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise DatasetError(f"{path}: corrupt or truncated mask ({exc}); re-export it or remove the pair") from exc
+    except MemoryError:
+        raise  # out of memory, not a bad file: the pixel limit above refuses bombs before allocating (as load_rgb)
+    except Exception as exc:  # Pillow's decoders raise nearly anything on hostile bytes
+        raise DatasetError(
+            f"{path}: corrupt or truncated mask (the decoder failed with {type(exc).__name__}: {exc}); re-export it or remove the pair"
+        ) from exc
     if mode in _ID_MODES or mode in _WIDE_MODES:
         return _check_ids(arr.astype(np.uint8) if mode == "1" else arr, classes, path)
     if mode in _COLOR_MODES:
@@ -163,6 +169,8 @@ def image_size(path: str | Path) -> tuple[int, int]:
         with Image.open(path) as img:
             size = img.size
             orientation = img.getexif().get(0x0112, 1)
-    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError) as exc:
-        raise DatasetError(f"{path}: cannot open the image ({exc}); fix or remove the file and its mask") from exc
+    except MemoryError:
+        raise
+    except Exception as exc:  # Pillow raises almost anything on a hostile header (see tests/test_fuzz_decoding.py)
+        raise DatasetError(f"{path}: cannot open the image ({type(exc).__name__}: {exc}); fix or remove the file and its mask") from exc
     return (size[1], size[0]) if orientation in (5, 6, 7, 8) else size
