@@ -3,7 +3,8 @@
     torchrun --standalone --nproc-per-node 2 tests/ddp_worker.py RECORD_DIR visionlab-arguments...
 
 Writes ``RECORD_DIR/rank<R>.json``: the training indices each epoch's sampler gave this rank, and a
-SHA-256 of the model's tensors when training ended (before the final evaluation).
+SHA-256 of the model's tensors when training ended (before the final evaluation), for ``train classify``,
+``train segment`` and ``distill``.
 """
 
 from __future__ import annotations
@@ -14,9 +15,17 @@ import os
 import sys
 from pathlib import Path
 
+import visionlab.train.classify as classify
 import visionlab.train.segment as segment
 from visionlab import cli
 from visionlab.train.distributed import ShardedPermutation
+
+
+def _digest(model) -> str:
+    digest = hashlib.sha256()
+    for name, tensor in sorted(model.state_dict().items()):
+        digest.update(name.encode() + tensor.detach().cpu().contiguous().numpy().tobytes())
+    return digest.hexdigest()
 
 
 def main() -> int:
@@ -34,14 +43,18 @@ def main() -> int:
     evaluate_best = segment.evaluate_best
 
     def recording_evaluate(s):
-        digest = hashlib.sha256()
-        for name, tensor in sorted(s.model.state_dict().items()):
-            digest.update(name.encode() + tensor.detach().cpu().contiguous().numpy().tobytes())
-        weights.append(digest.hexdigest())
+        weights.append(_digest(s.model))
         return evaluate_best(s)
+
+    fit_classifier = classify._fit
+
+    def recording_fit(trainer, s, on_epoch_end):
+        fit_classifier(trainer, s, on_epoch_end)
+        weights.append(_digest(s.model))
 
     ShardedPermutation.__iter__ = recording_iter  # type: ignore[method-assign]
     segment.evaluate_best = recording_evaluate
+    classify._fit = recording_fit
     code = cli.main(args)
     record.mkdir(parents=True, exist_ok=True)
     (record / f"rank{rank}.json").write_text(json.dumps({"indices": seen, "weights": weights}))

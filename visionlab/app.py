@@ -56,29 +56,29 @@ import numpy as np
 import torch
 from PIL import Image, UnidentifiedImageError
 
-from visionlab import runs
+from visionlab.app_examples import N_EXAMPLES as N_EXAMPLES  # re-exported with the functions below
+from visionlab.app_examples import default_cache_dir as default_cache_dir
+from visionlab.app_examples import find_examples as find_examples
+from visionlab.app_examples import game_variant_of as game_variant_of
+from visionlab.app_examples import rendered_examples as rendered_examples
+from visionlab.app_examples import run_examples as run_examples
 from visionlab.app_html import REGION_HEADERS as REGION_HEADERS  # re-exported: the app's pieces keep their app.* names
 from visionlab.app_html import legend_html, markdown_escape, ood_html, ood_sentence, regions_html
 from visionlab.app_html import region_table as region_table
-from visionlab.data.folders import ImageList, load_split
 from visionlab.data.images import load_rgb
-from visionlab.data.mask_splits import load_mask_splits_file
 from visionlab.errors import ConfigError, DatasetError, UnknownNameError, UnreadableImageError, VisionLabError
 from visionlab.explain.cam import Explainer
 from visionlab.explain.figures import overlay as cam_overlay
-from visionlab.explain.figures import save_png
 from visionlab.explain.geometry import cam_to_image
 from visionlab.pipeline import PipelineOptions, RegionClassifier, image_regions, resolve_classes
 from visionlab.segment import LoadedSegmenter, SegmentationPredictor, class_shares, load_segmenter
 from visionlab.segment import overlay as seg_overlay
-from visionlab.utils.files import read_json
 
 if TYPE_CHECKING:
     import gradio as gr
 
 MAX_UPLOAD_PIXELS = 20_000_000  # 20 MP: larger photos are refused with a message (downscale them first)
 MAX_UPLOAD_BYTES = "50mb"  # Gradio refuses larger uploads before they reach the app
-N_EXAMPLES = 4
 QUEUE_CONCURRENCY = 1
 QUEUE_MAX_SIZE = 16
 MODEL_QUEUE = "models"  # the Gradio concurrency group of every event that runs a model
@@ -316,81 +316,6 @@ def missing_notes(models: AppModels) -> list[str]:
 
 
 # --- examples ------------------------------------------------------------------------------------
-
-def run_examples(run: Path, n: int = N_EXAMPLES) -> list[Path]:
-    """Up to ``n`` existing images listed in a run's split (validation first), classes taken in turn."""
-    split = runs.RunFolder(run).split_path
-    if not split.is_file():
-        return []
-    if read_json(split).get("task") == "segment":
-        candidates = [s.image_path(i) for s in _val_first(load_mask_splits_file(split)) for i in range(len(s))]
-    else:
-        candidates = [p for s in _val_first(load_split(split)) for p in _classes_in_turn(s)]
-    return [p for p in candidates if p.is_file()][:n]
-
-
-def _val_first(lists: dict[str, Any]) -> list[Any]:
-    return [lists[k] for k in sorted(lists, key=lambda k: {"val": 0, "test": 1}.get(k, 2))]
-
-
-def _classes_in_turn(images: ImageList) -> list[Path]:
-    by_class = [[p for p, lab in zip(images.abs_paths(), images.labels) if lab == c] for c in range(len(images.classes))]
-    longest = max((len(g) for g in by_class), default=0)
-    return [g[i] for i in range(longest) for g in by_class if i < len(g)]
-
-
-def default_cache_dir() -> Path:
-    """Where rendered examples go: ``$XDG_CACHE_HOME/visionlab/app_examples`` (default ``~/.cache``)."""
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "visionlab" / "app_examples"
-
-
-def rendered_examples(cache_dir: Path | None = None, n: int = N_EXAMPLES, size: int = 256, variant: int = 1) -> list[Path]:
-    """``n`` game-world scenes of ``variant`` rendered once into ``cache_dir`` (its two classes in turn)."""
-    from visionlab.data.synth import SceneSpec, get_game_variant, render_scene
-
-    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    names = get_game_variant(variant).class_names
-    prefix = "" if variant == 1 else f"v{variant}_"
-    paths = []
-    for i in range(n):
-        kind = names[i % len(names)]
-        path = folder / f"{prefix}scene_{i}_{kind}_{size}.png"
-        if not path.is_file():
-            scene = render_scene(1000 + i, SceneSpec(width=size, height=size, n_characters=1 + i % 3, kind=kind, variant=variant))
-            save_png(Image.fromarray(scene.image), path)
-        paths.append(path)
-    return paths
-
-
-def game_variant_of(classifier: str | Path) -> int | None:
-    """The game-world variant whose two classes are the classification run's classes, if any."""
-    from visionlab.data.synth import GAME_VARIANTS
-
-    classes = sorted(runs.RunFolder(classifier).load_config().get("classes") or [])
-    return next((n for n, v in sorted(GAME_VARIANTS.items()) if sorted(v.class_names) == classes), None)
-
-
-def find_examples(classifier: str | Path | None, segmenter: str | Path | None, cache_dir: Path | None = None) -> list[Path]:
-    """Images from the runs' own data when they are still there, else rendered game-world scenes.
-
-    Rendered scenes show the classifier's classes (its game-world variant); none are rendered when the game
-    world does not render them: a model is only shown images it was made for.
-    """
-    for spec in (classifier, segmenter):
-        if spec is not None and runs.RunFolder(spec).is_run():
-            found = run_examples(Path(spec))
-            if found:
-                return found
-    variant = 1
-    if classifier is not None and runs.RunFolder(classifier).is_run():
-        found_variant = game_variant_of(classifier)
-        if found_variant is None:
-            return []
-        variant = found_variant
-    return rendered_examples(cache_dir, variant=variant)
-
-
-# --- the Gradio layer ----------------------------------------------------------------------------
 
 def make_theme() -> gr.themes.Base:
     """Gradio's default look with system fonts only: nothing to fetch, from a CDN or the app."""

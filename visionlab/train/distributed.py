@@ -1,4 +1,4 @@
-"""torchrun support: one process per rank, a sampler per rank, only rank 0 writes files."""
+"""torchrun support: one process per rank, a shard of each epoch per rank, only rank 0 writes files."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import torch
 import torch.distributed as dist
-from torch.utils.data import Dataset, DistributedSampler, Sampler
+from torch.utils.data import Sampler
 
 T = TypeVar("T")
 
@@ -44,13 +44,6 @@ def init_distributed(device: torch.device) -> DistContext:
     if not dist.is_initialized():
         dist.init_process_group(backend="nccl" if device.type == "cuda" else "gloo")
     return DistContext(dist.get_rank(), dist.get_world_size(), int(os.environ.get("LOCAL_RANK", "0")))
-
-
-def make_sampler(dataset: Dataset, ctx: DistContext, shuffle: bool, seed: int) -> DistributedSampler | None:
-    """A DistributedSampler per rank under torchrun; None (plain loader order) otherwise."""
-    if not ctx.enabled:
-        return None
-    return DistributedSampler(dataset, num_replicas=ctx.world_size, rank=ctx.rank, shuffle=shuffle, seed=seed)
 
 
 class ShardedPermutation(Sampler[int]):
@@ -138,5 +131,5 @@ def gather_rows(indices: torch.Tensor, rows: torch.Tensor, total: int, ctx: Dist
     dist.all_gather_object(parts, (indices, rows))
     out = torch.empty((total, *rows.shape[1:]), dtype=rows.dtype)
     for idx, r in parts:
-        out[idx] = r  # DistributedSampler pads by repeating indices; rewriting them is harmless
+        out[idx] = r  # the shards are disjoint and cover every row
     return out

@@ -19,7 +19,7 @@ from visionlab.data.transforms import decode_transform, eval_transform, train_tr
 from visionlab.models import Classifier
 from visionlab.predict import predict_logits
 from visionlab.train.config import ClassifyConfig
-from visionlab.train.distributed import DistContext, all_reduce_sum, broadcast_buffers, make_sampler
+from visionlab.train.distributed import DistContext, ShardedPermutation, all_reduce_sum, broadcast_buffers
 from visionlab.train.features import FeatureStore, IndexedConcat, extract_features, head_logits, train_head_epoch
 from visionlab.train.loop import train_one_epoch
 from visionlab.train.optim import epoch_seed, make_optimizer, make_scheduler
@@ -182,16 +182,11 @@ class LoopTrainer(_Base):
         self.net = DistributedDataParallel(model, find_unused_parameters=cfg.mode == "finetune") if s.ctx.enabled else model
         self._finish_setup(groups)
 
-    def _loader(self, split: str, shuffle: bool, epoch: int = 0) -> DataLoader:
-        ds = self.datasets[split]
-        sampler = make_sampler(ds, self.s.ctx, shuffle, self.cfg.seed)
-        if sampler is not None:
-            sampler.set_epoch(epoch)
-        gen = torch.Generator().manual_seed(epoch_seed(self.cfg.seed, epoch))
-        return DataLoader(
-            ds, batch_size=self.cfg.batch_size, shuffle=shuffle and sampler is None, sampler=sampler,
-            num_workers=self.cfg.workers, generator=gen, drop_last=False,
-        )
+    def _train_loader(self, epoch: int) -> DataLoader:
+        """This rank's share of epoch ``epoch``'s seeded order (the whole order in one process; see :class:`ShardedPermutation`)."""
+        ds = self.datasets["train"]
+        sampler = ShardedPermutation(len(ds), self.s.ctx, epoch_seed(self.cfg.seed, epoch))
+        return DataLoader(ds, batch_size=self.cfg.batch_size, sampler=sampler, num_workers=self.cfg.workers, drop_last=False)
 
     def run_epoch(self, epoch: int) -> dict:
         """Train one epoch on the images (sums reduced over ranks); validate on ``val``.
@@ -209,7 +204,7 @@ class LoopTrainer(_Base):
             model.freeze_backbone(keep_top=cfg.unfreeze_top if epoch >= cfg.head_epochs else 0)
         torch.manual_seed(epoch_seed(cfg.seed, epoch))
         lr = self.optimizer.param_groups[0]["lr"]
-        loader = self._loader("train", True, epoch)
+        loader = self._train_loader(epoch)
         stats = train_one_epoch(self.net, loader, self.optimizer, self.s.device, self.s.amp, cfg.channels_last, cfg.quiet, f"epoch {epoch + 1}")
         self.scheduler.step()
         broadcast_buffers(model, self.s.ctx)  # every rank holds what rank 0 saves
