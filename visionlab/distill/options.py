@@ -36,6 +36,7 @@ class DistillOptions:
                                                             "(light by default: small students fit the teacher better with little augmentation)"})
     color_jitter: float = field(default=0.0, metadata={"flag": "--jitter",
                                                        "help": "augmentation: colour jitter strength (brightness, contrast, saturation)"})
+    hflip: bool = field(default=True, metadata={"off_flag": "--no-flip", "help": "augmentation: disable random horizontal flips"})
     val_fraction: float = field(default=0.1, metadata={"help": "share of the images held out to pick the best epoch"})
     seed: int = field(default=0, metadata={"help": "seed for the split, initialisation and augmentation"})
     timing_rounds: int = field(default=6, metadata={  # a teacher such as DeepLabV3 at 520 px takes seconds per forward on a CPU

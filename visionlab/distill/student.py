@@ -91,7 +91,8 @@ def _student_config(opts: DistillOptions, out: Path, teacher: LoadedSegmenter, a
                          epochs=opts.epochs, batch_size=opts.batch_size, lr=opts.lr, img_size=(size[0], size[1]), loss=taught.get("loss", "ce"),
                          dice_weight=taught.get("dice_weight", 0.5), class_weights=taught.get("class_weights", "none"),
                          val_fraction=opts.val_fraction, test_fraction=0.0, seed=opts.seed,
-                         augment=SegAugmentConfig(scale_min=opts.scale_min, color_jitter=opts.color_jitter), amp=opts.amp, device=opts.device, quiet=opts.quiet)
+                         augment=SegAugmentConfig(scale_min=opts.scale_min, hflip=opts.hflip, color_jitter=opts.color_jitter), amp=opts.amp,
+                         device=opts.device, quiet=opts.quiet)
 
 
 def _teacher_size(teacher: LoadedSegmenter) -> tuple[int, int]:
