@@ -48,8 +48,8 @@ def main() -> int:
 
     fit_classifier = classify._fit
 
-    def recording_fit(trainer, s, on_epoch_end):
-        fit_classifier(trainer, s, on_epoch_end)
+    def recording_fit(trainer, s, on_epoch_end, *rest):
+        fit_classifier(trainer, s, on_epoch_end, *rest)
         weights.append(_digest(s.model))
 
     ShardedPermutation.__iter__ = recording_iter  # type: ignore[method-assign]

@@ -1,4 +1,4 @@
-"""Training under torchrun with two gloo processes: classify (full), segment and distill.
+"""Training under torchrun with two gloo processes: classify (full and partial), segment and distill.
 
 Each run goes through tests/ddp_worker.py, which records every rank's training indices per epoch and a
 hash of its weights at the end, so the tests see what each rank did, not only rank 0's files.
@@ -123,6 +123,25 @@ def test_classify_under_torchrun_matches_one_process_and_resumes(tmp_path: Path)
     launch(2, tmp_path / "rec3", [*args("two", 4, epochs=3), "--resume"])
     assert [r["epoch"] for r in _history(tmp_path / "two")] == ["1", "2", "3"]
     assert len({v["weights"][-1] for v in ranks(tmp_path / "rec3", 2)}) == 1
+
+
+def test_partial_classify_under_torchrun_trains_what_one_process_trains(tmp_path: Path) -> None:
+    """partial mode: the ranks share the caching and each trains the top on every cached map, as one process does."""
+    from conftest import make_blob_dataset
+
+    data = make_blob_dataset(tmp_path / "blobs", n_per_class=13, classes=("red", "blue"))
+
+    def args(out: str) -> list[str]:
+        return ["train", "classify", str(data), "--out", str(tmp_path / out), "--backbone", "tiny_cnn", "--weights", "none", "--mode", "partial",
+                "--unfreeze-top", "1", "--img-size", "32", "--epochs", "2", "--batch-size", "8", "--lr", "0.01", "--amp", "off", "--quiet"]
+
+    launch(2, tmp_path / "rec2", args("two"))
+    launch(1, tmp_path / "rec1", args("one"))
+    views = ranks(tmp_path / "rec2", 2)
+    assert len({v["weights"][-1] for v in views}) == 1  # every rank ends with the same weights
+    two, one = load_file(str(tmp_path / "two" / "last.safetensors")), load_file(str(tmp_path / "one" / "last.safetensors"))
+    assert relative_gap(two, one) < 1e-4  # the same maps, the same steps: only float summation order may differ
+    assert json.loads((tmp_path / "two" / "metrics.json").read_text())["accuracy"] == json.loads((tmp_path / "one" / "metrics.json").read_text())["accuracy"]
 
 
 def _history(run: Path) -> list[dict]:

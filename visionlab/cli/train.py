@@ -15,13 +15,15 @@ from visionlab.cli.args import Formatter, add_field_options, config_from_args
 from visionlab.train.config import ClassifyConfig, SegmentConfig
 
 CLASSIFY_OPTIONS = (
-    "data", "out", "backbone", "weights", "download", "mode", "epochs", "batch_size", "lr", "scheduler", "step_size", "gamma",
-    "patience", "img_size", "seed", "val_fraction", "dropout", "backbone_lr_factor", "head_epochs", "unfreeze_top", "feature_views",
-    "augment.hflip", "augment.color_jitter", "augment.rotation", "augment.crop_scale_min", "ood_pass_rate", "workers", "amp", "device",
+    "data", "out", "backbone", "weights", "download", "recipe", "mode", "epochs", "time_budget", "batch_size", "lr", "optimizer",
+    "weight_decay", "scheduler", "step_size", "gamma", "patience", "img_size", "seed", "val_fraction", "dropout", "label_smoothing",
+    "backbone_lr_factor", "head_epochs", "unfreeze_top", "feature_views", "feature_shift", "tta_flip", "augment.hflip",
+    "augment.color_jitter", "augment.rotation", "augment.crop_scale_min", "ood_pass_rate", "workers", "amp", "device",
 )  # then --resume, then quiet
 
 SEGMENT_OPTIONS = (  # shared by `train segment` and `experiment`
-    "data", "model", "encoder", "download", "freeze_encoder", "epochs", "batch_size", "lr", "weight_decay", "scheduler", "patience",
+    "data", "model", "encoder", "download", "freeze_encoder", "epochs", "time_budget", "batch_size", "lr", "optimizer", "weight_decay",
+    "scheduler", "patience",
     "img_size", "loss", "dice_weight", "class_weights", "val_fraction", "test_fraction", "augment.scale_min", "augment.hflip",
     "augment.color_jitter", "seed", "workers", "amp", "device", "quiet",
 )

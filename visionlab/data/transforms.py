@@ -47,6 +47,11 @@ def eval_transform(pre: Preprocess) -> T.Compose:
     )
 
 
+def mirrored(transform: T.Compose) -> T.Compose:
+    """``transform`` followed by a horizontal flip: the second view of flip-averaged evaluation."""
+    return T.Compose([transform, T.RandomHorizontalFlip(p=1.0)])
+
+
 def decode_transform(pre: Preprocess) -> Callable[[Image.Image], torch.Tensor]:
     """What is cached when images are decoded once: a uint8 ``(3, H, W)`` tensor.
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import torch
 from torch.utils.data import DataLoader
 
 from visionlab.data.dataset import ImageListDataset
 from visionlab.data.folders import ImageList, drop_unreadable, load_split, scan_class_folders
-from visionlab.data.transforms import eval_transform
+from visionlab.data.transforms import eval_transform, mirrored
 from visionlab.errors import ParamError
 from visionlab.evaluate.report import write_evaluation
 from visionlab.models.checkpoint import load_classifier
@@ -46,6 +47,8 @@ def resolve_eval_split(run: Path, data: str | Path | None, split: str, classes: 
 def evaluate_run(run: str | Path, data: str | Path | None = None, split: str = "val", batch_size: int = 64, device: str = "auto", amp: str = "auto") -> dict:
     """Evaluate the run's checkpoint (:meth:`~visionlab.runs.RunFolder.checkpoint`); write ``RUN/metrics.json`` and plots.
 
+    A run trained with ``tta_flip`` is evaluated the same way: each image and its mirror image, probabilities averaged.
+
     Args:
         run: A training run folder.
         data: Dataset folder; default: the split saved in the run.
@@ -71,7 +74,13 @@ def evaluate_run(run: str | Path, data: str | Path | None = None, split: str = "
     items = resolve_eval_split(folder.path, data, split, meta["classes"])
     dev = resolve_device(device)
     model.to(dev)
-    loader = DataLoader(ImageListDataset(items, eval_transform(meta["preprocess"])), batch_size=batch_size)
-    logits, labels, _ = predict_logits(model, loader, dev, resolve_amp(amp, dev), channels_last=False)
-    probs = logits.softmax(1).numpy()
+    views = [eval_transform(meta["preprocess"])]
+    if folder.config_path.is_file() and folder.load_config()["config"].get("tta_flip"):  # evaluated as it was trained to be
+        views.append(mirrored(views[0]))
+    probs_per_view = []
+    for view in views:
+        loader = DataLoader(ImageListDataset(items, view), batch_size=batch_size)
+        logits, labels, _ = predict_logits(model, loader, dev, resolve_amp(amp, dev), channels_last=False)
+        probs_per_view.append(logits.softmax(1))
+    probs = torch.stack(probs_per_view).mean(0).numpy()
     return write_evaluation(folder.path, split, probs, labels.numpy(), items.paths, items.root, meta["classes"])

@@ -15,10 +15,16 @@ import yaml
 
 from visionlab.data.variants import get_variant
 from visionlab.errors import ConfigError
+from visionlab.train.config import SegmentConfig
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 STAGES = ("classify", "explain", "segment", "experiment", "compare", "pipeline", "walkmap", "distill")
 GAME_WORLD = "game_world"
+
+
+def _segment_default(name: str) -> Any:
+    """``train segment``'s default for ``name``: the lab trains its segmenter with the same recipe."""
+    return next(f.default for f in fields(SegmentConfig) if f.name == name)
 
 
 @dataclass
@@ -47,6 +53,7 @@ class ClassifySection:
     gamma: float = 0.1  # scheduler: step: the multiplier at each drop
     dropout: float = 0.3  # before the head's linear layer
     feature_views: int = 1  # frozen: cached views per training image; N > 1 adds N-1 augmented views (the augmentation is applied)
+    recipe: str = "standard"  # the section's values as written; auto or small-images as in `train classify --recipe`
 
 
 @dataclass
@@ -65,10 +72,10 @@ class SegmentSection:
     n: int = 400  # game world: scenes with masks
     characters: int = 3  # game world: characters per scene
     epochs: int = 12
-    lr: float = 3e-3
+    lr: float = field(default_factory=lambda: _segment_default("lr"))
     img_size: tuple[int, int] = (160, 160)
-    loss: str = "ce+dice"
-    class_weights: str = "balanced"
+    loss: str = field(default_factory=lambda: _segment_default("loss"))  # the defaults of `train segment`
+    class_weights: str = field(default_factory=lambda: _segment_default("class_weights"))
     data: str | None = None  # a mask dataset instead of game-world scenes
     use_pretrained: str | None = None  # a pretrained segmenter name (e.g. deeplabv3_resnet50) instead of training
     photo_model: str = "deeplabv3_resnet50"  # the pretrained segmenter for the user's own images when data: gives no masks

@@ -8,6 +8,7 @@ from typing import cast
 import torch
 from torch import nn
 
+from visionlab.errors import ParamError
 from visionlab.models.weights import WeightsEntry
 
 
@@ -23,6 +24,9 @@ class Classifier(nn.Module):
         cam_layer: Dotted name (relative to this module) of the layer CAMs hook by default.
         dropout: Dropout before the linear layer (the manual uses 0.3).
         weights: The weights entry the backbone was initialised from, if any.
+        pool: The module after the last block that pools its maps to ``(B, F)``. Given, the blocks
+            applied in order and then ``pool`` compute exactly ``forward_features``, which lets
+            :meth:`split` cut the backbone for ``partial`` training.
     """
 
     def __init__(
@@ -35,6 +39,7 @@ class Classifier(nn.Module):
         cam_layer: str,
         dropout: float = 0.3,
         weights: WeightsEntry | None = None,
+        pool: nn.Module | None = None,
     ) -> None:
         super().__init__()
         self.arch = arch
@@ -45,6 +50,7 @@ class Classifier(nn.Module):
         self._blocks = list(blocks)
         self.cam_layer = cam_layer
         self.weights = weights
+        self._pool = pool
         self._frozen_blocks: list[nn.Module] = []
 
     def _make_head(self, num_classes: int) -> nn.Sequential:
@@ -78,6 +84,23 @@ class Classifier(nn.Module):
     def blocks(self) -> list[nn.Module]:
         """Backbone stages from input to output."""
         return list(self._blocks)
+
+    def split(self, keep_top: int) -> tuple[nn.Sequential, nn.Sequential]:
+        """The backbone cut before its last ``keep_top`` blocks: ``(trunk, top)``.
+
+        ``top(trunk(x))`` equals ``forward_features(x)``; both share this model's parameters.
+
+        Raises:
+            ParamError: The backbone was registered without its pooling module, or ``keep_top``
+                is not between 1 and the number of blocks minus one.
+        """
+        if self._pool is None:
+            raise ParamError("mode", f"{self.arch} cannot be cut into cached lower blocks and trained top blocks (its registration "
+                                     "gives no pooling module); use mode finetune, which runs the whole backbone")
+        n = len(self._blocks)
+        if not 1 <= keep_top < n:
+            raise ParamError("unfreeze_top", f"unfreeze_top must be between 1 and {n - 1} for {self.arch} ({n} blocks); got {keep_top}")
+        return nn.Sequential(*self._blocks[: n - keep_top]), nn.Sequential(*self._blocks[n - keep_top :], self._pool)
 
     def freeze_backbone(self, keep_top: int = 0) -> None:
         """Freeze all backbone stages except the last ``keep_top`` ones.

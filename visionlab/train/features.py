@@ -9,6 +9,7 @@ disk past a size limit) and train only the head on them.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -23,21 +24,28 @@ from visionlab.train.loop import StepStats
 from visionlab.utils.device import autocast
 from visionlab.utils.progress import progress
 
+_TORCH_DTYPES = {np.float32: torch.float32, np.float16: torch.float16}
+
 
 class FeatureStore:
-    """A ``(N, F)`` float32 matrix in RAM, or memory-mapped from ``folder`` when large."""
+    """An ``(N, *row_shape)`` array in RAM, or memory-mapped from ``folder`` when large.
 
-    def __init__(self, n: int, dim: int, max_ram_mb: int, folder: Path | None, name: str) -> None:
-        nbytes = n * dim * 4
+    Pooled features are float32 rows; ``partial`` training stores whole activation maps in float16.
+    """
+
+    def __init__(self, n: int, row_shape: int | tuple[int, ...], max_ram_mb: int, folder: Path | None, name: str,
+                 dtype: type[np.floating] = np.float32) -> None:
+        shape = (n, *((row_shape,) if isinstance(row_shape, int) else row_shape))
+        nbytes = int(np.prod(shape)) * np.dtype(dtype).itemsize
         self.path: Path | None = None
         self.array: np.ndarray
         if nbytes > max_ram_mb * 2**20:
             folder = folder or Path(tempfile.mkdtemp(prefix="visionlab-features-"))
             folder.mkdir(parents=True, exist_ok=True)
             self.path = folder / f"{name}.npy"
-            self.array = np.lib.format.open_memmap(self.path, mode="w+", dtype=np.float32, shape=(n, dim))
+            self.array = np.lib.format.open_memmap(self.path, mode="w+", dtype=dtype, shape=shape)
         else:
-            self.array = np.empty((n, dim), dtype=np.float32)
+            self.array = np.empty(shape, dtype=dtype)
 
     def close(self) -> None:
         """Delete the on-disk file, if any; the store is unusable afterwards."""
@@ -47,13 +55,16 @@ class FeatureStore:
             self.path = None
 
     def write(self, rows: np.ndarray, at: np.ndarray) -> None:
-        """Store ``rows`` ``(B, F)`` as rows ``at`` ``(B,)``."""
+        """Store ``rows`` ``(B, *row_shape)`` as rows ``at`` ``(B,)``."""
         self.array[at] = rows
 
     def tensor(self, idx: np.ndarray | None = None) -> torch.Tensor:
         """Rows ``idx`` (all rows when ``None``) as a contiguous float32 tensor."""
         rows = self.array if idx is None else self.array[idx]
-        return torch.from_numpy(np.ascontiguousarray(rows))
+        return torch.from_numpy(np.ascontiguousarray(rows)).float()
+
+    def __len__(self) -> int:
+        return self.array.shape[0]
 
 
 class IndexedConcat(Dataset):
@@ -91,8 +102,10 @@ def extract_features(
     name: str = "features",
     ctx: DistContext = SINGLE_PROCESS,
     quiet: bool = True,
+    forward: Callable[[torch.Tensor], torch.Tensor] | None = None,
+    dtype: type[np.floating] = np.float32,
 ) -> FeatureStore:
-    """Run ``model.forward_features`` once over ``dataset`` (items ``(x, y, index)``).
+    """Run ``model.forward_features`` (or ``forward``) once over ``dataset`` (items ``(x, y, index)``).
 
     Under torchrun each rank computes a strided shard and the rows are gathered on all ranks.
     The caller's train/eval mode is restored.
@@ -110,6 +123,8 @@ def extract_features(
         name: The file's name (and the progress bar's label).
         ctx: This process's place in a torchrun job.
         quiet: No progress bar.
+        forward: What is stored instead of the pooled features, e.g. the activations of the lower blocks.
+        dtype: The stored precision.
 
     Returns:
         The features, one row per item of ``dataset``.
@@ -117,9 +132,10 @@ def extract_features(
     n = len(dataset)
     shard = Subset(dataset, list(range(ctx.rank, n, ctx.world_size))) if ctx.enabled else dataset
     loader = DataLoader(shard, batch_size=batch_size, shuffle=False, num_workers=workers, persistent_workers=False)
+    forward = forward or model.forward_features
     was_training = model.training
     model.eval()
-    store = FeatureStore(n, model.num_features, max_ram_mb, cache_dir, name)
+    store: FeatureStore | None = None
     got_idx, got_rows = [], []
     try:
         for x, _, idx in progress(loader, f"features ({name})", quiet):
@@ -127,24 +143,28 @@ def extract_features(
             if channels_last:
                 x = x.contiguous(memory_format=torch.channels_last)
             with autocast(device, amp):
-                f = model.forward_features(x)  # (B, F)
-            rows = f.float().cpu()
+                f = forward(x)  # (B, F) or (B, C, h, w)
+            rows = f.to(_TORCH_DTYPES[dtype]).cpu()
             if ctx.enabled:
                 got_idx.append(idx)
                 got_rows.append(rows)
             else:
+                store = store or FeatureStore(n, tuple(rows.shape[1:]), max_ram_mb, cache_dir, name, dtype)
                 store.write(rows.numpy(), idx.numpy())
     finally:
         model.train(was_training)
     if ctx.enabled:
         full = gather_rows(torch.cat(got_idx), torch.cat(got_rows), n, ctx)
+        store = FeatureStore(n, tuple(full.shape[1:]), max_ram_mb, cache_dir, name, dtype)
         store.write(full.numpy(), np.arange(n))
+    if store is None:
+        raise ValueError(f"extract_features: {name} has no images")
     return store
 
 
 def train_head_epoch(
     head: nn.Module, feats: FeatureStore, labels: torch.Tensor, view_rows: np.ndarray, optimizer: torch.optim.Optimizer,
-    batch_size: int, generator: torch.Generator,
+    batch_size: int, generator: torch.Generator, label_smoothing: float = 0.0,
 ) -> StepStats:
     """One epoch of the head on cached features.
 
@@ -156,12 +176,13 @@ def train_head_epoch(
         optimizer: Steps once per batch.
         batch_size: Images per step.
         generator: Draws the epoch's order.
+        label_smoothing: Cross-entropy's label smoothing.
 
     Returns:
         The epoch's loss and accuracy sums.
     """
     head.train()
-    criterion = nn.CrossEntropyLoss()
+    criterion = nn.CrossEntropyLoss(label_smoothing=label_smoothing)
     stats = StepStats()
     order = torch.randperm(len(view_rows), generator=generator)
     for start in range(0, len(order), batch_size):
@@ -183,7 +204,7 @@ def head_logits(head: nn.Module, feats: FeatureStore, batch_size: int = 4096) ->
     was_training = head.training
     head.eval()
     try:
-        n = feats.array.shape[0]
+        n = len(feats)
         return torch.cat([head(feats.tensor(np.arange(s, min(s + batch_size, n)))) for s in range(0, n, batch_size)])
     finally:
         head.train(was_training)

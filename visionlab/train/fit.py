@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +39,30 @@ class EpochTrainer(Protocol):
         """Restore what :meth:`state_dict` returned."""
         ...
 
+    def replan(self, epochs: int, done: int) -> None:
+        """Stretch or shrink the learning-rate schedule to ``epochs`` in all, ``done`` of them run."""
+        ...
+
+
+@dataclass
+class TimeBudget:
+    """A wall-clock limit on a whole run (see ``--time-budget``).
+
+    Attributes:
+        seconds: What the run may take, from ``started`` to its last file.
+        started: ``time.perf_counter()`` when the run began (before its data and model were loaded).
+        after_fit: Estimated seconds the run needs after its last epoch (final evaluation), given one epoch's seconds.
+    """
+
+    seconds: float
+    started: float
+    after_fit: Callable[[float], float] = lambda epoch_s: 0.0
+
+    def epochs_that_fit(self, done: int, epoch_s: float, most: int) -> int:
+        """How many epochs in all (at least ``done``, at most ``most``) end within the budget at ``epoch_s`` each."""
+        left = self.seconds - (time.perf_counter() - self.started) - self.after_fit(epoch_s)
+        return max(done, min(most, done + math.floor(left / max(epoch_s, 1e-6))))
+
 
 @dataclass
 class FitPlan:
@@ -53,6 +79,8 @@ class FitPlan:
     is_main: bool = True  # only the main process writes files and prints
     barrier: Callable[[], None] | None = None  # waits for every rank (multi-process runs)
     epoch_of: Callable[[Path], int | None] = checkpoint_epoch  # the epoch a weights file was saved at
+    budget: TimeBudget | None = None  # plans the number of epochs (at most ``epochs``) to finish in time
+    agree: Callable[[int], int] = lambda n: n  # multi-process runs: every rank takes rank 0's number of epochs
 
 
 def read_history(path: Path) -> list[dict]:
@@ -92,6 +120,26 @@ def _check_resumable(run: RunFolder, epoch: int, rows: int, epoch_of: Callable[[
         )
 
 
+def _plan_epochs(trainer: EpochTrainer, plan: FitPlan, history: list[dict], planned: int, first: bool) -> int:
+    """The number of epochs the budget allows after the epochs in ``history``; the schedule follows it.
+
+    After the first epoch of the run the plan may grow or shrink (up to ``plan.epochs``); later it only
+    shrinks, when epochs run slower than the first one promised.
+    """
+    assert plan.budget is not None
+    done = len(history)
+    epoch_s = sum(float(r["seconds"]) for r in history[-3:]) / len(history[-3:])
+    fits = plan.budget.epochs_that_fit(done, epoch_s, plan.epochs)
+    new = plan.agree(fits if first else min(planned, fits))
+    if new != planned:
+        trainer.replan(new, done)
+    if plan.is_main and not plan.quiet and (first or new != planned):
+        spent = time.perf_counter() - plan.budget.started
+        print(f"time budget {plan.budget.seconds / 60:.1f} min: {spent / 60:.1f} min spent, {epoch_s:.1f} s per epoch; "
+              f"running {new} of at most {plan.epochs} epochs", flush=True)
+    return new
+
+
 def fit(trainer: EpochTrainer, plan: FitPlan, on_epoch_end: EpochHook | None = None) -> list[dict]:
     """Run epochs with best/last checkpoints, ``history.csv``, early stopping and resumable state.
 
@@ -102,7 +150,9 @@ def fit(trainer: EpochTrainer, plan: FitPlan, on_epoch_end: EpochHook | None = N
 
     Args:
         trainer: Runs the epochs.
-        plan: The run folder, epochs, score and checkpoint functions.
+        plan: The run folder, epochs, score and checkpoint functions; with a time budget, ``epochs``
+            is the most it runs (the number planned is saved with the training state; a resumed run
+            keeps it and plans no more).
         on_epoch_end: Called with ``(epoch, history_row)`` after each epoch's files are written.
 
     Returns:
@@ -114,29 +164,35 @@ def fit(trainer: EpochTrainer, plan: FitPlan, on_epoch_end: EpochHook | None = N
     barrier_hook = plan.barrier or (lambda: None)
     barrier_hook()  # other ranks read the run's files only once they are whole
     history = read_history(run.history_path)
-    start, best, bad = 0, None, 0
+    start, best, bad, planned = 0, None, 0, plan.epochs
     if run.train_state_path.is_file():
         state = load_train_state(run.train_state_path)
         start, best, bad = int(state["epoch"]), state["best"], int(state["bad_epochs"])
+        planned = int(state.get("planned_epochs", plan.epochs))
         _check_resumable(run, start, len(history), plan.epoch_of)
         plan.load_model(run.last_path)
         trainer.load_state(state)
         history = history[:start]
-    for epoch in range(start, plan.epochs):
+    epoch = start
+    while epoch < planned:
         row = {"epoch": epoch + 1, **trainer.run_epoch(epoch)}
         improved = is_better(row, best, plan.score)
         best, bad = (row, 0) if improved else (best, bad + 1)
         history.append(row)
+        if plan.budget is not None and start == 0 and (epoch == 0 or planned > epoch + 1):
+            planned = _plan_epochs(trainer, plan, history, planned, first=epoch == 0)
         if plan.is_main:
-            _commit_epoch(run, plan, trainer, history, {"epoch": epoch + 1, "best": best, "bad_epochs": bad}, improved)
+            progress = {"epoch": epoch + 1, "best": best, "bad_epochs": bad, "planned_epochs": planned}
+            _commit_epoch(run, plan, trainer, history, progress, improved)
             if not plan.quiet:
-                print(f"epoch {epoch + 1}/{plan.epochs}  {plan.describe(row)}  ({row['seconds']:.1f}s)", flush=True)
+                print(f"epoch {epoch + 1}/{planned}  {plan.describe(row)}  ({row['seconds']:.1f}s)", flush=True)
         if on_epoch_end is not None:
             on_epoch_end(epoch + 1, row)
         if plan.patience and bad >= plan.patience:
             if not plan.quiet and plan.is_main:
                 print(f"early stop: no validation improvement for {bad} epochs", flush=True)
             break
+        epoch += 1
     if plan.is_main and history:
         plot_history(history, run.plots / "curves.png")
     return history

@@ -29,11 +29,12 @@ from visionlab.train.distributed import (
     broadcast_buffers,
     init_distributed,
     main_first,
+    rank0_value,
 )
-from visionlab.train.fit import EpochHook, FitPlan, fit
+from visionlab.train.fit import EpochHook, FitPlan, TimeBudget, fit
 from visionlab.train.loop import train_one_epoch
 from visionlab.train.losses import SegLoss, class_weights
-from visionlab.train.optim import epoch_seed, make_optimizer, make_scheduler
+from visionlab.train.optim import epoch_seed, make_optimizer, make_scheduler, reschedule
 from visionlab.train.start import RunStart, start_run
 from visionlab.utils.device import autocast, resolve_amp, resolve_device
 from visionlab.utils.progress import progress
@@ -151,7 +152,7 @@ class SegTrainer:
         params = [p for p in s.model.parameters() if p.requires_grad]
         # DistributedDataParallel averages the gradients of the ranks' shards after each backward pass
         self.net: nn.Module = DistributedDataParallel(s.model) if s.ctx.enabled else s.model
-        self.optimizer = make_optimizer([{"params": params, "lr": cfg.lr}], cfg.weight_decay)
+        self.optimizer = make_optimizer([{"params": params, "lr": cfg.lr}], cfg.weight_decay, cfg.optimizer)
         self.scheduler = make_scheduler(self.optimizer, cfg.scheduler, cfg.epochs, cfg.step_size, cfg.gamma)
 
     def run_epoch(self, epoch: int) -> dict:
@@ -215,6 +216,21 @@ class SegTrainer:
         self.optimizer.load_state_dict(state["optimizer"])
         self.scheduler.load_state_dict(state["scheduler"])
 
+    def replan(self, epochs: int, done: int) -> None:
+        """Fit the learning-rate schedule to ``epochs`` in all, ``done`` of them run (a time budget's plan)."""
+        cfg = self.s.cfg
+        self.scheduler = reschedule(self.optimizer, cfg.scheduler, epochs, done, cfg.step_size, cfg.gamma)
+
+    def after_fit_seconds(self, epoch_s: float) -> float:
+        """Estimated seconds of the final evaluation (val and test at the images' own size) after an epoch of ``epoch_s``.
+
+        An epoch ran the network forward and backward (about three forward passes) over train and
+        forward over val at the training size; the final evaluation runs it over val and test at the
+        images' own size, counted here as twice the pixels.
+        """
+        n = {k: len(v) for k, v in self.datasets.items()}
+        return epoch_s * 2 * (n["val"] + n.get("test", 0)) / (3 * n["train"] + n["val"])
+
 
 def train_segmenter(cfg: SegmentConfig, *, resume: bool = False, on_epoch_end: EpochHook | None = None) -> Path:
     """Train, checkpoint and evaluate a segmenter; returns the run folder.
@@ -237,16 +253,19 @@ def train_segmenter(cfg: SegmentConfig, *, resume: bool = False, on_epoch_end: E
     Example:
         >>> train_segmenter(SegmentConfig(data="world/segment", out="runs/seg"))  # doctest: +SKIP
     """
+    started = time.perf_counter()
     s = _start(cfg, resume)
     trainer = SegTrainer(s)
     classes = s.splits["train"].classes
+    budget = TimeBudget(s.cfg.time_budget * 60, started, trainer.after_fit_seconds) if s.cfg.time_budget else None
     plan = FitPlan(
         run=s.run, epochs=s.cfg.epochs, patience=s.cfg.patience, score="val_miou",
         save_model=lambda path, extra: save_segmenter(path, s.model, classes, s.preprocess, extra),
         load_model=lambda path: load_segmenter_state(s.model, path),
         describe=lambda r: (f"train loss {r['train_loss']:.4f} pixel acc {r['train_acc']:.4f}  "
                             f"val loss {r['val_loss']:.4f} pixel acc {r['val_acc']:.4f} mIoU {r['val_miou']:.4f}"),
-        quiet=s.cfg.quiet, is_main=s.ctx.is_main, barrier=lambda: barrier(s.ctx),
+        quiet=s.cfg.quiet, is_main=s.ctx.is_main, barrier=lambda: barrier(s.ctx), budget=budget,
+        agree=lambda n: rank0_value(n, s.ctx),
     )
     fit(trainer, plan, on_epoch_end)
     evaluate_best(s)

@@ -15,14 +15,14 @@ from torch.utils.data import DataLoader
 from visionlab.data.dataset import DecodedCacheDataset, ImageListDataset
 from visionlab.data.folders import ImageList
 from visionlab.data.preprocess import Preprocess
-from visionlab.data.transforms import decode_transform, eval_transform, train_transform
+from visionlab.data.transforms import decode_transform, eval_transform, mirrored, train_transform
 from visionlab.models import Classifier
 from visionlab.predict import predict_logits
 from visionlab.train.config import ClassifyConfig
 from visionlab.train.distributed import DistContext, ShardedPermutation, all_reduce_sum, broadcast_buffers
 from visionlab.train.features import FeatureStore, IndexedConcat, extract_features, head_logits, train_head_epoch
 from visionlab.train.loop import train_one_epoch
-from visionlab.train.optim import epoch_seed, make_optimizer, make_scheduler
+from visionlab.train.optim import epoch_seed, make_optimizer, make_scheduler, reschedule
 
 
 @dataclass
@@ -44,6 +44,20 @@ class Setup:
         return self.splits["train"].classes
 
 
+def eval_views(cfg: ClassifyConfig, pre: Preprocess) -> list:
+    """The evaluation views of every image: as the weights prescribe, and its mirror image with ``tta_flip``."""
+    plain = eval_transform(pre)
+    return [plain, mirrored(plain)] if cfg.tta_flip else [plain]
+
+
+def mean_view_logits(logits: torch.Tensor, n: int) -> torch.Tensor:
+    """Logits ``(V * N, K)`` of ``V`` views of ``N`` images -> ``(N, K)``: the log of the mean softmax (one view: unchanged)."""
+    views = logits.shape[0] // n
+    if views == 1:
+        return logits
+    return logits.view(views, n, -1).softmax(2).mean(0).log()
+
+
 class Trainer(Protocol):
     """A classification trainer: :class:`FrozenTrainer` or :class:`LoopTrainer`."""
 
@@ -63,6 +77,10 @@ class Trainer(Protocol):
         """Restore what :meth:`state_dict` returned."""
         ...
 
+    def replan(self, epochs: int, done: int) -> None:
+        """Fit the learning-rate schedule to ``epochs`` in all, ``done`` of them run."""
+        ...
+
     def close(self) -> None:
         """Release what the trainer holds on disk."""
         ...
@@ -74,12 +92,16 @@ class _Base:
         self.cfg = s.cfg
 
     def _finish_setup(self, groups: list[dict]) -> None:
-        self.optimizer = make_optimizer(groups, self.cfg.weight_decay)
+        self.optimizer = make_optimizer(groups, self.cfg.weight_decay, self.cfg.optimizer)
         self.scheduler = make_scheduler(self.optimizer, self.cfg.scheduler, self.cfg.epochs, self.cfg.step_size, self.cfg.gamma)
 
     def state_dict(self) -> dict:
         """The optimizer's and the LR schedule's state, saved in ``train_state.pt`` for resuming."""
         return {"optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict()}
+
+    def replan(self, epochs: int, done: int) -> None:
+        """Fit the learning-rate schedule to ``epochs`` in all, ``done`` of them run (a time budget's plan)."""
+        self.scheduler = reschedule(self.optimizer, self.cfg.scheduler, epochs, done, self.cfg.step_size, self.cfg.gamma)
 
     def close(self) -> None:
         """Release what the trainer holds on disk; nothing by default."""
@@ -117,7 +139,7 @@ class FrozenTrainer(_Base):
         pre = self.s.preprocess
         augmented = [train_transform(self.cfg.augment, pre)] * (self.views - 1)
         self.train_feats = self._extract("train", [eval_transform(pre), *augmented])
-        self.eval_feats = {k: self._extract(k, [eval_transform(pre)]) for k in self.s.splits if k != "train"}
+        self.eval_feats = {k: self._extract(k, eval_views(self.cfg, pre)) for k in self.s.splits if k != "train"}
         self.labels = {k: torch.tensor(v.labels, dtype=torch.long) for k, v in self.s.splits.items()}
 
     def run_epoch(self, epoch: int) -> dict:
@@ -136,17 +158,20 @@ class FrozenTrainer(_Base):
         view = epoch % self.views
         rows = np.arange(n) + view * n  # (N,) this epoch's view of every training image
         lr = self.optimizer.param_groups[0]["lr"]
-        stats = train_head_epoch(self.s.model.head, self.train_feats, self.labels["train"], rows, self.optimizer, self.cfg.batch_size, gen)
+        stats = train_head_epoch(self.s.model.head, self.train_feats, self.labels["train"], rows, self.optimizer, self.cfg.batch_size, gen,
+                                 self.cfg.label_smoothing)
         self.scheduler.step()
-        logits = head_logits(self.s.model.head, self.eval_feats["val"])
+        logits = self._logits("val")
         val_loss = float(torch.nn.functional.cross_entropy(logits, self.labels["val"]))
         val_acc = float((logits.argmax(1) == self.labels["val"]).float().mean())
         return {"train_loss": stats.loss, "train_acc": stats.acc, "val_loss": val_loss, "val_acc": val_acc, "lr": lr, "seconds": time.perf_counter() - t0}
 
     def probabilities(self, split: str) -> tuple[np.ndarray, np.ndarray]:
         """Class probabilities ``(N, K)`` and labels ``(N,)`` of ``split`` from its cached features."""
-        logits = head_logits(self.s.model.head, self.eval_feats[split])
-        return logits.softmax(1).numpy(), self.labels[split].numpy()
+        return self._logits(split).softmax(1).numpy(), self.labels[split].numpy()
+
+    def _logits(self, split: str) -> torch.Tensor:
+        return mean_view_logits(head_logits(self.s.model.head, self.eval_feats[split]), len(self.labels[split]))
 
     def close(self) -> None:
         """Remove on-disk feature caches (they are recomputed on resume)."""
@@ -205,7 +230,8 @@ class LoopTrainer(_Base):
         torch.manual_seed(epoch_seed(cfg.seed, epoch))
         lr = self.optimizer.param_groups[0]["lr"]
         loader = self._train_loader(epoch)
-        stats = train_one_epoch(self.net, loader, self.optimizer, self.s.device, self.s.amp, cfg.channels_last, cfg.quiet, f"epoch {epoch + 1}")
+        stats = train_one_epoch(self.net, loader, self.optimizer, self.s.device, self.s.amp, cfg.channels_last, cfg.quiet, f"epoch {epoch + 1}",
+                                criterion=torch.nn.CrossEntropyLoss(label_smoothing=cfg.label_smoothing))
         self.scheduler.step()
         broadcast_buffers(model, self.s.ctx)  # every rank holds what rank 0 saves
         train_loss, train_correct, train_n = all_reduce_sum([stats.loss_sum, stats.correct, stats.count], self.s.ctx)
