@@ -1,4 +1,4 @@
-"""partial mode (top blocks on cached activations), recipes, and the time budget's plan."""
+"""Defaults for real data: partial mode (top blocks on cached activations), recipes, the time budget, shared segmentation defaults."""
 
 from __future__ import annotations
 
@@ -177,8 +177,8 @@ class _FakeTrainer:
 
 def _plan(run: Path, budget: TimeBudget | None, epochs: int = 10) -> FitPlan:
     run.mkdir(exist_ok=True)
-    return FitPlan(run=run, epochs=epochs, patience=0, score="val_acc", save_model=lambda p, e: p.write_bytes(b"w"),
-                   load_model=lambda p: None, describe=lambda r: "", quiet=True, epoch_of=lambda p: None, budget=budget)
+    return FitPlan(run=run, epochs=epochs, patience=0, score="val_acc", save_model=lambda p, e: p.write_text(str(e["epoch"])),
+                   load_model=lambda p: None, describe=lambda r: "", quiet=True, epoch_of=lambda p: int(p.read_text()), budget=budget)
 
 
 def test_time_budget_plans_the_epochs_that_fit(tmp_path: Path) -> None:
@@ -188,12 +188,16 @@ def test_time_budget_plans_the_epochs_that_fit(tmp_path: Path) -> None:
     assert len(history) == 4 and trainer.replans == [(4, 1)]
     state = torch.load(tmp_path / "a" / "train_state.pt", weights_only=False)
     assert state["planned_epochs"] == 4
+    # resumed, the plan stands (the budget's clock restarted, it plans no more)
+    again = _FakeTrainer(seconds=1.0)
+    assert len(fit(again, _plan(tmp_path / "a", TimeBudget(3600.0, time.perf_counter())))) == 4 and again.ran == []
     # a budget larger than the epochs need keeps them all and leaves the schedule alone
     roomy = _FakeTrainer(seconds=1.0)
     assert len(fit(roomy, _plan(tmp_path / "b", TimeBudget(3600.0, time.perf_counter())))) == 10 and roomy.replans == []
     # no budget: no plan
     plain = _FakeTrainer(seconds=1e6)
     assert len(fit(plain, _plan(tmp_path / "c", None, epochs=3))) == 3
+    assert len(fit(plain, _plan(tmp_path / "c", None, epochs=5))) == 5 and plain.ran == [0, 1, 2, 3, 4]  # resumed with more epochs
     # a budget already spent still runs the first epoch, then stops
     late = _FakeTrainer(seconds=10.0)
     assert len(fit(late, _plan(tmp_path / "d", TimeBudget(5.0, time.perf_counter() - 60)))) == 1 and late.replans == [(1, 1)]
@@ -245,3 +249,16 @@ def test_train_segment_plans_its_epochs_within_a_budget(tmp_path: Path, capsys: 
     plans = [line for line in out.splitlines() if line.startswith("time budget")]
     assert plans and f"running {planned} of at most 500 epochs" in plans[-1]  # the last plan said is the one that ran
     assert (run / "eval" / "test" / "metrics.json").is_file() and (probe / "eval" / "test" / "metrics.json").is_file()
+
+
+def test_the_lab_trains_its_segmenter_with_train_segments_defaults() -> None:
+    from visionlab.lab.config import LabConfig, SegmentSection
+    from visionlab.lab.stages import segment_config
+    from visionlab.train.config import SegmentConfig
+
+    defaults = SegmentConfig(data="d", out="o")
+    section = SegmentSection()
+    assert (section.loss, section.class_weights, section.lr) == (defaults.loss, defaults.class_weights, defaults.lr)
+    lab = segment_config(LabConfig(), Path("d"), Path("o"))
+    for name in ("loss", "class_weights", "lr", "optimizer", "weight_decay", "scheduler", "augment", "dice_weight"):
+        assert getattr(lab, name) == getattr(defaults, name), name

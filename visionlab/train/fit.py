@@ -168,7 +168,7 @@ def fit(trainer: EpochTrainer, plan: FitPlan, on_epoch_end: EpochHook | None = N
     if run.train_state_path.is_file():
         state = load_train_state(run.train_state_path)
         start, best, bad = int(state["epoch"]), state["best"], int(state["bad_epochs"])
-        planned = int(state.get("planned_epochs", plan.epochs))
+        planned = int(state.get("planned_epochs") or plan.epochs)  # a budget's plan stands; else the epochs asked for now
         _check_resumable(run, start, len(history), plan.epoch_of)
         plan.load_model(run.last_path)
         trainer.load_state(state)
@@ -182,7 +182,7 @@ def fit(trainer: EpochTrainer, plan: FitPlan, on_epoch_end: EpochHook | None = N
         if plan.budget is not None and start == 0 and (epoch == 0 or planned > epoch + 1):
             planned = _plan_epochs(trainer, plan, history, planned, first=epoch == 0)
         if plan.is_main:
-            progress = {"epoch": epoch + 1, "best": best, "bad_epochs": bad, "planned_epochs": planned}
+            progress = {"epoch": epoch + 1, "best": best, "bad_epochs": bad, "planned_epochs": planned if plan.budget else None}
             _commit_epoch(run, plan, trainer, history, progress, improved)
             if not plan.quiet:
                 print(f"epoch {epoch + 1}/{planned}  {plan.describe(row)}  ({row['seconds']:.1f}s)", flush=True)

@@ -20,12 +20,11 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from visionlab.data.dataset import ImageListDataset
 from visionlab.data.transforms import train_transform
-from visionlab.train.features import FeatureStore, IndexedConcat, extract_features
+from visionlab.train.features import FeatureStore
 from visionlab.train.loop import StepStats
 from visionlab.train.optim import epoch_seed
-from visionlab.train.trainers import Setup, _Base, eval_views, mean_view_logits
+from visionlab.train.trainers import Setup, _Base, eval_views, extract_views, mean_view_logits
 from visionlab.utils.device import autocast
 
 
@@ -60,15 +59,7 @@ class PartialTrainer(_Base):
 
     def _extract(self, split: str, transforms: list) -> FeatureStore:
         """Activations of the frozen blocks for every image of ``split`` under each transform: row ``v * N + i``."""
-        items = self.s.splits[split]
-        parts = [ImageListDataset(items, t) for t in transforms]
-        cfg = self.cfg
-        return extract_features(
-            self.s.model, parts[0] if len(parts) == 1 else IndexedConcat(parts), batch_size=max(cfg.batch_size, 64),
-            device=self.s.device, amp=self.s.amp, channels_last=cfg.channels_last, workers=cfg.workers,
-            max_ram_mb=cfg.feature_cache_mb, cache_dir=self.s.run / "cache", name=f"{split}_maps", ctx=self.s.ctx, quiet=cfg.quiet,
-            forward=self.trunk, dtype=np.float16,
-        )
+        return extract_views(self.s, split, transforms, name=f"{split}_maps", forward=self.trunk, dtype=np.float16)
 
     def _extract_all(self) -> None:
         torch.manual_seed(epoch_seed(self.cfg.seed, -1))  # augmented views are reproducible

@@ -58,6 +58,21 @@ def mean_view_logits(logits: torch.Tensor, n: int) -> torch.Tensor:
     return logits.view(views, n, -1).softmax(2).mean(0).log()
 
 
+def extract_views(s: Setup, split: str, transforms: list, name: str, **kwargs) -> FeatureStore:
+    """Run the model once over every image of ``split`` under each transform: row ``v * N + i`` holds view ``v`` of image ``i``.
+
+    What is stored is ``forward_features``, or ``kwargs["forward"]``; the other keywords go to
+    :func:`~visionlab.train.features.extract_features` as well.
+    """
+    parts = [ImageListDataset(s.splits[split], t) for t in transforms]
+    cfg = s.cfg
+    return extract_features(
+        s.model, parts[0] if len(parts) == 1 else IndexedConcat(parts), batch_size=max(cfg.batch_size, 64), device=s.device, amp=s.amp,
+        channels_last=cfg.channels_last, workers=cfg.workers, max_ram_mb=cfg.feature_cache_mb, cache_dir=s.run / "cache", name=name,
+        ctx=s.ctx, quiet=cfg.quiet, **kwargs,
+    )
+
+
 class Trainer(Protocol):
     """A classification trainer: :class:`FrozenTrainer` or :class:`LoopTrainer`."""
 
@@ -124,15 +139,7 @@ class FrozenTrainer(_Base):
 
     def _extract(self, split: str, transforms: list) -> FeatureStore:
         """Features of every image of ``split`` under each transform: row ``v * N + i``."""
-        items = self.s.splits[split]
-        parts = [ImageListDataset(items, t) for t in transforms]
-        ds = parts[0] if len(parts) == 1 else IndexedConcat(parts)
-        cfg = self.cfg
-        return extract_features(
-            self.s.model, ds, batch_size=max(cfg.batch_size, 64), device=self.s.device, amp=self.s.amp,
-            channels_last=cfg.channels_last, workers=cfg.workers, max_ram_mb=cfg.feature_cache_mb,
-            cache_dir=self.s.run / "cache", name=split, ctx=self.s.ctx, quiet=cfg.quiet,
-        )
+        return extract_views(self.s, split, transforms, name=split)
 
     def _extract_all(self) -> None:
         torch.manual_seed(epoch_seed(self.cfg.seed, -1))  # augmented views are reproducible
