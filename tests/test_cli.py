@@ -142,7 +142,7 @@ def test_parameters_map_to_their_flags_nested_and_renamed_ones_included() -> Non
         assert cli_message(ParamError(param, f"{param} is bad"), flags) == f"{flag} is bad"
     assert cli_message(ParamError("cache_mb", "cache_mb is bad"), flags) == "cache_mb is bad"  # not an option: left as it is
     classify = getattr(build_parser().parse_args(["train", "classify", "d", "--out", "o"]), PARAM_FLAGS)
-    assert classify["augment.crop_scale_min"] == "--crop-scale-min" and "weight_decay" not in classify
+    assert classify["augment.crop_scale_min"] == "--crop-scale-min" and "feature_cache_mb" not in classify
 
 
 def test_errors_of_hand_written_options_name_their_flags(tmp_path: Path, capsys) -> None:
