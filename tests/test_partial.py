@@ -183,7 +183,8 @@ def _plan(run: Path, budget: TimeBudget | None, epochs: int = 10) -> FitPlan:
 
 def test_time_budget_plans_the_epochs_that_fit(tmp_path: Path) -> None:
     trainer = _FakeTrainer(seconds=10.0)
-    budget = TimeBudget(45.0, time.perf_counter(), after_fit=lambda s: s / 2)  # 45 s - 5 s after fit: four 10 s epochs
+    # 44 s less 2% and 5 s after the fit leave 38 s once the first (fake, instant) 10 s epoch is done: three more
+    budget = TimeBudget(44.0, time.perf_counter(), after_fit=lambda s: s / 2)
     history = fit(trainer, _plan(tmp_path / "a", budget))
     assert len(history) == 4 and trainer.replans == [(4, 1)]
     state = torch.load(tmp_path / "a" / "train_state.pt", weights_only=False)
@@ -262,3 +263,13 @@ def test_the_lab_trains_its_segmenter_with_train_segments_defaults() -> None:
     lab = segment_config(LabConfig(), Path("d"), Path("o"))
     for name in ("loss", "class_weights", "lr", "optimizer", "weight_decay", "scheduler", "augment", "dice_weight"):
         assert getattr(lab, name) == getattr(defaults, name), name
+
+
+def test_the_budget_clock_starts_with_the_command() -> None:
+    from visionlab.utils.clock import mark_command_start, take_start
+
+    mark_command_start()
+    marked = take_start()
+    time.sleep(0.01)
+    assert time.perf_counter() - marked >= 0.01
+    assert take_start() > marked  # taken once: the next run counts from its own start

@@ -16,6 +16,7 @@ from typing import TextIO
 from visionlab.cli import data, infer, lab, stages, train
 from visionlab.cli.args import PARAM_FLAGS, Formatter, add_option_flags, cli_message
 from visionlab.errors import VisionLabError
+from visionlab.utils.clock import mark_command_start
 
 __all__ = ["build_parser", "main"]
 
@@ -70,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     Returns:
         0 on success, 2 for an error the user can fix (printed without a traceback), 130 when interrupted.
     """
+    mark_command_start()  # --time-budget counts from here
     args = build_parser().parse_args(argv)
     with warnings.catch_warnings():
         warnings.showwarning = _show_warning

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from visionlab.train.partial import PartialTrainer
 from visionlab.train.recipes import apply_recipe, choose_recipe
 from visionlab.train.start import RunStart, start_run
 from visionlab.train.trainers import FrozenTrainer, LoopTrainer, Setup, Trainer
+from visionlab.utils.clock import take_start
 from visionlab.utils.device import resolve_amp, resolve_device
 
 TRAINERS: dict[str, Callable[[Setup], Trainer]] = {"frozen": FrozenTrainer, "partial": PartialTrainer}  # finetune and full: LoopTrainer
@@ -171,7 +171,7 @@ def train_classifier(cfg: ClassifyConfig, *, resume: bool = False, on_epoch_end:
         >>> run = train_classifier(ClassifyConfig(data="data/classify", out="runs/r1",
         ...                                       backbone="efficientnet_lite0"))  # doctest: +SKIP
     """
-    started = time.perf_counter()
+    started = take_start()  # the command's start when run from the command line
     s = _start(cfg, resume)
     trainer: Trainer = TRAINERS.get(s.cfg.mode, LoopTrainer)(s)
     _fit(trainer, s, on_epoch_end, started)

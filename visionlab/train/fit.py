@@ -44,6 +44,9 @@ class EpochTrainer(Protocol):
         ...
 
 
+MARGIN = 0.02  # share of a time budget kept free: the plan is an estimate
+
+
 @dataclass
 class TimeBudget:
     """A wall-clock limit on a whole run (see ``--time-budget``).
@@ -60,7 +63,7 @@ class TimeBudget:
 
     def epochs_that_fit(self, done: int, epoch_s: float, most: int) -> int:
         """How many epochs in all (at least ``done``, at most ``most``) end within the budget at ``epoch_s`` each."""
-        left = self.seconds - (time.perf_counter() - self.started) - self.after_fit(epoch_s)
+        left = self.seconds * (1 - MARGIN) - (time.perf_counter() - self.started) - self.after_fit(epoch_s)
         return max(done, min(most, done + math.floor(left / max(epoch_s, 1e-6))))
 
 
@@ -128,7 +131,7 @@ def _plan_epochs(trainer: EpochTrainer, plan: FitPlan, history: list[dict], plan
     """
     assert plan.budget is not None
     done = len(history)
-    epoch_s = sum(float(r["seconds"]) for r in history[-3:]) / len(history[-3:])
+    epoch_s = max(float(r["seconds"]) for r in history[-3:])  # the slowest of the last three: epochs vary by a tenth or so
     fits = plan.budget.epochs_that_fit(done, epoch_s, plan.epochs)
     new = plan.agree(fits if first else min(planned, fits))
     if new != planned:

@@ -36,6 +36,7 @@ from visionlab.train.loop import train_one_epoch
 from visionlab.train.losses import SegLoss, class_weights
 from visionlab.train.optim import epoch_seed, make_optimizer, make_scheduler, reschedule
 from visionlab.train.start import RunStart, start_run
+from visionlab.utils.clock import take_start
 from visionlab.utils.device import autocast, resolve_amp, resolve_device
 from visionlab.utils.progress import progress
 from visionlab.utils.tensors import class_ids
@@ -253,7 +254,7 @@ def train_segmenter(cfg: SegmentConfig, *, resume: bool = False, on_epoch_end: E
     Example:
         >>> train_segmenter(SegmentConfig(data="world/segment", out="runs/seg"))  # doctest: +SKIP
     """
-    started = time.perf_counter()
+    started = take_start()  # the command's start when run from the command line
     s = _start(cfg, resume)
     trainer = SegTrainer(s)
     classes = s.splits["train"].classes
