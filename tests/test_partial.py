@@ -94,6 +94,23 @@ def test_partial_trains_only_the_top_and_learns(tmp_path: Path) -> None:
     # `visionlab eval` runs the whole model on the images, flip-averaged like the run: the same verdicts as the cache's
     again = evaluate_run(run, split="val")
     assert again["accuracy"] == m["accuracy"] and again["roc_auc"] == pytest.approx(m["roc_auc"], abs=0.02)
+    # `visionlab predict` averages the same two views
+    from visionlab.data.images import load_rgb
+    from visionlab.data.transforms import eval_transform
+    from visionlab.models.checkpoint import load_classifier
+    from visionlab.predict import predict_paths
+
+    images = sorted((data / "red").iterdir())[:3]
+    rows = predict_paths(run, images)
+    model, meta = load_classifier(run / "best.safetensors")
+    x = torch.stack([eval_transform(meta["preprocess"])(load_rgb(p)) for p in images])
+    with torch.no_grad():
+        one = model.eval()(x).softmax(1)
+        both = (one + model(x.flip(-1)).softmax(1)) / 2
+    got = torch.tensor([row["confidence"] for row in rows])
+    # predict runs in bf16 where the CPU has it: agreement to 2e-3, and closer to the average than to one view
+    assert (got - both.max(1).values).abs().max() < 2e-3 and all(row["ood"] is not None for row in rows)
+    assert (got - both.max(1).values).abs().sum() < (got - one.max(1).values).abs().sum()
 
 
 def test_partial_flip_averaging_is_symmetric(tmp_path: Path) -> None:

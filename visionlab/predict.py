@@ -69,6 +69,12 @@ def predict_logits(
     return torch.cat(logits), torch.cat(labels), torch.cat(indices)
 
 
+def _trained_with_flip_averaging(run: str | Path) -> bool:
+    """Whether the run was trained and evaluated with ``tta_flip`` (an ``.onnx`` file: no)."""
+    folder = RunFolder(run)
+    return Path(run).suffix != ".onnx" and folder.config_path.is_file() and bool(folder.load_config()["config"].get("tta_flip"))
+
+
 def predict_paths(run: str | Path, paths: Sequence[str | Path], top_k: int = 3, batch_size: int = 32, device: str = "auto") -> list[dict]:
     """Classify images with a run's checkpoint, or an exported ``.onnx`` classifier.
 
@@ -81,7 +87,8 @@ def predict_paths(run: str | Path, paths: Sequence[str | Path], top_k: int = 3, 
 
     Returns:
         One row per readable image: ``path``, ``label``, ``confidence``, ``top_k`` (list of
-        ``[label, probability]``), ``ood_score`` and ``ood`` (True: unlike the training images,
+        ``[label, probability]``; for a run trained with ``tta_flip``, averaged over the image and its
+        mirror image, as the run was evaluated), ``ood_score`` and ``ood`` (True: unlike the training images,
         the score above the run's threshold; see :mod:`visionlab.models.ood`). Both are ``None``
         for runs without the flag's files (trained before it existed) and for ``.onnx`` files.
 
@@ -102,22 +109,32 @@ def predict_paths(run: str | Path, paths: Sequence[str | Path], top_k: int = 3, 
     dev = resolve_device(device)
     model.to(dev)
     tf = eval_transform(meta["preprocess"])
+    mirror = _trained_with_flip_averaging(run)
     files: list[Path] = []
 
     def batches() -> Iterator[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
         for good, images in image_batches(expand_paths(paths), batch_size):
             first = len(files)
             files.extend(good)
-            yield torch.stack([tf(im) for im in images]), torch.full((len(good),), -1), torch.arange(first, len(files))
+            x, idx = torch.stack([tf(im) for im in images]), torch.arange(first, len(files))
+            if mirror:  # each image's mirror image follows its batch, marked by a negative index
+                x, idx = torch.cat([x, x.flip(-1)]), torch.cat([idx, -1 - idx])
+            yield x, torch.full((len(idx),), -1), idx
 
     feats: list[torch.Tensor] | None = [] if detector is not None else None
     logits, _, idx = predict_logits(model, batches(), dev, resolve_amp("auto", dev), channels_last=False, features=feats)
+    plain = idx >= 0
+    probs = logits[plain].softmax(1)
+    if mirror:  # as the run was evaluated: the mean of the image's and its mirror image's probabilities
+        order = torch.empty(len(files), dtype=torch.long)
+        order[-1 - idx[~plain]] = torch.arange(int((~plain).sum()))
+        probs = (probs + logits[~plain].softmax(1)[order[idx[plain]]]) / 2
+    idx = idx[plain]
     scores: list[float | None] = [None] * len(idx)
     flags: list[bool | None] = [None] * len(idx)
     if detector is not None and feats:
-        ood_scores = detector.scores(torch.cat(feats))
+        ood_scores = detector.scores(torch.cat(feats)[plain])  # fitted on the plain view
         scores, flags = [float(v) for v in ood_scores], [bool(v) for v in detector.flags(ood_scores)]
-    probs = logits.softmax(1)
     k = min(top_k, probs.shape[1])
     top_p, top_i = probs.topk(k, dim=1)
     classes = meta["classes"]
