@@ -69,12 +69,6 @@ def predict_logits(
     return torch.cat(logits), torch.cat(labels), torch.cat(indices)
 
 
-def _trained_with_flip_averaging(run: str | Path) -> bool:
-    """Whether the run was trained and evaluated with ``tta_flip`` (an ``.onnx`` file: no)."""
-    folder = RunFolder(run)
-    return Path(run).suffix != ".onnx" and folder.config_path.is_file() and bool(folder.load_config()["config"].get("tta_flip"))
-
-
 def predict_paths(run: str | Path, paths: Sequence[str | Path], top_k: int = 3, batch_size: int = 32, device: str = "auto") -> list[dict]:
     """Classify images with a run's checkpoint, or an exported ``.onnx`` classifier.
 
@@ -109,7 +103,7 @@ def predict_paths(run: str | Path, paths: Sequence[str | Path], top_k: int = 3, 
     dev = resolve_device(device)
     model.to(dev)
     tf = eval_transform(meta["preprocess"])
-    mirror = _trained_with_flip_averaging(run)
+    mirror = Path(run).suffix != ".onnx" and RunFolder(run).flip_averaged()  # an exported file runs one view
     files: list[Path] = []
 
     def batches() -> Iterator[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:

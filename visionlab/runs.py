@@ -249,6 +249,10 @@ class RunFolder:
         """``config.json`` as saved (``{"config": ..., "versions": ..., ...}``)."""
         return read_json(self.config_path)
 
+    def flip_averaged(self) -> bool:
+        """Whether the run was trained with ``tta_flip``: its evaluations average each image and its mirror image."""
+        return self.config_path.is_file() and bool(self.load_config()["config"].get("tta_flip"))
+
     @property
     def task(self) -> str | None:
         """``classify``, ``segment`` or ``None`` for a folder without a config."""

@@ -75,7 +75,7 @@ def evaluate_run(run: str | Path, data: str | Path | None = None, split: str = "
     dev = resolve_device(device)
     model.to(dev)
     views = [eval_transform(meta["preprocess"])]
-    if folder.config_path.is_file() and folder.load_config()["config"].get("tta_flip"):  # evaluated as it was trained to be
+    if folder.flip_averaged():  # evaluated as it was trained to be
         views.append(mirrored(views[0]))
     probs_per_view = []
     for view in views:
