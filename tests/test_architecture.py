@@ -27,7 +27,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("train", ("visionlab.train",)),
     ("explain", ("visionlab.explain",)),
     ("stages", ("visionlab.compare", "visionlab.compare_options", "visionlab.pipeline", "visionlab.pipeline_options", "visionlab.walkmap",
-                "visionlab.walkmap_options", "visionlab.distill", "visionlab.export")),
+                "visionlab.walkmap_options", "visionlab.distill", "visionlab.export", "visionlab.studies")),
     ("report", ("visionlab.report",)),
     ("lab", ("visionlab.lab", "visionlab.demo")),
     ("front ends", ("visionlab.cli", "visionlab.app", "visionlab.api", "visionlab.__main__", "visionlab")),

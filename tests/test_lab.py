@@ -55,3 +55,15 @@ def test_print_config(capsys):
     assert cli.main(["lab", "tiny", "--print-config", "--stages", "classify"]) == 0
     printed = yaml.safe_load(capsys.readouterr().out)
     assert printed["stages"] == ["classify"] and printed["variant"] == "tiny"
+
+
+def test_lang_option_sets_the_report_language(capsys, tmp_path):
+    assert cli.main(["lab", "tiny", "--print-config"]) == 0
+    assert yaml.safe_load(capsys.readouterr().out)["lang"] == "en"
+    assert cli.main(["lab", "tiny", "--print-config", "--lang", "uk"]) == 0
+    assert yaml.safe_load(capsys.readouterr().out)["lang"] == "uk"
+    assert cli.main(["lab", "tiny", "--print-config", "--lang", "xx"]) == 2
+    err = capsys.readouterr().err
+    assert "en, uk" in err and "'xx'" in err
+    assert cli.main(["lab", "--resume", str(tmp_path), "--lang", "uk"]) == 2
+    assert "drop --lang" in capsys.readouterr().err

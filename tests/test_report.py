@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,6 +17,7 @@ from PIL import Image
 from visionlab import cli
 from visionlab.errors import RunFolderError
 from visionlab.report import SECTIONS, Lab, Table, evenly, md_block, not_run_text, num, walkmap_section, write_report
+from visionlab.report.i18n import Translator
 from visionlab.utils.files import read_json
 
 SECTION_IDS = [sid for sid, _, _ in SECTIONS]
@@ -65,12 +68,16 @@ def test_a_lab_without_stages_says_what_was_not_run(tmp_path):
     (tmp_path / "lab.json").write_text(json.dumps(_manifest({})))
     result = write_report(tmp_path)
     assert set(result["sections"]) == set(SECTION_IDS)
-    assert [k for k, v in result["sections"].items() if v == "done"] == ["conclusions"]
+    assert [k for k, v in result["sections"].items() if v == "done"] == ["topic", "problem", "results", "conclusions"]
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     for sid, stage in STAGE_OF.items():
         if stage:
             assert html_section(page, sid).count(not_run_text(stage)) == 1
+    assert "studies: [freezing, augmentation, cam-layers]" in not_run_text("studies")
     assert "The lab ran in 12.5 s on cpu with 2 threads." in page
+    results = html_section(page, "results")
+    for stage in {s for s in STAGE_OF.values() if s}:
+        assert f"stage {stage} | not run" in _row(results, f"stage {stage}")
 
 
 def test_not_a_lab_folder(tmp_path):
@@ -102,11 +109,16 @@ def html_section(page: str, sid: str) -> str:
 
 def test_every_section_is_filled_from_the_artefacts(lab):
     manifest = read_json(lab / "lab.json")
-    assert set(manifest["stages"]) >= {s for s in STAGE_OF.values() if s}, "the tiny config runs every stage"
+    assert set(manifest["stages"]) >= {s for s in STAGE_OF.values() if s} - {"studies"}, "the tiny config runs every stage"
     page = (lab / "report.html").read_text(encoding="utf-8")
     assert len(page.encode()) < 15 * 2**20
     for sid in SECTION_IDS:
         body = html_section(page, sid)
+        if "studies" not in manifest["stages"]:  # the control-question studies are the config's choice: tiny may run none
+            if STAGE_OF[sid] == "studies":
+                assert not_run_text("studies") in body
+                continue
+            body = body.replace("<li>Not run: Control questions.</li>", "") if sid == "conclusions" else body
         assert "Not run" not in body and len(re.sub(r"<[^>]+>", "", body)) > 40, sid
     # numbers in the report are those of the stage files
     val = read_json(lab / "classify" / "eval" / "val" / "metrics.json")
@@ -183,34 +195,134 @@ def test_html_fetches_nothing(lab):
     assert "<script" not in page and "<link" not in page and "@import" not in page and "url(" not in page
 
 
-@pytest.mark.slow
-def test_report_renders_in_chromium_offline(lab, tmp_path):
-    chromium_or_skip()
+def _open_in_chromium(report: Path, shot: Path) -> dict:
+    """What chromium shows of ``report``: its images, section lengths, contents links, lang, titles, text and requests."""
     from playwright.sync_api import sync_playwright
 
-    report = lab / "report.html"
     requests: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.on("request", lambda r: requests.append(r.url))
         page.goto(report.as_uri(), wait_until="load")
-        images = page.evaluate("[...document.images].map(i => [i.complete, i.naturalWidth, i.alt])")
-        sections = page.evaluate("ids => ids.map(id => { const s = document.getElementById(id); "
-                                 "return s && s.tagName === 'SECTION' ? s.innerText.trim().length : -1; })", SECTION_IDS)
-        toc = page.evaluate("[...document.querySelectorAll('nav a')].map(a => a.getAttribute('href'))")
-        shot = tmp_path / "report.png"
+        seen = {"images": page.evaluate("[...document.images].map(i => [i.complete, i.naturalWidth, i.alt])"),
+                "sections": page.evaluate("ids => ids.map(id => { const s = document.getElementById(id); "
+                                          "return s && s.tagName === 'SECTION' ? s.innerText.trim().length : -1; })", SECTION_IDS),
+                "toc": page.evaluate("[...document.querySelectorAll('nav a')].map(a => a.getAttribute('href'))"),
+                "lang": page.evaluate("document.documentElement.lang"),
+                "titles": page.evaluate("[...document.querySelectorAll('section > h2')].map(h => h.innerText)"),
+                "text": page.evaluate("document.body.innerText")}
         page.screenshot(path=str(shot), full_page=True)
         browser.close()
-    assert len(images) == len(list((lab / "report_files").iterdir())) > 10
-    assert all(complete and width > 0 for complete, width, _ in images), [alt for c, w, alt in images if not (c and w)]
-    assert all(n > len(TITLES[sid]) for sid, n in zip(SECTION_IDS, sections)), dict(zip(SECTION_IDS, sections))
-    assert toc == [f"#{sid}" for sid in SECTION_IDS]
-    assert requests and all(urlsplit(u).scheme in ("file", "data") for u in requests), requests
-    data = shot.read_bytes()
-    assert data.startswith(PNG_SIGNATURE)
-    with Image.open(shot) as im:
-        assert im.width == 1280 and im.height > 900
+    seen["requests"] = requests
+    return seen
+
+
+@pytest.mark.slow
+def test_report_renders_in_chromium_offline(lab, tmp_path):
+    """The English report (as the lab wrote it) and the Ukrainian one of the same lab, each opened in chromium."""
+    chromium_or_skip()
+    uk_lab = _shadow(lab, tmp_path / "uk")
+    write_report(uk_lab, "uk")
+    uk_titles = [Translator("uk")(TITLES[sid]) for sid in SECTION_IDS]
+    for folder, lang, titles in ((lab, "en", [TITLES[sid] for sid in SECTION_IDS]), (uk_lab, "uk", uk_titles)):
+        shot = tmp_path / f"report_{lang}.png"
+        seen = _open_in_chromium(folder / "report.html", shot)
+        shutil.copy(shot, f"/tmp/report_{lang}.png")  # to look at by hand
+        images = seen["images"]
+        assert len(images) == len(list((folder / "report_files").iterdir())) > 10
+        assert all(complete and width > 0 for complete, width, _ in images), [alt for c, w, alt in images if not (c and w)]
+        assert all(n > len(TITLES[sid]) for sid, n in zip(SECTION_IDS, seen["sections"])), dict(zip(SECTION_IDS, seen["sections"]))
+        assert seen["toc"] == [f"#{sid}" for sid in SECTION_IDS]
+        assert seen["lang"] == lang and seen["titles"] == titles
+        assert seen["requests"] and all(urlsplit(u).scheme in ("file", "data") for u in seen["requests"]), seen["requests"]
+        data = shot.read_bytes()
+        assert data.startswith(PNG_SIGNATURE)
+        with Image.open(shot) as im:
+            assert im.width == 1280 and im.height > 900
+    text = seen["text"]  # the Ukrainian page's visible text
+    assert all(title in text for title in uk_titles)
+    english = [TITLES[sid] for sid, uk in zip(SECTION_IDS, uk_titles) if TITLES[sid] not in uk]  # "Grad-CAM" is a name in both
+    assert len(english) == len(SECTION_IDS) - 1 and not [t for t in english if re.search(rf"\b{re.escape(t)}\b", text)]
+    assert "Зміст" in text and "Contents" not in text and "(not run)" not in text
+
+
+def _decimals(text: str) -> Counter:
+    """The decimal numbers of ``text`` (a sentence's full stop after one is not part of it; versions like 2.14.1 are not numbers)."""
+    return Counter(re.findall(r"(?<![\w.])\d+\.\d+(?!\w|\.\d)", text))
+
+
+def test_the_ukrainian_report_translates_everything_and_keeps_every_number(lab, tmp_path):
+    en_lab, uk_lab = _shadow(lab, tmp_path / "en"), _shadow(lab, tmp_path / "uk")
+    en, uk = write_report(en_lab), write_report(uk_lab, "uk")
+    assert en["untranslated"] == [] and uk["untranslated"] == [] and (en["lang"], uk["lang"]) == ("en", "uk")
+    assert en["sections"] == uk["sections"] and en["images"] == uk["images"]
+    en_md, uk_md = ((f / "report.md").read_text(encoding="utf-8") for f in (en_lab, uk_lab))
+    assert len(_decimals(en_md)) > 50 and _decimals(en_md) == _decimals(uk_md)
+    page = (uk_lab / "report.html").read_text(encoding="utf-8")
+    assert page.count('<html lang="uk">') == 1
+    assert "н/д" in uk_md and "n/a" not in re.sub(r"```.*?```", "", uk_md, flags=re.S)  # the configuration's YAML stays as written
+    assert re.findall(r"^## (.+)$", uk_md, re.M) == ["Зміст"] + [Translator("uk")(TITLES[sid]) for sid in SECTION_IDS]
+
+
+def test_the_manual_report_order(lab):
+    assert SECTION_IDS[:2] == ["topic", "problem"] and SECTION_IDS[-3:] == ["questions", "results", "conclusions"]
+    assert SECTION_IDS.index("distillation") < SECTION_IDS.index("questions")
+    page = (lab / "report.html").read_text(encoding="utf-8")
+    assert [m for m in re.findall(r'<section id="([a-z]+)"', page)] == SECTION_IDS
+    manifest = read_json(lab / "lab.json")
+    problem = html.unescape(html_section(page, "problem"))
+    assert manifest["variant"] in _row(problem, "variant") and _row(problem, "classes") == "classes | " + ", ".join(manifest["classes"])
+    assert all(f"{c}" in html.unescape(html_section(page, "topic")) for c in manifest["classes"])
+    assert _row(problem, "stages run").split(" | ")[1] == ", ".join(s for s in manifest["stages"] if s != "data")
+    assert _row(problem, "stages planned").split(" | ")[1] == ", ".join(manifest["plan"]["stages"])
+    assert "game-world scenes rendered offline from seed" in _row(problem, "images")
+
+
+def test_the_problem_statement_names_a_catalogue_variant(tmp_path):
+    from visionlab.data.variants import get_variant
+
+    manifest = _manifest({})
+    manifest["config"] |= {"variant_number": 5, "data": {"source": "fetch", "queries": {"melee_weapon": "sword", "ranged_weapon": "bow"}}}
+    manifest |= {"variant": "melee-vs-ranged-weapons", "classes": ["melee_weapon", "ranged_weapon"],
+                 "plan": {"stages": ["classify", "segment"], "segmenter": "pretrained", "pretrained": "deeplabv3_resnet50",
+                          "skipped": {"walkmap": {"reason": "walkmaps read side-view game-world scenes with a game-world segmenter; "
+                                                            "this lab's images are not game scenes",
+                                                  "fix": "run the lab on the game world (data.source: game_world)"}}}}
+    (tmp_path / "lab.json").write_text(json.dumps(manifest))
+    v = get_variant(5)
+    for lang, variant in (("en", f"variant 5 of the manual: {v.title}"), ("uk", f"варіант 5 з методичних вказівок: {v.title_uk}")):
+        result = write_report(tmp_path, lang)
+        assert result["untranslated"] == [], result["untranslated"]
+        problem = html.unescape(html_section((tmp_path / "report.html").read_text(encoding="utf-8"), "problem"))
+        assert variant in problem and "melee_weapon" in problem and "ranged_weapon" in problem
+        assert "sword" in problem and "walkmap" in problem
+    assert "Пропущено:" in html_section((tmp_path / "report.html").read_text(encoding="utf-8"), "walkmap")
+
+
+def test_the_results_restate_the_stage_files(lab):
+    page = html.unescape((lab / "report.html").read_text(encoding="utf-8"))
+    results = html_section(page, "results")
+    val = read_json(lab / "classify" / "eval" / "val" / "metrics.json")
+    cams = read_json(lab / "classify" / "explain" / "gradcam" / "cam_metrics.json")["overall"]
+    seg = read_json(lab / "segment" / "eval" / "test" / "metrics.json")
+    cmp = read_json(lab / "compare" / "summary.json")["overall"]
+    pipe = read_json(lab / "pipeline" / "summary.json")["scores"]
+    walk = read_json(lab / "walkmap" / "summary.json")
+    dist = read_json(lab / "distill" / "distill" / "comparison.json")
+    expected = {"Validation accuracy": (f"{val['accuracy']:.4f}", "Classification results"),
+                "Validation F1 (macro)": (f"{val['f1_macro']:.4f}", "Classification results"),
+                "Grad-CAM: CAM mass inside the object": (f"{cams['energy_in_mask']:.3f}", "Grad-CAM"),
+                "Grad-CAM: object area share (the mass of a heatmap without preference)": (f"{cams['area_share']:.3f}", "Grad-CAM"),
+                "Test mIoU": (f"{seg['miou']:.4f}", "Semantic segmentation"),
+                "Grad-CAM mass in the segmented region": (f"{cmp['cam_mass_in_region']:.3f}", "Grad-CAM versus segmentation"),
+                "region recall": (f"{pipe['region_recall']:.3f}", "Segment-then-classify pipeline"),
+                "tile accuracy": (f"{walk['tile_accuracy']:.3f}", "Walkmaps"),
+                "speed-up of the student at batch 1 (each model in its faster runtime)": (f"{dist['speedup_batch1']:.2f}×", "Distillation")}
+    for measure, (value, section) in expected.items():
+        assert _row(results, measure) == f"{measure} | {value} | {section}"
+    rows = re.findall(r"<tr>(.*?)</tr>", results, re.S)
+    assert len(rows) - 1 == sum(1 for r in rows[1:] if re.search(r"\d", r) or "not run" in r)  # every row: a number, or not run
 
 
 def test_cli_regenerates_the_report_and_the_markdown(lab, capsys):
@@ -228,6 +340,16 @@ def test_cli_regenerates_the_report_and_the_markdown(lab, capsys):
             im.verify()
     assert sorted(set(links)) == sorted(f"report_files/{p.name}" for p in (lab / "report_files").iterdir())
     assert not list(lab.glob(".report_files*")) and not list(lab.glob(".report.*"))
+
+
+def test_an_unknown_language_leaves_the_report_as_it_was(lab, capsys):
+    before = {p.name: p.read_bytes() for p in (lab / "report.html", lab / "report.md")}
+    files = sorted(p.name for p in (lab / "report_files").iterdir())
+    assert cli.main(["report", str(lab), "--lang", "xx"]) == 2
+    err = capsys.readouterr().err
+    assert "--lang" in err and "en, uk" in err and "'xx'" in err
+    assert {p.name: p.read_bytes() for p in (lab / "report.html", lab / "report.md")} == before
+    assert sorted(p.name for p in (lab / "report_files").iterdir()) == files
 
 
 def _shadow(lab: Path, out: Path, skip: tuple[str, ...] = ()) -> Path:
@@ -250,6 +372,9 @@ def test_a_stage_missing_from_the_manifest_gives_a_not_run_note(lab, tmp_path):
     assert not_run_text("distill") in html_section(page, "distillation")
     assert not_run_text("experiment") in html_section(page, "segmentation")  # a sub-section of segmentation
     assert "Distillation (not run)" in (copy / "report.md").read_text(encoding="utf-8")
+    results = html_section(page, "results")
+    assert _row(results, "stage distill") == "stage distill | not run | Distillation"
+    assert "speed-up" not in results and "Segment-then-classify pipeline" in results  # the stages that ran keep their rows
 
 
 def test_a_missing_file_is_named_and_the_old_report_stays(lab, tmp_path, capsys):
@@ -270,12 +395,10 @@ def test_pipeline_scores_say_why_labels_are_not_scored():
     from visionlab.report.document import Note
     from visionlab.report.sections.pipeline import pipeline_scores
 
-    class Facts:
-        def fact(self, *args):
-            pass
-
     scores = {"scored_images": 2, "true_objects": 4, "matched": 3, "labelled": 0, "region_recall": 0.75, "region_precision": 1.0,
               "label_accuracy": None, "exact_count_accuracy": 0.5}
-    notes = [b for b in pipeline_scores(Facts(), {"scores": scores}) if isinstance(b, Note)]
+    lab = Lab(Path("."), _manifest({}))
+    notes = [b for b in pipeline_scores(lab, {"scores": scores}) if isinstance(b, Note)]
     assert len(notes) == 1 and "Labels not scored" in notes[0].text
-    assert not [b for b in pipeline_scores(Facts(), {"scores": {**scores, "labelled": 3, "label_accuracy": 1.0}}) if isinstance(b, Note)]
+    assert [measure for _, measure, _ in lab.results] == ["region recall", "region precision", "exact-count accuracy"]  # no n/a row
+    assert not [b for b in pipeline_scores(lab, {"scores": {**scores, "labelled": 3, "label_accuracy": 1.0}}) if isinstance(b, Note)]

@@ -13,7 +13,7 @@ import sys
 import warnings
 from typing import TextIO
 
-from visionlab.cli import data, infer, lab, stages, train
+from visionlab.cli import data, infer, lab, stages, study, train
 from visionlab.cli.args import PARAM_FLAGS, Formatter, add_option_flags, cli_message
 from visionlab.errors import VisionLabError
 from visionlab.utils.clock import mark_command_start
@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     infer.add_explain(sub)
     infer.add_segment(sub)
     train.add_experiment(sub)
+    study.add_study(sub)
     stages.add_pipeline(sub)
     stages.add_compare(sub)
     stages.add_walkmap(sub)

@@ -8,6 +8,9 @@ from pathlib import Path
 from visionlab.cli.args import Formatter, add_field_options, config_from_args
 from visionlab.pipeline_options import PipelineOptions
 
+# The report's languages are checked by the report (visionlab.report.i18n.LANGS), which --help does not import.
+LANG_HELP = "the report's language: en (English) or uk (Ukrainian, the lab manual's)"
+
 # The app offers three of the pipeline's settings; two are worded for the app.
 APP_HELPS = {"classes": "segmentation classes cut into regions (default: character)", "min_area": "regions with fewer pixels are skipped"}
 
@@ -44,14 +47,15 @@ def add_report(sub: argparse._SubParsersAction) -> None:
                                    "embedded, no request when opened), LAB/report.md and LAB/report_files/ (its images). Stages "
                                    "that did not run get a note; a missing file of a stage that ran is an error naming it.")
     p.add_argument("lab", help="lab folder written by `visionlab lab` (holds lab.json)")
+    p.add_argument("--lang", default="en", help=LANG_HELP)
     p.set_defaults(func=cmd_report)
 
 
 def cmd_report(args: argparse.Namespace) -> None:
-    """Write the report and print where it went."""
+    """Write the report in the chosen language and print where it went."""
     from visionlab.report import format_summary, write_report
 
-    print(format_summary(write_report(args.lab)))
+    print(format_summary(write_report(args.lab, args.lang)))
 
 
 def add_models(sub: argparse._SubParsersAction) -> None:
@@ -92,6 +96,7 @@ def add_lab(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--stages", nargs="+", default=None,
                    help="run exactly these stages, each required to run (overrides the config's stages:; default: every stage that can run)")
     p.add_argument("--no-report", action="store_true", help="skip report.html / report.md")
+    p.add_argument("--lang", default=None, help=LANG_HELP + " (overrides the config's lang:; default: the config's, else en)")
     p.add_argument("--print-config", action="store_true", help="print the resolved config as YAML and exit")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("--variant", type=int, default=None, metavar="N",
@@ -134,15 +139,17 @@ def cmd_lab(args: argparse.Namespace) -> None:
 
     if args.resume:
         given = [flag for flag, value in (("CONFIG", args.config), ("--variant", args.variant), ("--data", args.data), ("--out", args.out),
-                                          ("--stages", args.stages)) if value is not None]
+                                          ("--stages", args.stages), ("--lang", args.lang)) if value is not None]
         if given:
             raise ConfigError(f"--resume continues a lab with the settings in its lab.json; drop {', '.join(given)} "
-                              "(or start a new lab without --resume)")
+                              "(or start a new lab without --resume; a finished lab's report is rewritten in another language "
+                              "with visionlab report LAB --lang uk)")
         print(f"lab folder: {resume_lab(args.resume)}")
         return
     cfg = LabConfig.from_yaml(args.config or "game_world", variant=args.variant, data=args.data)
     cfg = replace(cfg, quiet=cfg.quiet or args.quiet, report=cfg.report and not args.no_report, download=cfg.download or args.download,
-                  stages=tuple(args.stages) if args.stages else cfg.stages)
+                  stages=tuple(args.stages) if args.stages else cfg.stages, lang=args.lang or cfg.lang)
+    cfg.validate()  # the options above are checked as the config's own settings are (an unknown --lang, say)
     if args.print_config:
         print(yaml.safe_dump(cfg.to_dict(), sort_keys=False, allow_unicode=True))
         return

@@ -45,7 +45,7 @@ CURVE_NAMES = {"cam": "", "random": "_random"}  # order name -> suffix of its ke
 CURVE_PLOT = "deletion_insertion.png"
 
 
-def _crop_like(pre: Preprocess) -> T.Compose:
+def crop_like(pre: Preprocess) -> T.Compose:
     """The geometric part of the eval transform, for masks and display images (nearest for masks)."""
     return T.Compose([T.Resize(pre.resize_size, interpolation=InterpolationMode.NEAREST), T.CenterCrop(pre.crop_size)])
 
@@ -85,7 +85,7 @@ def _true_label(path: Path, classes: list[str]) -> str | None:
 
 def _prepare_batch(files: list[Path], images: list[Image.Image], pre: Preprocess,
                    masks_dir: Path | None) -> tuple[torch.Tensor, list[np.ndarray], list[np.ndarray | None]]:
-    tf, geo = eval_transform(pre), _crop_like(pre)
+    tf, geo = eval_transform(pre), crop_like(pre)
     x = torch.stack([tf(im) for im in images])  # (B, 3, S, S)
     shown = [np.asarray(geo(im)) for im in images]  # (S, S, 3) uint8, aligned with x
     masks: list[np.ndarray | None] = []
@@ -226,7 +226,7 @@ def _pick_mixed(items: list, k: int) -> list:
     """Up to ``k`` tiles, wrong predictions first so they are never crowded out by correct ones."""
     wrong = [t for ok, t in items if ok is False]
     right = [t for ok, t in items if ok is not False]
-    return (wrong[: k // 2] + right)[:k] if wrong else right[:k]
+    return (wrong[: max(1, k // 2)] + right)[:k] if wrong else right[:k]
 
 
 def _write_summary(run: runs.RunFolder, out: Path, rows: list[dict], classes: list[str], opts: ExplainOptions,

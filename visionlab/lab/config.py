@@ -15,6 +15,7 @@ import yaml
 
 from visionlab.data.variants import get_variant
 from visionlab.errors import ConfigError
+from visionlab.studies.options import StudyOptions
 from visionlab.train.config import SegmentConfig
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
@@ -135,7 +136,10 @@ class LabConfig:
     compare: CompareSection = field(default_factory=CompareSection)
     pipeline: PipelineSection = field(default_factory=PipelineSection)
     distill: DistillSection = field(default_factory=DistillSection)
+    studies: tuple[str, ...] = ()  # control-question studies run after the stages (visionlab study NAME), in the report's "Control questions"
+    study: StudyOptions = field(default_factory=StudyOptions)  # their settings; run, backbone, weights, seed, download and quiet are the lab's
     report: bool = True
+    lang: str = "en"  # the report's language: en (English) or uk (Ukrainian, the manual's)
     quiet: bool = False
     download: bool = False  # let torchvision weights download (hash-checked); without it, missing files are listed before any work
 
@@ -202,6 +206,14 @@ class LabConfig:
         unknown = [s for s in self.stages or () if s not in STAGES]
         if unknown:
             raise ConfigError(f"unknown stage(s) {unknown}; choose from: {', '.join(STAGES)}")
+        from visionlab.report.i18n import LANGS
+        from visionlab.studies.options import STUDY_NAMES
+
+        bad = [s for s in self.studies if s not in STUDY_NAMES]
+        if bad:
+            raise ConfigError(f"studies: unknown study(ies) {bad}; choose from: {', '.join(STUDY_NAMES)}")
+        if self.lang not in LANGS:
+            raise ConfigError(f"lang: the report's language must be one of {', '.join(LANGS)} (en: English, uk: Ukrainian); got {self.lang!r}")
         if self.data.source not in (GAME_WORLD, "folder", "fetch"):
             raise ConfigError(f"data.source must be game_world, folder or fetch, not {self.data.source!r}")
         if self.variant_number is not None and self.data.source == GAME_WORLD and not get_variant(self.variant_number).game_world:

@@ -190,5 +190,7 @@ def plan_lab(cfg: LabConfig) -> LabPlan:
             raise ConfigError(f"stages: {stage} cannot run: {skip.text()}; or drop {stage} from stages:. Nothing was run")
         else:
             skipped[stage] = skip
+    if cfg.studies and "classify" in run:  # the studies examine the lab's classifier and reuse its split
+        run.append("studies")
     seg = "segment" in run
     return LabPlan(tuple(run), skipped, kind if seg else None, name if seg and kind == PRETRAINED else None)

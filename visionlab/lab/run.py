@@ -124,6 +124,6 @@ def _run_stages(state: LabState, skip: tuple[str, ...] = ()) -> Path:
     if cfg.report:
         from visionlab.report import format_summary, write_report
 
-        result = write_report(out)
+        result = write_report(out, cfg.lang)
         state.say(total, total, "report\n" + format_summary(result))
     return out

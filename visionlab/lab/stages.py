@@ -273,6 +273,28 @@ def _distill(state: LabState, step: int, total: int) -> None:
     state.say(step, total, f"distilled {d.student} from the segmenter\n" + result["table"] + "\n" + format_report(exported))
 
 
+def _studies(state: LabState, step: int, total: int) -> None:
+    from dataclasses import replace
+
+    from visionlab.studies import STUDY_FILE, format_study, run_study
+
+    t = time.perf_counter()
+    cfg, folder = state.cfg, state.out / "studies"
+    c, run = cfg.classify, state.classifier_run()
+    data = state.data if state.data is not None else Path(read_json(RunFolder(run).split_path)["root"])
+    opts = replace(cfg.study, run=str(run), backbone=c.backbone, weights=c.weights, seed=cfg.seed, download=cfg.download,
+                   quiet=cfg.quiet)
+    lines = []
+    for name in cfg.studies:
+        out = folder / name
+        if state.resuming and (out / STUDY_FILE).is_file():  # finished before the lab stopped
+            lines.append(f"{name}: kept from before ({out / STUDY_FILE})")
+            continue
+        lines.append(format_study(run_study(name, data, out, opts)))
+    state.record("studies", {"dir": folder, "names": list(cfg.studies)}, t)
+    state.say(step, total, "control questions answered by experiment\n" + "\n\n".join(lines))
+
+
 def _restore_data(state: LabState, entry: dict) -> None:
     state.data = state.path(entry["classify_data"])
 
@@ -295,12 +317,12 @@ def _nothing_to_hand_over(state: LabState, entry: dict) -> None:
 
 STAGE_FUNCTIONS: dict[str, Callable[[LabState, int, int], None]] = {
     "data": _data, "classify": _classify, "explain": _explain, "segment": _segment, "experiment": _experiment,
-    "compare": _compare, "pipeline": _pipeline, "walkmap": _walkmap, "distill": _distill,
+    "compare": _compare, "pipeline": _pipeline, "walkmap": _walkmap, "distill": _distill, "studies": _studies,
 }
 
 
 RESTORE_FUNCTIONS: dict[str, Callable[[LabState, dict], None]] = {
     "data": _restore_data, "classify": _restore_classify, "segment": _restore_segment,
-    **{stage: _nothing_to_hand_over for stage in ("explain", "experiment", "compare", "pipeline", "walkmap", "distill")},
+    **{stage: _nothing_to_hand_over for stage in ("explain", "experiment", "compare", "pipeline", "walkmap", "distill", "studies")},
 }
 """How `visionlab lab --resume` gives later stages what a finished stage handed over (read back from its folder)."""

@@ -12,6 +12,11 @@ from visionlab.errors import ParamError
 from visionlab.models.weights import WeightsEntry
 
 
+def make_head(num_features: int, num_classes: int, dropout: float) -> nn.Sequential:
+    """The manual's head: dropout, then a linear layer from the pooled features to the class logits."""
+    return nn.Sequential(nn.Dropout(dropout), nn.Linear(num_features, num_classes))
+
+
 class Classifier(nn.Module):
     """A pretrained (or random) backbone that yields pooled features, and the manual's head.
 
@@ -54,7 +59,7 @@ class Classifier(nn.Module):
         self._frozen_blocks: list[nn.Module] = []
 
     def _make_head(self, num_classes: int) -> nn.Sequential:
-        return nn.Sequential(nn.Dropout(self.dropout), nn.Linear(self.num_features, num_classes))
+        return make_head(self.num_features, num_classes, self.dropout)
 
     @property
     def num_classes(self) -> int:

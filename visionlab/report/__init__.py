@@ -3,10 +3,17 @@
 A lab folder is what ``visionlab lab CONFIG`` writes: ``LAB/lab.json`` (format ``visionlab-lab/1``)
 names the stages that ran, with paths relative to ``LAB``, and each stage's folder holds the files
 its command writes (metrics JSON, CSV tables, plots, galleries). The report has the sections of
-the lab manual's report ("ЗМІСТ ЗВІТУ"), each with a stable ``id``:
+the lab manual's report ("ЗМІСТ ЗВІТУ": topic and aim, problem statement, the course of the work,
+results, conclusions), each with a stable ``id``:
 
-    dataset, model, training, classification, gradcam, segmentation, comparison,
-    pipeline, walkmap, distillation, conclusions
+    topic, problem, dataset, model, training, classification, gradcam, segmentation, comparison,
+    pipeline, walkmap, distillation, questions, results, conclusions
+
+It is written in English (the default) or Ukrainian, the manual's language (``write_report(lab,
+"uk")``, ``visionlab report LAB --lang uk``, or ``lang: uk`` in the lab config): every sentence,
+heading, caption and table label is an English template translated through
+:mod:`~visionlab.report.i18n`, and the numbers are formatted before they are put in, so both
+languages state the same numbers.
 
 The package's parts:
 
@@ -30,8 +37,10 @@ Decisions:
   rebuilt, with the run's ``mode`` applied to decide what is trainable).
 * **Sentences state measurements.** Each sentence is a template filled with numbers read from
   the artefacts. Nothing is called good or bad; a comparison ("higher", "lower", "faster") is
-  only written next to the two numbers it compares, and is computed from them. The conclusions
-  section collects these sentences from every section that ran.
+  only written next to the two numbers it compares, and is computed from them. The topic and
+  the problem statement restate ``lab.json`` (the variant, its classes, the data's source, the
+  planned and skipped stages); the results table collects the headline numbers the sections
+  measured, each citing its section, and the conclusions the sentences of every section that ran.
 * **Self-contained HTML.** Images are embedded as base64 ``data:`` URIs, the CSS is inline and
   there is no script, font or link to fetch (a Content-Security-Policy ``meta`` allows ``data:``
   images and inline style only), so ``report.html`` opens from disk offline and can be sent as

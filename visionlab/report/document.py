@@ -19,6 +19,7 @@ from typing import Any
 from PIL import Image, ImageDraw
 
 from visionlab.errors import RunFolderError
+from visionlab.report.i18n import Translator
 from visionlab.runs import LabFolder, RunFolder
 from visionlab.utils.files import read_json
 
@@ -124,6 +125,8 @@ class Lab:
     manifest: dict
     pictures: dict[str, Picture] = field(default_factory=dict)
     facts: list[tuple[str, str]] = field(default_factory=list)  # (section id, sentence) for the conclusions
+    results: list[tuple[str, str, str]] = field(default_factory=list)  # (section id, measure, value) for the results table
+    t: Translator = field(default_factory=Translator)  # the report's language: lab.t("{n} images", n=3)
 
     @property
     def folder(self) -> LabFolder:
@@ -168,13 +171,24 @@ class Lab:
         """Keep ``sentence`` for the conclusions, under section ``section``."""
         self.facts.append((section, sentence))
 
+    def result(self, section: str, measure: str, value: str) -> None:
+        """Keep a headline number for the results table: ``measure`` (translated already) and ``value`` (formatted).
+
+        A missing value (``n/a``) is not kept: the results table lists only numbers the lab's files hold.
+        """
+        if value != NA:
+            self.results.append((section, measure, value))
+
 
 # --- numbers and text ----------------------------------------------------------------------------
+
+NA = "n/a"  # what num() and times() write for a missing value; table cells get the report's word for it (missing_word)
+
 
 def num(value: Any, digits: int = 4) -> str:
     """A number with ``digits`` decimals; ``n/a`` for missing values."""
     if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
+        return NA
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
@@ -182,14 +196,50 @@ def num(value: Any, digits: int = 4) -> str:
     return f"{float(value):.{digits}f}"
 
 
-def plural(n: int, noun: str) -> str:
-    """``n`` and ``noun``, with an ``s`` unless ``n`` is 1 (``3 images``)."""
-    return f"{n} {noun}" + ("" if n == 1 else "s")
+def plural(n: int, noun: str, t: Translator | None = None) -> str:
+    """``n`` and ``noun`` in the language of ``t`` (English when None): ``3 images``, ``3 зображення``, ``5 зображень``.
+
+    Args:
+        n: The count.
+        noun: The English noun in the singular; its plural adds ``s``. The catalogue translates the pair
+            ``"{n} NOUN|{n} NOUNs"`` (see :meth:`Translator.plural`).
+        t: The report's translator.
+    """
+    return (t or Translator()).plural(n, f"{{n}} {noun}", f"{{n}} {noun}s", n=n)
 
 
 def times(value: Any) -> str:
     """A ratio as ``1.6×``; ``n/a`` for ``None``."""
-    return "n/a" if value is None else f"{float(value):.1f}×"
+    return NA if value is None else f"{float(value):.1f}×"
+
+
+def missing_word(blocks: list[Block], word: str) -> list[Block]:
+    """``blocks`` with every :data:`NA` in their text (cells, captions, sentences; nested blocks too) written as ``word``.
+
+    :func:`num` does not know the report's language, and the sections put its output into tables and
+    sentences; the report's word for a missing value is put in here, once, for every section.
+    """
+    if word == NA:
+        return blocks
+    pattern = re.compile(rf"(?<![\w/]){re.escape(NA)}(?![\w/])")
+
+    def fix(text: str) -> str:
+        return pattern.sub(word, text)
+
+    for block in blocks:
+        if isinstance(block, (Para, Note, Heading)):  # not Pre: the configuration stays as written
+            block.text = fix(block.text)
+        elif isinstance(block, Table):
+            block.rows = [[fix(cell) for cell in row] for row in block.rows]
+            block.caption = fix(block.caption)
+        elif isinstance(block, Bullets):
+            block.items = [fix(item) for item in block.items]
+        elif isinstance(block, Gallery):
+            for pic in block.pictures:
+                pic.caption = fix(pic.caption)
+        elif isinstance(block, Details):
+            missing_word(block.blocks, word)
+    return blocks
 
 
 def safe_name(text: str) -> str:

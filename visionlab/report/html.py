@@ -18,6 +18,7 @@ from functools import singledispatch
 from typing import Any
 
 from visionlab.report.document import Block, Bullets, Details, Gallery, Heading, Lab, Note, Para, Picture, Pre, Section, Table
+from visionlab.report.i18n import Translator
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:0;background:#f4f5f7;color:#1d1f23;line-height:1.45}
@@ -40,7 +41,6 @@ section.not-run h2{color:#70757e}
 
 # Only images from data: URIs and the inline style: the page fetches nothing.
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-FOOTER = "<footer><p>Written by visionlab report from the files of this lab folder.</p></footer>"
 
 NUMERIC = re.compile(r"^[-+]?[\d,]*\.?\d+(?:[eE][-+]?\d+)?(?: ?[%×s])?$")
 
@@ -135,19 +135,22 @@ def html_section(s: Section) -> str:
     return f'<section id="{s.id}" class="{"ran" if s.ran else "not-run"}"><h2>{h(s.title)}</h2>' + html_blocks(s.blocks) + "</section>"
 
 
-def html_contents(sections: list[Section]) -> str:
+def html_contents(t: Translator, sections: list[Section]) -> str:
     """The table of contents: a link to every section, ``(not run)`` after those that did not run."""
-    items = "".join(f'<li><a href="#{s.id}">{h(s.title)}</a>{" (not run)" if not s.ran else ""}</li>' for s in sections)
-    return f"<nav><h2>Contents</h2><ol>{items}</ol></nav>"
+    not_run = " " + t("(not run)")
+    items = "".join(f'<li><a href="#{s.id}">{h(s.title)}</a>{h(not_run) if not s.ran else ""}</li>' for s in sections)
+    return f"<nav><h2>{h(t('Contents'))}</h2><ol>{items}</ol></nav>"
 
 
 def render_html(lab: Lab, sections: list[Section], header: list[Block]) -> str:
-    """The whole page: head (CSP, inline CSS), header blocks, contents, sections and footer."""
-    title = h(f"Lab report: {lab.manifest.get('variant', lab.root.name)}")
-    head = ('<html lang="en"><head><meta charset="utf-8">'
+    """The whole page in the lab's language: head (CSP, inline CSS), header blocks, contents, sections and footer."""
+    t = lab.t
+    title = h(t("Lab report: {variant}", variant=lab.manifest.get("variant", lab.root.name)))
+    footer = f"<footer><p>{h(t('Written by visionlab report from the files of this lab folder.'))}</p></footer>"
+    head = (f'<html lang="{h(t.lang)}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
             f"<title>{title}</title><style>{CSS}</style></head>")
     body = (f"<body><main><header><h1>{title}</h1>{html_blocks(header)}</header>"
-            + html_contents(sections) + "".join(html_section(s) for s in sections) + f"{FOOTER}</main></body></html>\n")
+            + html_contents(t, sections) + "".join(html_section(s) for s in sections) + f"{footer}</main></body></html>\n")
     return "<!DOCTYPE html>\n" + head + body

@@ -79,10 +79,12 @@ def md_picture(p: Picture) -> str:
 
 
 def render_markdown(lab: Lab, sections: list[Section], header: list[Block]) -> str:
-    """The whole document: title, header blocks, a numbered contents list, and the sections."""
-    title = f"Lab report: {lab.manifest.get('variant', lab.root.name)}"
-    parts = [f"# {title}", *[md_block(b) for b in header], "## Contents",
-             "\n".join(f"{i}. {s.title}{' (not run)' if not s.ran else ''}" for i, s in enumerate(sections, 1))]
+    """The whole document in the lab's language: title, header blocks, a numbered contents list, and the sections."""
+    t = lab.t
+    title = t("Lab report: {variant}", variant=lab.manifest.get("variant", lab.root.name))
+    not_run = " " + t("(not run)")
+    parts = [f"# {title}", *[md_block(b) for b in header], f"## {t('Contents')}",
+             "\n".join(f"{i}. {s.title}{not_run if not s.ran else ''}" for i, s in enumerate(sections, 1))]
     for s in sections:
         parts.append(f"## {s.title}")
         parts += [md_block(b) for b in s.blocks]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from visionlab.report.document import Lab, Picture
 from visionlab.report.html import render_html
+from visionlab.report.i18n import Translator
 from visionlab.report.markdown import render_markdown
 from visionlab.report.sections import build_sections, header_blocks
 from visionlab.runs import LabFolder
@@ -50,21 +51,28 @@ def write_text(path: Path, text: str) -> None:
     path.chmod(0o644)  # the temporary file is private; a report is for reading, like the files beside it
 
 
-def write_report(lab: str | Path) -> dict:
+def write_report(lab: str | Path, lang: str = "en") -> dict:
     """Write ``LAB/report.html`` (self-contained) and ``LAB/report.md`` (+ ``LAB/report_files/``).
 
+    Args:
+        lab: The lab folder.
+        lang: The report's language: ``en`` (English) or ``uk`` (Ukrainian, the lab manual's).
+
     Returns:
-        Paths, sizes, the sections with their state (``done`` / ``not run``) and the conclusions.
+        Paths, sizes, the sections with their state (``done`` / ``not run``), the conclusions, the language and
+        ``untranslated``: the English templates the language's catalogue lacks (written in English).
 
     Raises:
         RunFolderError: ``LAB`` has no valid ``lab.json``, or a listed stage's file is missing (named).
+        ParamError: ``lang`` is not a report language.
 
     Example:
         >>> write_report("labs/dragons")["html"]  # doctest: +SKIP
         'labs/dragons/report.html'
     """
     folder = LabFolder(lab)
-    state = Lab(folder.path, folder.read_manifest())
+    translator = Translator(lang)  # an unknown language fails before anything is read
+    state = Lab(folder.path, folder.read_manifest(), t=translator)
     header = header_blocks(state)
     sections = build_sections(state)
     page = render_html(state, sections, header)
@@ -75,7 +83,7 @@ def write_report(lab: str | Path) -> dict:
     return {"lab": str(folder.path), "html": str(html_path), "markdown": str(md_path), "files": str(files),
             "images": len(state.pictures), "html_bytes": html_path.stat().st_size,
             "sections": {s.id: "done" if s.ran else "not run" for s in sections},
-            "conclusions": [text for _, text in state.facts]}
+            "conclusions": [text for _, text in state.facts], "lang": lang, "untranslated": sorted(translator.missing)}
 
 
 def format_summary(result: dict) -> str:
@@ -85,4 +93,6 @@ def format_summary(result: dict) -> str:
              f"Markdown: {result['markdown']} with images in {result['files']}"]
     if skipped:
         lines.append(f"sections not run: {', '.join(skipped)}")
+    if result.get("untranslated"):
+        lines.append(f"language {result['lang']}: {len(result['untranslated'])} sentence template(s) have no translation and are in English")
     return "\n".join(lines)

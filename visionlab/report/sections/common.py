@@ -6,21 +6,43 @@ from pathlib import Path
 from typing import Any
 
 from visionlab.report.document import Lab, as_float, read_csv
+from visionlab.report.i18n import Translator
 from visionlab.runs import RunFolder
 
 # A stage runs when its name is in the lab config's ``stages:`` list (visionlab.lab.STAGES).
 STAGES_KEY = "stages"
 
-SPLIT_NAMES = {"train": "training", "val": "validation", "test": "test"}
+SPLIT_NAMES = {"train": "training", "val": "validation", "test": "test"}  # English words, translated where used
+
+# The lab config's line that runs the control-question studies (visionlab.studies.STUDY_NAMES has them all).
+STUDIES_FIX = "studies: [freezing, augmentation, cam-layers]"
 
 METHOD_NAMES = {"gradcam": "Grad-CAM", "gradcam++": "Grad-CAM++", "hirescam": "HiResCAM", "layercam": "LayerCAM",
                 "eigencam": "Eigen-CAM", "scorecam": "Score-CAM"}
 
 
-def not_run_text(stage: str) -> str:
-    """The note for a section (or part of one) whose stage the lab manifest does not list."""
-    return (f"Not run: the lab manifest lists no {stage} stage. To run it, add {stage} to the {STAGES_KEY}: list of the lab config "
-            "and run visionlab lab CONFIG again.")
+def not_run_text(stage: str, t: Translator | None = None) -> str:
+    """The note for a section (or part of one) whose stage the lab manifest does not list, in the language of ``t`` (English when None).
+
+    The studies are not a ``stages:`` entry but a list of their own (``studies:``), so their note names that line.
+    """
+    t = t or Translator()
+    if stage == "studies":
+        return t("Not run: the lab ran no control-question studies. To run them, add a line such as {line} to the lab config "
+                 "and run visionlab lab CONFIG again.", line=STUDIES_FIX)
+    return t("Not run: the lab manifest lists no {stage} stage. To run it, add {stage} to the {key}: list of the lab config "
+             "and run visionlab lab CONFIG again.", stage=stage, key=STAGES_KEY)
+
+
+def split_name(t: Translator, split: str) -> str:
+    """A split's name in words (``validation``), in the report's language."""
+    return t(SPLIT_NAMES[split]) if split in SPLIT_NAMES else split
+
+
+def split_title(t: Translator, split: str) -> str:
+    """A split's name at the start of a sentence or heading (``Validation``)."""
+    name = split_name(t, split)
+    return name[:1].upper() + name[1:]
 
 
 def method_name(method: Any) -> str:
@@ -28,13 +50,15 @@ def method_name(method: Any) -> str:
     return METHOD_NAMES.get(str(method), str(method))
 
 
-def weights_text(weights: dict | None) -> str:
+def weights_text(t: Translator, weights: dict | None) -> str:
     """Pretrained weights as ``NAME from SOURCE (ImageNet-1K top-1 X%)``, from a run's ``weights`` record."""
     if not weights:
-        return "none (random initialisation)"
-    text = f"{weights.get('name')} from {weights.get('source') or weights.get('url') or 'n/a'}"
+        return t("none (random initialisation)")
+    source = weights.get("source") or weights.get("url") or t("n/a")
     acc = (weights.get("metrics") or {}).get("ImageNet-1K acc@1")
-    return text + (f" (ImageNet-1K top-1 {acc}%)" if acc is not None else "")
+    if acc is None:
+        return t("{name} from {source}", name=weights.get("name"), source=source)
+    return t("{name} from {source} (ImageNet-1K top-1 {acc}%)", name=weights.get("name"), source=source, acc=acc)
 
 
 def classify_run(lab: Lab) -> tuple[RunFolder, dict]:

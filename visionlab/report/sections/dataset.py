@@ -7,7 +7,8 @@ from typing import Any
 
 from PIL import Image
 
-from visionlab.report.document import GALLERY_MAX, Block, Gallery, Heading, Lab, Note, Para, Picture, Table, add_picture, evenly, num, strip, to_rgb
+from visionlab.report.document import GALLERY_MAX, Block, Gallery, Heading, Lab, Note, Para, Picture, Table, add_picture, evenly, num, plural, strip, to_rgb
+from visionlab.report.i18n import Translator
 from visionlab.report.sections.common import classify_data_root, classify_run
 
 AUGMENT_VIEWS = 7  # augmented views next to the original image
@@ -16,23 +17,28 @@ AUGMENT_SEED = 0
 
 def dataset_section(lab: Lab) -> list[Block]:
     """Counts per class and split (the classification run's config), how the split was made, samples and augmentation."""
+    t = lab.t
     run, cfg = classify_run(lab)
     classes, counts = cfg["classes"], cfg["counts"]
     splits = [s for s in ("train", "val", "test") if s in counts]
     rows = [[c, *[num(counts[s].get(c, 0)) for s in splits], num(sum(counts[s].get(c, 0) for s in splits))] for c in classes]
     totals = {s: sum(counts[s].values()) for s in splits}
-    rows.append(["all", *[num(totals[s]) for s in splits], num(sum(totals.values()))])
+    rows.append([t("all"), *[num(totals[s]) for s in splits], num(sum(totals.values()))])
     c = cfg["config"]
-    text = (f"{len(classes)} classes ({', '.join(classes)}), {sum(totals.values())} images: "
-            + ", ".join(f"{s} {totals[s]}" for s in splits) + ".")
+    text = t("{classes} ({names}), {images}: {splits}.", classes=t.plural(len(classes), "{n} class", "{n} classes", n=len(classes)),
+             names=", ".join(classes), images=plural(sum(totals.values()), "image", t),
+             splits=", ".join(t("{split} {count}", split=t(s), count=totals[s]) for s in splits))
     root, split = classify_data_root(lab, run)
     if not (root / "train").is_dir():
-        text += f" The run split the folder itself: validation share {c.get('val_fraction')}, stratified by class, seed {c.get('seed')}."
+        text += " " + t("The run split the folder itself: validation share {share}, stratified by class, seed {seed}.",
+                        share=c.get("val_fraction"), seed=c.get("seed"))
     elif "val" not in [p.name for p in root.iterdir()]:
-        text += f" The run split a validation share of {c.get('val_fraction')} off the given train folder (stratified, seed {c.get('seed')})."
+        text += " " + t("The run split a validation share of {share} off the given train folder (stratified, seed {seed}).",
+                        share=c.get("val_fraction"), seed=c.get("seed"))
     lab.fact("dataset", text)
-    blocks: list[Block] = [Para(text), Table(["class", *splits, "total"], rows, "Images per class and split (from the run's config.json).")]
-    blocks += [Heading("Samples per class"), Gallery(sample_pictures(lab, root, split, classes), columns=1)]
+    blocks: list[Block] = [Para(text), Table([t("class"), *[t(s) for s in splits], t("total")], rows,
+                                             t("Images per class and split (from the run's config.json)."))]
+    blocks += [Heading(t("Samples per class")), Gallery(sample_pictures(lab, root, split, classes), columns=1)]
     blocks += augmentation_blocks(lab, root, split, cfg)
     return blocks
 
@@ -49,7 +55,7 @@ def sample_pictures(lab: Lab, root: Path, split: dict, classes: list[str]) -> li
             with Image.open(lab.need(root / rel, "data")) as im:
                 tiles.append(to_rgb(im))
         if tiles:
-            caption = f"{c}: {len(chosen)} of {len(members)} training images"
+            caption = lab.t("{cls}: {shown} of {total} training images", cls=c, shown=len(chosen), total=len(members))
             pics.append(add_picture(lab, f"dataset_samples_{c}", strip(tiles, [Path(r).stem for r in chosen]), caption))
     return pics
 
@@ -59,6 +65,7 @@ def augmentation_blocks(lab: Lab, root: Path, split: dict, cfg: dict) -> list[Bl
     from visionlab.data.transforms import AugmentConfig
     from visionlab.models.weights import Preprocess
 
+    t = lab.t
     c = cfg["config"]
     aug = AugmentConfig(**c.get("augment", {}))
     pre = Preprocess.from_dict(cfg["preprocess"])
@@ -67,28 +74,31 @@ def augmentation_blocks(lab: Lab, root: Path, split: dict, cfg: dict) -> list[Bl
     with Image.open(source) as im:
         image = to_rgb(im)
     views = augmented_views(image, aug, pre, AUGMENT_VIEWS, AUGMENT_SEED)
+    # The labels are drawn into the picture with PIL's default font, which has Latin letters only: they stay in English.
     labels = ["original"] + [f"view {i + 1}" for i in range(len(views))]
     pic = add_picture(lab, "dataset_augmentation", strip([image, *views], labels),
-                      f"{rel}: the original and {len(views)} draws of the training augmentation (torch seed {AUGMENT_SEED})")
-    steps = [f"RandomResizedCrop to {pre.crop_size} px (area share {aug.crop_scale_min}–1)"]
-    steps.append("horizontal flip with probability 0.5" if aug.hflip else "no flip")
-    steps.append(f"colour jitter {aug.color_jitter} (brightness, contrast, saturation)" if aug.color_jitter > 0 else "no colour jitter")
-    steps.append(f"rotation up to ±{aug.rotation:g}°" if aug.rotation > 0 else "no rotation")
-    steps.append(f"normalization mean {list(pre.mean)}, std {list(pre.std)}")
-    blocks: list[Block] = [Heading("Augmentation preview"), Gallery([pic], columns=1),
-                           Para("Training augmentation of the run: " + "; ".join(steps) + ". Validation images are resized to "
-                                f"{pre.resize_size} px (short side) and centre-cropped to {pre.crop_size} px.")]
-    return blocks + frozen_notes(c)
+                      t("{image}: the original and {n} draws of the training augmentation (torch seed {seed})", image=rel, n=len(views),
+                        seed=AUGMENT_SEED))
+    steps = [t("RandomResizedCrop to {crop} px (area share {area}–1)", crop=pre.crop_size, area=aug.crop_scale_min)]
+    steps.append(t("horizontal flip with probability 0.5") if aug.hflip else t("no flip"))
+    steps.append(t("colour jitter {jitter} (brightness, contrast, saturation)", jitter=aug.color_jitter) if aug.color_jitter > 0
+                 else t("no colour jitter"))
+    steps.append(t("rotation up to ±{rotation}°", rotation=f"{aug.rotation:g}") if aug.rotation > 0 else t("no rotation"))
+    steps.append(t("normalization mean {mean}, std {std}", mean=list(pre.mean), std=list(pre.std)))
+    blocks: list[Block] = [Heading(t("Augmentation preview")), Gallery([pic], columns=1),
+                           Para(t("Training augmentation of the run: {steps}. Validation images are resized to {resize} px (short side) "
+                                  "and centre-cropped to {crop} px.", steps="; ".join(steps), resize=pre.resize_size, crop=pre.crop_size))]
+    return blocks + frozen_notes(t, c)
 
 
-def frozen_notes(c: dict) -> list[Block]:
+def frozen_notes(t: Translator, c: dict) -> list[Block]:
     """For a frozen-backbone run: whether the augmentation above was used (the head trains on cached features)."""
     if c.get("mode") == "frozen" and int(c.get("feature_views", 1)) == 1:
-        return [Note("In this run (mode frozen, feature_views 1) the head trained on features of the unaugmented training "
-                     "images, cached once; the augmentation above was not applied during training.")]
+        return [Note(t("In this run (mode frozen, feature_views 1) the head trained on features of the unaugmented training "
+                       "images, cached once; the augmentation above was not applied during training."))]
     if c.get("mode") == "frozen":
-        return [Note(f"In this run (mode frozen, feature_views {c.get('feature_views')}) each training image had "
-                     f"{int(c['feature_views']) - 1} augmented view(s) besides the unaugmented one, cached once.")]
+        return [Note(t("In this run (mode frozen, feature_views {views}) each training image had {n} augmented view(s) besides the "
+                       "unaugmented one, cached once.", views=c.get("feature_views"), n=int(c["feature_views"]) - 1))]
     return []
 
 

@@ -17,19 +17,22 @@ from visionlab.report.document import (
     as_float,
     file_picture,
     num,
+    plural,
     read_csv,
     times,
 )
+from visionlab.report.i18n import Translator
 from visionlab.report.sections.common import method_name
 
 CAM_METRICS = "cam_metrics.json"  # written by visionlab explain into each method's folder
 
 
-def cam_columns(s: dict) -> list[str]:
+def cam_columns(t: Translator, s: dict) -> list[str]:
     """The header of the CAM measures table, with the summary's IoU threshold and perturbation share."""
     top = f"{100 * s.get('top_fraction_for_perturbation', 0.2):g}%"
-    return ["", "images", "CAM mass in object", "object area share", "× chance", "pointing game",
-            f"IoU (CAM > {s.get('cam_threshold_for_iou', 0.5)})", "confidence", f"keep top {top}", f"remove top {top}"]
+    return ["", t("images"), t("CAM mass in object"), t("object area share"), t("× chance"), t("pointing game"),
+            t("IoU (CAM > {threshold})", threshold=s.get("cam_threshold_for_iou", 0.5)), t("confidence"), t("keep top {top}", top=top),
+            t("remove top {top}", top=top)]
 
 
 def explain_dirs(lab: Lab) -> list[Path]:
@@ -70,27 +73,29 @@ def gradcam_section(lab: Lab) -> list[Block]:
 
 def cam_blocks(lab: Lab, folder: Path, titled: bool) -> list[Block]:
     """One CAM method: its settings, measures table, analysis, a gallery per class and the weakest images."""
+    t = lab.t
     s = cam_metrics(lab, folder)
     method = s.get("method", folder.name)
     res, inp = s.get("cam_resolution") or ["?", "?"], s.get("input_resolution") or ["?", "?"]
     top = s.get("top_fraction_for_perturbation", 0.2)
     layer = s.get("target_layer") or s.get("layer")
-    intro = (f"Method {method_name(method)}, layer {layer or 'the backbone default (last convolutional block)'}; "
-             f"heatmap native resolution {res[0]}×{res[1]} for {inp[0]}×{inp[1]} px inputs; explained class: "
-             f"{s.get('target_class') or 'the predicted one'}; {s['overall']['n_images']} images.")
-    rows = [cam_row("all", s["overall"])] + [cam_row(c, m) for c, m in s["per_class"].items()]
-    perturbation = (f"confidence of the explained class on the original image, with only the top {100 * top:g}% heatmap pixels kept, "
-                    "and with them removed.")
+    intro = t("Method {method}, layer {layer}; heatmap native resolution {cam} for {input} px inputs; explained class: {target}; {n} images.",
+              method=method_name(method), layer=layer or t("the backbone default (last convolutional block)"), cam=f"{res[0]}×{res[1]}",
+              input=f"{inp[0]}×{inp[1]}", target=s.get("target_class") or t("the predicted one"), n=s["overall"]["n_images"])
+    rows = [cam_row(t("all"), s["overall"])] + [cam_row(c, m) for c, m in s["per_class"].items()]
+    perturbation = t("confidence of the explained class on the original image, with only the top {top}% heatmap pixels kept, "
+                     "and with them removed.", top=f"{100 * top:g}")
     if s["overall"].get("energy_in_mask") is None:  # no object masks for these images (photos): only the measures that need none
         keep = [0, 1, 7, 8, 9]
-        table = Table([cam_columns(s)[i] for i in keep], [[r[i] for i in keep] for r in rows],
-                      "No object mask marks the concept in these images (photos without masks, or a concept that is the whole "
-                      "image), so no mask measure is computed; " + perturbation)
+        table = Table([cam_columns(t, s)[i] for i in keep], [[r[i] for i in keep] for r in rows],
+                      t("No object mask marks the concept in these images (photos without masks, or a concept that is the whole "
+                        "image), so no mask measure is computed; {perturbation}", perturbation=perturbation))
     else:
-        table = Table(cam_columns(s), rows,
-                      "CAM mass in object: share of the heatmap's sum inside the object mask; × chance: that share divided by the "
-                      "object's area share (1.0 = no preference); pointing game: share of images whose heatmap maximum lies on the "
-                      f"object; IoU of the heatmap above {s.get('cam_threshold_for_iou', 0.5)} with the mask; " + perturbation)
+        table = Table(cam_columns(t, s), rows,
+                      t("CAM mass in object: share of the heatmap's sum inside the object mask; × chance: that share divided by the "
+                        "object's area share (1.0 = no preference); pointing game: share of images whose heatmap maximum lies on the "
+                        "object; IoU of the heatmap above {threshold} with the mask; {perturbation}",
+                        threshold=s.get("cam_threshold_for_iou", 0.5), perturbation=perturbation))
     blocks: list[Block] = [Heading(method_name(method))] if titled else []
     blocks += [Para(intro), table]
     blocks += cam_analysis(lab, s)
@@ -115,26 +120,29 @@ def curve_blocks(lab: Lab, folder: Path, s: dict, method: str) -> list[Block]:
 
     Nothing for explain folders written before the curves existed (no ``deletion_insertion`` entry).
     """
+    t = lab.t
     d = s.get("deletion_insertion")
     if not d:
         return []
     o = s["overall"]
-    rows = [curve_row("all", o, d["overall"]["n_images"])]
+    rows = [curve_row(t("all"), o, d["overall"]["n_images"])]
     rows += [curve_row(c, s["per_class"].get(c, {}), m["n_images"]) for c, m in d["per_class"].items()]
     steps = len(d["fractions"]) - 1
-    table = Table(CURVE_COLUMNS, rows,
-                  f"AUC: area under the explained class's probability while the share of pixels deleted (set to the mean colour), or "
-                  f"inserted into the mean-colour image, goes from 0 to 1 in {steps} steps, highest values first; heatmap order: the "
-                  f"{method_name(method)} map; random order: noise drawn at the map's native resolution and upsampled the same way "
-                  "(seeded). A lower deletion AUC and a higher insertion AUC than the random order's mean the heatmap ranks first "
-                  "the pixels the model's probability depends on.")
-    outcome = curve_sentence(d, o)
+    table = Table([t(x) if x else x for x in CURVE_COLUMNS], rows,
+                  t("AUC: area under the explained class's probability while the share of pixels deleted (set to the mean colour), or "
+                    "inserted into the mean-colour image, goes from 0 to 1 in {steps} steps, highest values first; heatmap order: the "
+                    "{method} map; random order: noise drawn at the map's native resolution and upsampled the same way "
+                    "(seeded). A lower deletion AUC and a higher insertion AUC than the random order's mean the heatmap ranks first "
+                    "the pixels the model's probability depends on.", steps=steps, method=method_name(method)))
+    outcome = curve_sentence(t, d, o)
     lab.fact("gradcam", outcome)
-    sentences = [outcome] + class_curve_sentences(s, d)
+    cam_result(lab, s, t("deletion AUC, heatmap order"), num(o["deletion_auc"], 3))
+    cam_result(lab, s, t("deletion AUC, random order"), num(o["deletion_auc_random"], 3))
+    sentences = [outcome] + class_curve_sentences(t, s, d)
     pic = file_picture(lab, folder / d.get("plot", "deletion_insertion.png"), "explain", f"gradcam_{method}_deletion_insertion",
-                       f"Mean deletion (left) and insertion (right) curves per class, {method_name(method)} order solid, random order "
-                       "dashed; the legend gives each curve's AUC and number of images.")
-    return [Heading("Deletion and insertion curves (no masks needed)"), table, Bullets(sentences), Gallery([pic], columns=1)]
+                       t("Mean deletion (left) and insertion (right) curves per class, {method} order solid, random order "
+                         "dashed; the legend gives each curve's AUC and number of images.", method=method_name(method)))
+    return [Heading(t("Deletion and insertion curves (no masks needed)")), table, Bullets(sentences), Gallery([pic], columns=1)]
 
 
 def _compare(cam: float, rand: float, better: str, worse: str, same: str, lower_is_better: bool) -> str:
@@ -143,18 +151,25 @@ def _compare(cam: float, rand: float, better: str, worse: str, same: str, lower_
     return better if (cam < rand) == lower_is_better else worse
 
 
-def curve_sentence(d: dict, o: dict) -> str:
+# How a curve in heatmap order moves against random order: (faster, more slowly, as fast), each a whole sentence template.
+DELETION = ("falls faster", "falls more slowly", "falls as fast")
+INSERTION = ("rises faster", "rises more slowly", "rises as fast")
+
+
+def curve_sentence(t: Translator, d: dict, o: dict) -> str:
     """The measured outcome over all measured images: how each curve moves in heatmap order against random order."""
-    capped = f" of {d['n_images_explained']}" if d.get("capped") else ""
-    fall = _compare(o["deletion_auc"], o["deletion_auc_random"], "falls faster", "falls more slowly", "falls as fast", True)
-    rise = _compare(o["insertion_auc"], o["insertion_auc_random"], "rises faster", "rises more slowly", "rises as fast", False)
-    return (f"Deletion/insertion curves on {d['n_images']}{capped} images: the explained class's probability {fall} when the "
-            f"heatmap's highest pixels are deleted first than in random order (deletion AUC {num(o['deletion_auc'], 3)} against "
-            f"{num(o['deletion_auc_random'], 3)}), and {rise} when they are inserted first (insertion AUC {num(o['insertion_auc'], 3)} "
-            f"against {num(o['insertion_auc_random'], 3)}).")
+    images = t("{n} of {total} images", n=d["n_images"], total=d["n_images_explained"]) if d.get("capped") else \
+        plural(d["n_images"], "image", t)
+    fall = _compare(o["deletion_auc"], o["deletion_auc_random"], *DELETION, lower_is_better=True)
+    rise = _compare(o["insertion_auc"], o["insertion_auc_random"], *INSERTION, lower_is_better=False)
+    return t("Deletion/insertion curves on {images}: the explained class's probability {fall} when the heatmap's highest pixels are "
+             "deleted first than in random order (deletion AUC {deletion} against {deletion_random}), and {rise} when they are "
+             "inserted first (insertion AUC {insertion} against {insertion_random}).", images=images, fall=t(fall), rise=t(rise),
+             deletion=num(o["deletion_auc"], 3), deletion_random=num(o["deletion_auc_random"], 3), insertion=num(o["insertion_auc"], 3),
+             insertion_random=num(o["insertion_auc_random"], 3))
 
 
-def class_curve_sentences(s: dict, d: dict) -> list[str]:
+def class_curve_sentences(t: Translator, s: dict, d: dict) -> list[str]:
     """The classes whose heatmap order beats random on both curves, and those where it does not (with their AUCs)."""
     if len(d["per_class"]) < 2:
         return []
@@ -166,67 +181,84 @@ def class_curve_sentences(s: dict, d: dict) -> list[str]:
         if m["deletion_auc"] < m["deletion_auc_random"] and m["insertion_auc"] > m["insertion_auc_random"]:
             both.append(c)
         else:
-            other.append(f"{c} (deletion {num(m['deletion_auc'], 3)} against {num(m['deletion_auc_random'], 3)}, insertion "
-                         f"{num(m['insertion_auc'], 3)} against {num(m['insertion_auc_random'], 3)})")
-    parts = []
+            other.append(t("{cls} (deletion {deletion} against {deletion_random}, insertion {insertion} against {insertion_random})",
+                           cls=c, deletion=num(m["deletion_auc"], 3), deletion_random=num(m["deletion_auc_random"], 3),
+                           insertion=num(m["insertion_auc"], 3), insertion_random=num(m["insertion_auc_random"], 3)))
+    if both and other:
+        return [t("Heatmap order beats random order on both curves for {both}; not for {other}.", both=", ".join(both), other="; ".join(other))]
     if both:
-        parts.append(f"Heatmap order beats random order on both curves for {', '.join(both)}")
+        return [t("Heatmap order beats random order on both curves for {both}.", both=", ".join(both))]
     if other:
-        parts.append(f"{'not' if both else 'Heatmap order does not beat random order on both curves'} for {'; '.join(other)}")
-    return ["; ".join(parts) + "."] if parts else []
+        return [t("Heatmap order does not beat random order on both curves for {other}.", other="; ".join(other))]
+    return []
 
 
 def class_galleries(lab: Lab, folder: Path, s: dict, method: str) -> list[Block]:
     """A gallery per true class measured, and per predicted class of unlabelled images."""
+    t = lab.t
     known = list(lab.manifest.get("classes") or [])
     blocks: list[Block] = []
     for c in known + [c for c in s["per_class"] if c not in known]:
         if c not in s["per_class"] and not (folder / f"gallery_{c}.png").is_file():
             continue
         pic = file_picture(lab, folder / f"gallery_{c}.png", "explain", f"gradcam_{method}_gallery_{c}",
-                           f"{c}: image | heatmap | overlay, up to {GALLERY_MAX} images; misclassified ones first (at most half), "
-                           "their title in red, correct ones in green.")
-        blocks += [Heading(f"Class {c}"), Gallery([pic], columns=1)]
+                           t("{cls}: image | heatmap | overlay, up to {n} images; misclassified ones first (at most half), "
+                             "their title in red, correct ones in green.", cls=c, n=GALLERY_MAX))
+        blocks += [Heading(t("Class {cls}", cls=c)), Gallery([pic], columns=1)]
     return blocks
+
+
+def cam_result(lab: Lab, s: dict, measure: str, value: str) -> None:
+    """Keep one of a CAM method's headline numbers for the results table, named with its method."""
+    lab.result("gradcam", lab.t("{method}: {measure}", method=method_name(s.get("method", "CAM")), measure=measure), value)
 
 
 def cam_analysis(lab: Lab, s: dict) -> list[Block]:
     """Sentences restating the measures: mass in the object against chance, then the confidence changes."""
+    t = lab.t
     o = s["overall"]
     sentences = mass_sentences(lab, s) if o.get("energy_in_mask") is not None else []
-    top = 100 * s.get("top_fraction_for_perturbation", 0.2)
-    confidence = (f"Mean confidence {num(o['conf_original'], 3)}; with only the top {top:g}% heatmap pixels kept "
-                  f"{num(o['conf_keep_top'], 3)}; with them removed {num(o['conf_remove_top'], 3)}.")
+    top = f"{100 * s.get('top_fraction_for_perturbation', 0.2):g}"
+    confidence = t("Mean confidence {original}; with only the top {top}% heatmap pixels kept {keep}; with them removed {remove}.",
+                   original=num(o["conf_original"], 3), top=top, keep=num(o["conf_keep_top"], 3), remove=num(o["conf_remove_top"], 3))
     lab.fact("gradcam", confidence)
+    if o.get("energy_in_mask") is None:  # no mass to report: the confidence changes are this method's headline
+        cam_result(lab, s, t("mean confidence of the explained class"), num(o["conf_original"], 3))
+        cam_result(lab, s, t("mean confidence with only the top {top}% heatmap pixels kept", top=top), num(o["conf_keep_top"], 3))
+        cam_result(lab, s, t("mean confidence with the top {top}% heatmap pixels removed", top=top), num(o["conf_remove_top"], 3))
     sentences.append(confidence)
     for c, m in s["per_class"].items():
-        sentences.append(f"{c}: confidence {num(m['conf_original'], 3)} → {num(m['conf_keep_top'], 3)} (top {top:g}% kept), "
-                         f"{num(m['conf_remove_top'], 3)} (top {top:g}% removed).")
-    return [Heading("Analysis (from the measures)"), Bullets(sentences)]
+        sentences.append(t("{cls}: confidence {original} → {keep} (top {top}% kept), {remove} (top {top}% removed).", cls=c,
+                           original=num(m["conf_original"], 3), keep=num(m["conf_keep_top"], 3), remove=num(m["conf_remove_top"], 3), top=top))
+    return [Heading(t("Analysis (from the measures)")), Bullets(sentences)]
 
 
 def mass_sentences(lab: Lab, s: dict) -> list[str]:
     """The CAM mass in the object overall and per class, and the classes with the highest and lowest mass over chance."""
+    t = lab.t
     o = s["overall"]
-    mass = (f"{method_name(s.get('method', 'CAM'))} mass inside the object: {num(o['energy_in_mask'], 3)} against an area share of "
-            f"{num(o['area_share'], 3)} ({times(o.get('energy_over_chance'))} chance); the heatmap maximum lies on the "
-            f"object in {num(o['pointing_hit'], 3)} of the images.")
+    mass = t("{method} mass inside the object: {mass} against an area share of {area} ({ratio} chance); the heatmap maximum lies on the "
+             "object in {pointing} of the images.", method=method_name(s.get("method", "CAM")), mass=num(o["energy_in_mask"], 3),
+             area=num(o["area_share"], 3), ratio=times(o.get("energy_over_chance")), pointing=num(o["pointing_hit"], 3))
     lab.fact("gradcam", mass)
+    cam_result(lab, s, t("CAM mass inside the object"), num(o["energy_in_mask"], 3))
+    cam_result(lab, s, t("object area share (the mass of a heatmap without preference)"), num(o["area_share"], 3))
     sentences = [mass]
     for c, m in s["per_class"].items():
         if m.get("energy_in_mask") is not None:
-            sentences.append(f"{c}: CAM mass in the object {num(m['energy_in_mask'], 3)} (area share {num(m['area_share'], 3)}, "
-                             f"{times(m.get('energy_over_chance'))} chance), pointing game {num(m['pointing_hit'], 3)}, "
-                             f"IoU {num(m['iou'], 3)}.")
+            sentences.append(t("{cls}: CAM mass in the object {mass} (area share {area}, {ratio} chance), pointing game {pointing}, IoU {iou}.",
+                               cls=c, mass=num(m["energy_in_mask"], 3), area=num(m["area_share"], 3), ratio=times(m.get("energy_over_chance")),
+                               pointing=num(m["pointing_hit"], 3), iou=num(m["iou"], 3)))
     ranked = sorted(((m["energy_over_chance"], c) for c, m in s["per_class"].items() if m.get("energy_over_chance") is not None))
     if len(ranked) > 1:
-        sentences.append(f"Highest mass over chance: {ranked[-1][1]} ({times(ranked[-1][0])}); lowest: {ranked[0][1]} "
-                         f"({times(ranked[0][0])}).")
+        sentences.append(t("Highest mass over chance: {high} ({high_ratio}); lowest: {low} ({low_ratio}).", high=ranked[-1][1],
+                           high_ratio=times(ranked[-1][0]), low=ranked[0][1], low_ratio=times(ranked[0][0])))
     return sentences
 
 
 def lowest_mass_blocks(lab: Lab, folder: Path, method: str) -> list[Block]:
     """The images whose heatmap puts the least mass on the object (from ``per_image.csv``, when written)."""
+    t = lab.t
     path = folder / "per_image.csv"
     if not path.is_file():
         return []
@@ -237,9 +269,11 @@ def lowest_mass_blocks(lab: Lab, folder: Path, method: str) -> list[Block]:
     pics = []
     for r in rows[:EXAMPLES_MAX]:
         stem = Path(r["path"]).stem
-        caption = (f"{stem}: true {r['true'] or '?'}, predicted {r['pred']} ({num(as_float(r['confidence']), 2)}); CAM mass in the "
-                   f"object {num(as_float(r['energy_in_mask']), 3)}, area share {num(as_float(r['area_share']), 3)}")
+        caption = t("{image}: true {true}, predicted {pred} ({confidence}); CAM mass in the object {mass}, area share {area}", image=stem,
+                    true=r["true"] or "?", pred=r["pred"], confidence=num(as_float(r["confidence"]), 2),
+                    mass=num(as_float(r["energy_in_mask"]), 3), area=num(as_float(r["area_share"]), 3))
         pics.append(file_picture(lab, folder / "images" / f"{stem}.png", "explain", f"gradcam_{method}_lowest_{stem}", caption, 900))
-    return [Heading("Images with the lowest CAM mass in the object"),
-            Para(f"The {len(pics)} of {len(rows)} images whose heatmap puts the least mass on the object (per_image.csv)."),
+    return [Heading(t("Images with the lowest CAM mass in the object")),
+            Para(t("The {shown} of {total} images whose heatmap puts the least mass on the object (per_image.csv).", shown=len(pics),
+                   total=len(rows))),
             Gallery(pics)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from visionlab.data.variants import get_variant
 from visionlab.report.document import Block, Heading, Lab, Table
+from visionlab.report.i18n import Translator
 
 SEGMENTERS = {
     "game_world": "trained here on rendered game-world scenes and their masks",
@@ -16,62 +17,82 @@ SEGMENTERS = {
     "pretrained": "{name}, pretrained as published (Pascal VOC classes); not trained on these images",
 }
 
+SEGMENTATION_TRUTH = {
+    "game_world": "the generator's pixel masks (held-out test scenes)",
+    "masks": "the mask dataset's held-out split",
+    "pretrained": "none for these images: the segmenter is not scored here",
+}
 
-def images_text(config: dict, folder: str | None = None) -> str:
+
+def images_text(t: Translator, config: dict, folder: str | None = None) -> str:
     """Where the classification images came from, in a few words (``folder``: the data stage's folder)."""
     d = config.get("data") or {}
     source = d.get("source")
     if source == "game_world":
-        return f"game-world scenes rendered offline from seed {config.get('seed')} ({d.get('n')} scenes, {d.get('size')} px)"
+        return t("game-world scenes rendered offline from seed {seed} ({n} scenes, {size} px)", seed=config.get("seed"), n=d.get("n"),
+                 size=d.get("size"))
     if source == "fetch":
-        return "a web image search: " + "; ".join(f"{k}: {v!r}" for k, v in (d.get("queries") or {}).items())
-    return f"your images in {folder or d.get('path')}"
+        return t("a web image search: {queries}", queries="; ".join(f"{k}: {v!r}" for k, v in (d.get("queries") or {}).items()))
+    return t("your images in {folder}", folder=folder or d.get("path"))
 
 
 def provenance_rows(lab: Lab) -> list[list[str]]:
     """Rows of the provenance table: what each stage measured, on which images, against which ground truth."""
+    t = lab.t
     m = lab.manifest
     config = m.get("config") or {}
     plan = m.get("plan")
     game = (config.get("data") or {}).get("source") == "game_world"
     c = config.get("classify") or {}
-    rows = [["images", images_text(config, (lab.stage("data") or {}).get("classify_data"))],
-            ["classifier", f"{c.get('backbone')} ({c.get('mode')}), weights {c.get('weights')}, trained here on the training split"],
-            ["classification ground truth", "the class folders the images came in; scores on the validation split"]]
-    no_mask = "measures that need none (the classifier's confidence as the CAM's pixels are removed or kept)"
+    rows = [[t("images"), images_text(t, config, (lab.stage("data") or {}).get("classify_data"))],
+            [t("classifier"), t("{backbone} ({mode}), weights {weights}, trained here on the training split", backbone=c.get("backbone"),
+                                mode=c.get("mode"), weights=c.get("weights"))],
+            [t("classification ground truth"), t("the class folders the images came in; scores on the validation split")]]
     whole = game and get_variant(config.get("variant_number") or 1).game_whole_image
-    rows.append(["Grad-CAM ground truth", f"no region: the concept of variant {config.get('variant_number')} is the whole image; " + no_mask
-                 if whole else "the generator's object masks (mask measures) and the classifier itself (perturbation measures)"
-                 if game else "no masks: " + no_mask])
+    if whole:
+        cam_truth = t("no region: the concept of variant {number} is the whole image; measures that need none (the classifier's "
+                      "confidence as the CAM's pixels are removed or kept)", number=config.get("variant_number"))
+    elif game:
+        cam_truth = t("the generator's object masks (mask measures) and the classifier itself (perturbation measures)")
+    else:
+        cam_truth = t("no masks: measures that need none (the classifier's confidence as the CAM's pixels are removed or kept)")
+    rows.append([t("Grad-CAM ground truth"), cam_truth])
     if plan is None:
         return rows
     kind = plan.get("segmenter")
     if kind:
-        seg = SEGMENTERS[kind].format(data=(config.get("segment") or {}).get("data"), name=plan.get("pretrained"))
-        rows.append(["segmenter", seg])
-        rows.append(["segmentation ground truth", {"game_world": "the generator's pixel masks (held-out test scenes)",
-                                                   "masks": "the mask dataset's held-out split",
-                                                   "pretrained": "none for these images: the segmenter is not scored here"}[kind]])
+        rows.append([t("segmenter"), t(SEGMENTERS[kind], data=(config.get("segment") or {}).get("data"), name=plan.get("pretrained"))])
+        rows.append([t("segmentation ground truth"), t(SEGMENTATION_TRUTH[kind])])
     if "pipeline" in plan.get("stages", []):
-        rows.append(["pipeline ground truth", "the true character instances of new game-world scenes" if kind == "game_world"
-                     else "none: the pipeline's counts, labels and confidences are reported without a score"])
+        rows.append([t("pipeline ground truth"), t("the true character instances of new game-world scenes") if kind == "game_world"
+                     else t("none: the pipeline's counts, labels and confidences are reported without a score")])
     return rows
 
 
 def provenance_blocks(lab: Lab) -> list[Block]:
     """The provenance table, and the stages the lab skipped with why and how to enable each."""
-    blocks: list[Block] = [Heading("Where the numbers come from"),
-                           Table(["", ""], provenance_rows(lab), "Every score below refers to these images and models.")]
-    skipped = ((lab.manifest.get("plan") or {}).get("skipped")) or {}
+    t = lab.t
+    blocks: list[Block] = [Heading(t("Where the numbers come from")),
+                           Table(["", ""], provenance_rows(lab), t("Every score below refers to these images and models."))]
+    skipped = skipped_stages(lab)
     if skipped:
-        blocks.append(Table(["stage skipped", "why", "to run it"], [[k, v["reason"], v["fix"]] for k, v in skipped.items()],
-                            "Stages the lab could not run meaningfully on this data or machine."))
+        blocks.append(Table([t("stage skipped"), t("why"), t("to run it")], [[k, t(v["reason"]), t(v["fix"])] for k, v in skipped.items()],
+                            t("Stages the lab could not run meaningfully on this data or machine.")))
     return blocks
 
 
+def skipped_stages(lab: Lab) -> dict[str, dict]:
+    """The plan's skipped stages, ``{stage: {"reason": ..., "fix": ...}}`` (English, as the lab runner wrote them)."""
+    return ((lab.manifest.get("plan") or {}).get("skipped")) or {}
+
+
 def skipped_text(lab: Lab, stage: str) -> str | None:
-    """The note for a section whose stage the lab skipped: why, and how to enable it; None when it was not skipped."""
-    skip = ((lab.manifest.get("plan") or {}).get("skipped") or {}).get(stage)
+    """The note for a section whose stage the lab skipped: why, and how to enable it; None when it was not skipped.
+
+    The plan's reasons and fixes are English sentences; the catalogue translates those without
+    numbers or names in them, and the others stay in English (listed as untranslated).
+    """
+    skip = skipped_stages(lab).get(stage)
     if skip is None:
         return None
-    return f"Skipped: {skip['reason']}. To run it: {skip['fix']}."
+    return lab.t("Skipped: {reason}. To run it: {fix}.", reason=lab.t(skip["reason"]), fix=lab.t(skip["fix"]))
