@@ -24,7 +24,8 @@ RIGHT_PANELS = {"gap": "train minus validation accuracy", "train_loss": "trainin
 
 def plot_arm_curves(arms: dict[str, list[dict]], path: Path, title: str, right: str = "gap") -> str:
     """Validation accuracy per epoch for each arm, and beside it ``right`` per epoch (a key of :data:`RIGHT_PANELS`)."""
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4), squeeze=False)
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4), squeeze=False)
+    fig.subplots_adjust(wspace=0.3)
     for name, history in arms.items():
         epochs = [r["epoch"] for r in history]
         axes[0][0].plot(epochs, [r["val_acc"] for r in history], "o-", ms=3, label=name)

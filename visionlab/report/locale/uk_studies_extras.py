@@ -36,10 +36,10 @@ CATALOGUE: dict[str, str] = {
     "PGD accuracy": "точність під атакою PGD",
     "true-class confidence under FGSM": "впевненість у правильному класі під атакою FGSM",
     "true-class confidence under PGD": "впевненість у правильному класі під атакою PGD",
-    "On {n} validation images, clean accuracy {clean} fell to {fgsm} under FGSM and to {pgd} under PGD at epsilon {eps}/255, "
-    "with no pixel value changed by more than {linf} of 255 levels.":
-        "На {n} зображеннях валідаційної вибірки точність без атаки {clean} впала до {fgsm} під атакою FGSM і до {pgd} під атакою "
-        "PGD при епсилон {eps}/255, хоча жодне значення пікселя не змінилося більш ніж на {linf} з 255 рівнів.",
+    "On {n} validation images with clean accuracy {clean}, accuracy at epsilon {eps}/255 was {fgsm} under FGSM and {pgd} "
+    "under PGD, with no pixel value changed by more than {linf} of 255 levels.":
+        "На {n} зображеннях валідаційної вибірки з точністю {clean} без атаки точність при епсилон {eps}/255 становила {fgsm} під "
+        "атакою FGSM і {pgd} під атакою PGD, хоча жодне значення пікселя не змінилося більш ніж на {linf} з 255 рівнів.",
     "{n} validation images ({per_class}) were attacked in pixel space (values in [0, 1], normalised afterwards) within "
     "epsilon of each pixel value: FGSM takes one step of epsilon along the sign of the loss gradient; PGD starts at a random "
     "point within epsilon and takes {steps} signed steps of {factor} x epsilon / {steps}, projected back after each, keeping "
