@@ -186,3 +186,14 @@ def test_lab_yaml_studies_become_the_reports_control_questions(tmp_path):
     assert all(QUESTIONS[n].uk in text for n in cfg.studies)
     assert not [t for t in uk["untranslated"] if any(t == r["outcome"]["template"] or t in r["table"]["header"] for r in records.values())]
     assert "Контрольні" in text or "контрольні" in text.lower()
+
+
+def test_cam_layers_without_masks_trains_its_own_classifier_and_says_what_it_cannot_measure(blobs_dir, tmp_path):
+    record = run_study("cam-layers", blobs_dir, tmp_path / "studies" / "cam", StudyOptions(**TINY, epochs=2, images=4))
+    assert (tmp_path / "studies" / "cam" / "classifier" / "best.safetensors").is_file()  # no --run: a frozen classifier trained for it
+    assert record["run"] == str(tmp_path / "studies" / "cam" / "classifier")
+    layers = record["results"]["layers"]
+    assert [p["stride"] for p in layers] == [2, 4]  # tiny_cnn: two stride-2 stages
+    assert all(p["mass_over_area"] is None and p["deletion_auc"] is not None for p in layers)
+    assert "no object masks" in record["outcome"]["text"]
+    assert_translated(record, identifiers=(1, 2))

@@ -80,7 +80,7 @@ def run_study(name: str, data: str | Path, out: str | Path, opts: StudyOptions |
     record = {
         "study": name, "questions": q.label, "question": {"en": q.en, "uk": q.uk}, "seconds": seconds,
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"), "data": str(data), "options": asdict(opts),
-        "run": str(ctx.classifier_run()) if ctx._run is not None else None,
+        "run": str(ctx.examined_run) if ctx.examined_run is not None else None,
         "table": {"header": result.header, "rows": result.rows},
         "outcome": {"template": result.outcome, "values": result.values, "text": result.outcome.format(**result.values)},
         "setup": {"template": result.setup, "values": result.setup_values, "text": result.setup.format(**result.setup_values)},
@@ -106,5 +106,5 @@ def _cell(value: object) -> str:
     if value is None:
         return "n/a"
     if isinstance(value, float):
-        return f"{value:.4f}"
+        return f"{value:.3g}" if 0 < abs(value) < 1e-3 else f"{value:.4f}"  # a decayed learning rate is not 0.0000
     return str(value)

@@ -79,6 +79,11 @@ class StudyContext:
                 self._run = train_frozen_classifier(self, self.out / "classifier")
         return self._run
 
+    @property
+    def examined_run(self) -> Path | None:
+        """The classification run the study examined, if it asked for one (None: it trained only arms of its own)."""
+        return self._run
+
     def model(self) -> tuple[Any, dict]:
         """The studied run's best classifier (eval mode) and its checkpoint metadata (classes, preprocess)."""
         from visionlab.models.checkpoint import load_classifier

@@ -45,6 +45,8 @@ def study_blocks(lab: Lab, record: dict, folder) -> list[Block]:
 
 def cell_text(lab: Lab, value: object) -> str:
     """A table cell: numbers with 4 decimals (integers as they are); words translated, identifiers (layer names, sizes) as they are."""
+    if isinstance(value, float) and 0 < abs(value) < 1e-3:
+        return f"{value:.3g}"  # a decayed learning rate is not 0.0000
     if value is None or isinstance(value, (int, float)):
         return num(value)
     text = str(value)
