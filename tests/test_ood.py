@@ -93,11 +93,13 @@ def test_files_round_trip_and_old_or_damaged_runs(tmp_path: Path):
     assert torch.allclose(loaded.scores(probe), detector.scores(probe), atol=1e-6)  # the fit already used the fp16 references
     with pytest.raises(CheckpointMismatchError, match="another model"):
         loaded.scores(torch.ones(2, 8))
+    from visionlab.report.i18n import Translator
     from visionlab.report.sections.classify import ood_blocks, ordinal
 
-    (para,) = ood_blocks(run)
+    en = Translator("en")
+    (para,) = ood_blocks(en, run)
     assert "its 3rd nearest of 40 training images" in para.text and "so that 80% of the validation images pass" in para.text
-    assert [ordinal(n) for n in (1, 2, 5, 11, 12, 21, 22)] == ["1st", "2nd", "5th", "11th", "12th", "21st", "22nd"]
+    assert [ordinal(en, n) for n in (1, 2, 5, 11, 12, 21, 22)] == ["1st", "2nd", "5th", "11th", "12th", "21st", "22nd"]
     write_json(run.ood_path, {"method": "energy"})
     with pytest.raises(CheckpointMismatchError, match="delete both to predict without the flag"):
         load_ood(run)

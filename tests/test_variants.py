@@ -125,10 +125,12 @@ def test_the_cli_takes_variant_and_data(tmp_path, capsys):
 
 
 def test_the_report_names_the_manuals_variant():
+    from visionlab.report.i18n import Translator
     from visionlab.report.sections.header import variant_text
 
-    assert variant_text({"variant": "dragons-vs-robots", "config": {}}) == "dragons-vs-robots"  # today's main job: as before
-    text = variant_text({"variant": "zombies-vs-aliens", "config": {"variant_number": 24}})
+    en = Translator("en")
+    assert variant_text(en, {"variant": "dragons-vs-robots", "config": {}}) == "dragons-vs-robots"  # today's main job: as before
+    text = variant_text(en, {"variant": "zombies-vs-aliens", "config": {"variant_number": 24}})
     assert text == "24 of the manual: zombies vs aliens (Зомбі vs Інопланетяни); zombies-vs-aliens"
 
 
