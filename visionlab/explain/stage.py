@@ -146,7 +146,7 @@ def explain_images(run: str | Path, paths: Sequence[str | Path], out: str | Path
     masks_dir = Path(opts.masks) if opts.masks else None
     amp = resolve_amp("auto", torch.device("cpu"))
     files = expand_paths(paths)
-    curved = set(_spread(files, opts.curve_images))
+    curved = set(spread(files, opts.curve_images))
     rng, fractions = np.random.default_rng(CURVE_SEED), curve_fractions(opts.curve_steps)
     rows: list[dict] = []
     curves: list[tuple[str | None, dict[str, np.ndarray]]] = []  # (true class, curve name -> values) per measured image
@@ -172,7 +172,7 @@ def explain_images(run: str | Path, paths: Sequence[str | Path], out: str | Path
     return _write_summary(folder, out, rows, classes, opts, native, pre, (fractions, curves, curve_seconds), ex.layer_name)
 
 
-def _spread(items: list, k: int) -> list:
+def spread(items: list, k: int) -> list:
     """Up to ``k`` items spread evenly over the list (first and last included), so every class folder has its share."""
     if k <= 0:
         return []

@@ -37,13 +37,13 @@ def stage_layers(model) -> list[str]:
 
 def cam_layers_study(ctx: StudyContext) -> StudyResult:
     """Grad-CAM at each stage of the studied classifier's backbone on ``opts.images`` validation images."""
-    from visionlab.explain.stage import explain_images
+    from visionlab.explain.stage import explain_images, spread
 
     o = ctx.opts
     model, meta = ctx.model()
     layers = stage_layers(model)
     val = ctx.splits()["val"]
-    paths = _spread(val.abs_paths(), o.images)
+    paths = spread(val.abs_paths(), o.images)
     per_layer = []
     for i, layer in enumerate(layers):
         ctx.say(f"cam-layers: stage {i + 1} of {len(layers)} ({layer})")
@@ -108,13 +108,6 @@ def _side_by_side(image: Path, per_layer: list[dict], pre: Preprocess, path: Pat
         x += t.width + 4
     save_png(sheet, path)
     return path.name
-
-
-def _spread(items: list, k: int) -> list:
-    """Up to ``k`` items spread over the list (both classes of a sorted split), in order."""
-    if len(items) <= k:
-        return list(items)
-    return [items[round(i * (len(items) - 1) / (k - 1))] for i in range(k)] if k > 1 else items[:1]
 
 
 def _res(p: dict) -> str:
