@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
+
+# --- parallel workers share the cores ------------------------------------------------------------------
+# scripts/test.sh runs the suite in pytest-xdist workers (most tests keep one core busy with Python, not two
+# with torch). Each worker, and every process it starts (CLI runs, torchrun), gets its share of the cores, so
+# that two workers do not run four busy torch threads on two cores.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    _share = max(1, (os.cpu_count() or 1) // int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+    os.environ.setdefault("OMP_NUM_THREADS", str(_share))
+    import torch
+
+    torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
 
 # --- no test reaches beyond this machine -----------------------------------------------------------
 # Every connection a test makes (through any library) must go to a loopback address. One that does not
