@@ -62,6 +62,7 @@ class ExplainSection:
     """``explain:``: the CAM method and the layer it hooks."""
     method: str = "gradcam"
     layer: str | None = None  # None: the backbone's last convolutional block; the manual's spelling works (layer4[-1].conv2)
+    curve_images: int = 64  # validation images given deletion/insertion curves (the costly part of the stage); 0: none
 
 
 @dataclass

@@ -87,7 +87,7 @@ def _explain(state: LabState, step: int, total: int) -> None:
     t = time.perf_counter()
     cls_run = state.classifier_run()
     e = state.cfg.explain
-    summary = explain_images(cls_run, state.val_images, opts=ExplainOptions(method=e.method, layer=e.layer))
+    summary = explain_images(cls_run, state.val_images, opts=ExplainOptions(method=e.method, layer=e.layer, curve_images=e.curve_images))
     state.record("explain", {"dir": RunFolder(cls_run).explain_root}, t)
     state.say(step, total, "Grad-CAM on the validation split\n" + format_summary(summary))
 
