@@ -151,6 +151,16 @@ def test_cam_layers_resolutions_follow_the_stage_strides(lite_run, game, tmp_pat
     assert_translated(record, identifiers=(1, 2))
 
 
+def test_a_missing_data_folder_or_run_is_refused_before_the_study_folder_is_made(tmp_path):
+    from visionlab.errors import DatasetError, RunFolderError
+
+    with pytest.raises(DatasetError, match="missing"):
+        run_study("schedule", tmp_path / "missing", tmp_path / "out")
+    with pytest.raises(RunFolderError, match="no_run"):
+        run_study("schedule", tmp_path, tmp_path / "out", StudyOptions(run=str(tmp_path / "no_run")))
+    assert not (tmp_path / "out").exists()
+
+
 def test_lab_refuses_an_unknown_study():
     from visionlab.lab import LabConfig
 

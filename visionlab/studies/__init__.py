@@ -71,9 +71,10 @@ def run_study(name: str, data: str | Path, out: str | Path, opts: StudyOptions |
     study = get_study(name)
     opts = opts or StudyOptions()
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     ctx = StudyContext(Path(data), out, opts)
+    ctx.splits()  # a missing or empty DATA, or a RUN that is not one, is refused before OUT is made
+    out.mkdir(parents=True, exist_ok=True)
     result = study(ctx)
     seconds = round(time.perf_counter() - t0, 1)
     q = QUESTIONS[name]
