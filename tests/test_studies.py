@@ -177,11 +177,14 @@ def test_lab_yaml_studies_become_the_reports_control_questions(tmp_path):
         "variant": "tiny", "seed": 0, "stages": ["classify", "explain"], "quiet": True,
         "data": {"source": "game_world", "n": 24, "size": 96},
         "classify": {"backbone": "tiny_cnn", "weights": "none", "mode": "frozen", "epochs": 2, "img_size": 48},
+        "explain": {"curve_images": 3},
         "studies": ["freezing", "augmentation", "cam-layers"],
         "study": {"arm_seconds": 3, "arm_img_size": 48, "curve_sizes": [2, 0], "curve_seconds": 2, "epochs": 4, "views": 2, "images": 4},
     })
     lab = run_lab(cfg, tmp_path / "lab")
     manifest = json.loads((lab / "lab.json").read_text())
+    curves = json.loads((lab / manifest["stages"]["explain"]["dir"] / "gradcam" / "cam_metrics.json").read_text())["deletion_insertion"]
+    assert curves["curve_images"] == 3 and curves["n_images"] == 3 < curves["n_images_explained"]  # explain: curve_images reaches the stage
     assert manifest["plan"]["stages"][-1] == "studies" and manifest["stages"]["studies"]["names"] == ["freezing", "augmentation", "cam-layers"]
     records = {n: json.loads((lab / "studies" / n / STUDY_FILE).read_text()) for n in cfg.studies}
     assert all(r["run"] == str(lab / "classify") for n, r in records.items() if n == "cam-layers")

@@ -14,6 +14,18 @@ CATALOGUE: dict[str, str] = {
     "{study}: study.json, measured in {seconds} s.": "{study}: study.json, виміряно за {seconds} с.",
     "freezing": "заморожування", "batch-size": "розмір батча",
     "cam-layers": "шари Grad-CAM", "class-visualisation": "візуалізація класу", "adversarial": "змагальні приклади",
+    # plot captions
+    "validation accuracy of each arm": "валідаційна точність кожного варіанта",
+    "learning curve: validation accuracy against training images per class":
+        "крива навчання: валідаційна точність залежно від кількості тренувальних зображень на клас",
+    "accuracy per epoch of each arm": "точність за епохами для кожного варіанта",
+    "learning rate and accuracy per epoch": "швидкість навчання і точність за епохами",
+    "training loss and accuracy per epoch": "втрати на тренуванні і точність за епохами",
+    "one image's Grad-CAM at every stage": "Grad-CAM одного зображення на кожному етапі",
+    "the input that maximises each class's score": "вхід, що максимізує оцінку кожного класу",
+    "accuracy against epsilon": "точність залежно від епсилон",
+    "image, perturbation (made visible) and adversarial image": "зображення, збурення (зроблене видимим) і змагальне зображення",
+    "Grad-CAM before and after the attack": "Grad-CAM до і після атаки",
     # table words
     "arm": "варіант", "trainable parameters": "параметри, що навчаються", "total parameters": "усього параметрів",
     "validation accuracy": "валідаційна точність", "F1 macro": "F1 макро",

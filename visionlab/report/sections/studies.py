@@ -6,6 +6,20 @@ from visionlab.report.document import Block, Gallery, Heading, Lab, Para, Table,
 
 STUDY_FILE = "study.json"  # visionlab.studies.STUDY_FILE (the report does not import the studies' torch code)
 
+# a plot's caption by its file name (the studies' plots; another file is captioned with its study's name)
+PLOT_CAPTIONS = {
+    "freezing.png": "validation accuracy of each arm",
+    "learning_curve.png": "learning curve: validation accuracy against training images per class",
+    "augmentation.png": "accuracy per epoch of each arm",
+    "schedule.png": "learning rate and accuracy per epoch",
+    "batch_size.png": "training loss and accuracy per epoch",
+    "cam_layers.png": "one image's Grad-CAM at every stage",
+    "class_visualisation.png": "the input that maximises each class's score",
+    "adversarial_accuracy.png": "accuracy against epsilon",
+    "adversarial_example.png": "image, perturbation (made visible) and adversarial image",
+    "adversarial_gradcam.png": "Grad-CAM before and after the attack",
+}
+
 
 def control_questions_section(lab: Lab) -> list[Block]:
     """One part per study in ``LAB/studies/<name>/study.json``, in the order the lab ran them.
@@ -30,10 +44,12 @@ def study_blocks(lab: Lab, record: dict, folder) -> list[Block]:
     if record["setup"]["template"]:
         blocks.append(Para(lab.t(record["setup"]["template"], **record["setup"]["values"])))
     header = [lab.t(h) for h in record["table"]["header"]]
-    rows = [[cell_text(lab, c) for c in row] for row in record["table"]["rows"]]
+    seconds = [h == "seconds" for h in record["table"]["header"]]  # times to a tenth, not to 4 decimals
+    rows = [[num(c, 1) if s and isinstance(c, float) else cell_text(lab, c) for c, s in zip(row, seconds)] for row in record["table"]["rows"]]
     blocks.append(Table(header, rows, lab.t("{study}: study.json, measured in {seconds} s.", study=record["study"],
                                             seconds=num(record["seconds"], 1))))
-    pics = [file_picture(lab, folder / p, "studies", f"study_{record['study']}_{p.rsplit('.', 1)[0]}", lab.t(record["study"]))
+    pics = [file_picture(lab, folder / p, "studies", f"study_{record['study']}_{p.rsplit('.', 1)[0]}",
+                         lab.t(PLOT_CAPTIONS[p]) if p in PLOT_CAPTIONS else lab.t(record["study"]))
             for p in record["plots"]]
     if pics:
         blocks.append(Gallery(pics, columns=1 if len(pics) == 1 else 2))
