@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
+import visionlab.studies as studies_pkg
 from visionlab import cli
 from visionlab.data.folders import load_classification_splits
 from visionlab.errors import ConfigError, UnknownNameError
@@ -161,6 +163,17 @@ def test_a_missing_data_folder_or_run_is_refused_before_the_study_folder_is_made
     assert not (tmp_path / "out").exists()
 
 
+def test_every_plot_the_studies_write_has_a_caption_in_both_languages():
+    from visionlab.report.i18n import catalogue
+    from visionlab.report.sections.studies import PLOT_CAPTIONS
+
+    written = set()  # the plot file names the studies' code writes
+    for path in Path(studies_pkg.__file__).parent.glob("*.py"):
+        written |= set(re.findall(r'"([a-z_]+\.png)"', path.read_text()))
+    assert written and written <= set(PLOT_CAPTIONS)
+    assert not [c for c in PLOT_CAPTIONS.values() if c not in catalogue("uk")]
+
+
 def test_lab_refuses_an_unknown_study():
     from visionlab.lab import LabConfig
 
@@ -194,8 +207,12 @@ def test_lab_yaml_studies_become_the_reports_control_questions(tmp_path):
     for name, r in records.items():
         assert QUESTIONS[name].en in part
         assert r["outcome"]["text"] in part  # the sentence restates the measured outcome, as study.json holds it
+    assert "*learning curve: validation accuracy against training images per class*" in part  # each plot captioned by what it shows
+    seconds = records["freezing"]["table"]["rows"][0][-1]
+    assert f"| {seconds:.1f} |" in part and f"{seconds:.4f}" not in part  # the seconds column to a tenth
     uk = write_report(lab, "uk")
     text = Path(uk["markdown"]).read_text(encoding="utf-8")
+    assert "*крива навчання: валідаційна точність залежно від кількості тренувальних зображень на клас*" in text
     assert all(QUESTIONS[n].uk in text for n in cfg.studies)
     assert not [t for t in uk["untranslated"] if any(t == r["outcome"]["template"] or t in r["table"]["header"] for r in records.values())]
     assert "Контрольні" in text or "контрольні" in text.lower()
