@@ -5,7 +5,8 @@ measures the first three columns in a few minutes), then:
 
     .venv/bin/python benchmarks/variant_quality.py runs/v5 runs/v10 ... [--markdown] [--all]
 
-``--all`` prints one row per manual variant (1-25) with what each misses of the bar.
+``--all`` prints one row per manual variant (1-25) with what each misses of the bar. Several labs of one
+variant (say a ``--stages classify explain`` lab and a ``--stages segment`` one) make one row.
 
 Columns (the bar of the variants issues):
 - validation accuracy of the lab's classifier (frozen EfficientNet-Lite0 on 400 scenes): >= 0.95;
@@ -38,15 +39,17 @@ def lab_row(lab: Path) -> dict:
     config = manifest.get("config", {})
     run = lab / stages["classify"]["run"] if "classify" in stages else lab / "classify"
     val = _json(run / "metrics.json")
-    splits = load_split(run / "split.json")
-    train, held = splits["train"], splits["val"]
-    shortcut = colour_shortcut(train.abs_paths(), train.labels, held.abs_paths(), held.labels)
+    shortcut: dict = {}
+    if (run / "split.json").is_file():  # a segment-only lab (--stages segment) has no classifier split
+        splits = load_split(run / "split.json")
+        train, held = splits["train"], splits["val"]
+        shortcut = colour_shortcut(train.abs_paths(), train.labels, held.abs_paths(), held.labels)
     cam = _json(run / "explain" / "gradcam" / "cam_metrics.json").get("overall", {})
     seg = _json(lab / stages["segment"]["run"] / "metrics.json") if "segment" in stages else {}
     full = "distill" in stages
     return {"variant": config.get("variant_number", 1), "classes": " vs ".join(manifest.get("classes") or []),
-            "val_accuracy": val.get("accuracy"), "shortcut_histogram": shortcut["histogram"],
-            "shortcut_stats": shortcut["image_stats"], "cam_mass": cam.get("energy_in_mask"), "concept_area": cam.get("area_share"),
+            "val_accuracy": val.get("accuracy"), "shortcut_histogram": shortcut.get("histogram"),
+            "shortcut_stats": shortcut.get("image_stats"), "cam_mass": cam.get("energy_in_mask"), "concept_area": cam.get("area_share"),
             "cam_over_area": cam.get("energy_over_chance"), "segment_test_miou": seg.get("miou"),
             "lab_minutes": round(manifest["seconds"] / 60, 1) if full and manifest.get("seconds") else None}
 
@@ -69,6 +72,15 @@ def misses(row: dict) -> list[str]:
         if (value < limit) if op == ">=" else (value > limit):
             out.append(key)
     return out
+
+
+def merge_by_variant(rows: list[dict]) -> list[dict]:
+    """One row per variant: each column from the last lab given that measured it (e.g. a classify + explain lab and a segment-only one)."""
+    merged: dict[int, dict] = {}
+    for row in rows:
+        into = merged.setdefault(row["variant"], {})
+        into.update({k: v for k, v in row.items() if v is not None or k not in into})
+    return list(merged.values())
 
 
 def all_variants(rows: list[dict]) -> list[dict]:
@@ -100,7 +112,7 @@ def main() -> None:
     ap.add_argument("--markdown", action="store_true", help="print a Markdown table (for the README)")
     ap.add_argument("--all", action="store_true", help="one row per manual variant (1-25), with what each misses of the bar")
     args = ap.parse_args()
-    rows = [lab_row(Path(p)) for p in args.labs]
+    rows = merge_by_variant([lab_row(Path(p)) for p in args.labs])
     if args.all:
         rows = all_variants(rows)
     keys = sorted(dict.fromkeys(k for r in rows for k in r), key=lambda k: k == "note")  # the note last

@@ -276,10 +276,12 @@ def test_the_lab_trains_its_segmenter_with_train_segments_defaults() -> None:
 
     defaults = SegmentConfig(data="d", out="o")
     section = SegmentSection()
-    assert (section.loss, section.class_weights, section.lr) == (defaults.loss, defaults.class_weights, defaults.lr)
+    assert (section.loss, section.class_weights, section.lr, section.batch_size) == (defaults.loss, defaults.class_weights, defaults.lr,
+                                                                                    defaults.batch_size)
     lab = segment_config(LabConfig(), Path("d"), Path("o"))
-    for name in ("loss", "class_weights", "lr", "optimizer", "weight_decay", "scheduler", "augment", "dice_weight"):
+    for name in ("loss", "class_weights", "lr", "optimizer", "weight_decay", "scheduler", "augment", "dice_weight", "batch_size"):
         assert getattr(lab, name) == getattr(defaults, name), name
+    assert segment_config(LabConfig(segment=SegmentSection(batch_size=2)), Path("d"), Path("o")).batch_size == 2
 
 
 def test_the_budget_clock_starts_with_the_command() -> None:

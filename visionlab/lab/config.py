@@ -76,6 +76,7 @@ class SegmentSection:
     epochs: int = 12
     lr: float = field(default_factory=lambda: _segment_default("lr"))
     img_size: tuple[int, int] = (160, 160)
+    batch_size: int = field(default_factory=lambda: _segment_default("batch_size"))
     loss: str = field(default_factory=lambda: _segment_default("loss"))  # the defaults of `train segment`
     class_weights: str = field(default_factory=lambda: _segment_default("class_weights"))
     data: str | None = None  # a mask dataset instead of game-world scenes
