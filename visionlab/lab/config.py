@@ -222,6 +222,8 @@ class LabConfig:
             v = get_variant(self.variant_number)
             raise ConfigError(f"data.source: the game world does not render variant {v.number} ({v.title}) yet; pass your own images "
                               "(visionlab lab --data FOLDER, or data: {source: folder, path: FOLDER}) or fetch them (data.source: fetch)")
+        if self.segment.batch_size < 2:
+            raise ConfigError(f"segment.batch_size must be at least 2 (BatchNorm needs two samples per batch); got {self.segment.batch_size}")
         if self.data.source == "folder" and not self.data.path:
             raise ConfigError("data.source: folder needs data.path: DATA (class folders)")
         if self.data.source == "fetch" and len(self.data.queries) < 2:
