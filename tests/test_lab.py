@@ -39,6 +39,8 @@ def test_partial_config_keeps_the_defaults(tmp_path):
     ("data: {source: fetch, queries: {cat: cats}}\n", "queries"),
     ("classify: 3\n", "expected a mapping"),
     ("segment: {batch_size: 1}\n", "segment.batch_size must be at least 2"),
+    ("segment: {scale_min: 0}\n", "segment.scale_min is the smallest share"),
+    ("segment: {scale_min: 1.5}\n", "segment.scale_min is the smallest share"),
     ("[1, 2]\n", "mapping of settings"),
 ])
 def test_bad_configs_name_the_problem(tmp_path, text, message):

@@ -282,6 +282,8 @@ def test_the_lab_trains_its_segmenter_with_train_segments_defaults() -> None:
     for name in ("loss", "class_weights", "lr", "optimizer", "weight_decay", "scheduler", "augment", "dice_weight", "batch_size"):
         assert getattr(lab, name) == getattr(defaults, name), name
     assert segment_config(LabConfig(segment=SegmentSection(batch_size=2)), Path("d"), Path("o")).batch_size == 2
+    cropless = segment_config(LabConfig(segment=SegmentSection(scale_min=1.0)), Path("d"), Path("o")).augment
+    assert (cropless.scale_min, cropless.hflip, cropless.color_jitter) == (1.0, defaults.augment.hflip, defaults.augment.color_jitter)
 
 
 def test_the_budget_clock_starts_with_the_command() -> None:

@@ -16,7 +16,7 @@ import yaml
 from visionlab.data.variants import get_variant
 from visionlab.errors import ConfigError
 from visionlab.studies.options import StudyOptions
-from visionlab.train.config import SegmentConfig
+from visionlab.train.config import SegAugmentConfig, SegmentConfig
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 STAGES = ("classify", "explain", "segment", "experiment", "compare", "pipeline", "walkmap", "distill")
@@ -26,6 +26,11 @@ GAME_WORLD = "game_world"
 def _segment_default(name: str) -> Any:
     """``train segment``'s default for ``name``: the lab trains its segmenter with the same recipe."""
     return next(f.default for f in fields(SegmentConfig) if f.name == name)
+
+
+def _augment_default(name: str) -> Any:
+    """``train segment``'s default augmentation setting ``name`` (``--scale-min``...)."""
+    return next(f.default for f in fields(SegAugmentConfig) if f.name == name)
 
 
 @dataclass
@@ -79,6 +84,7 @@ class SegmentSection:
     batch_size: int = field(default_factory=lambda: _segment_default("batch_size"))
     loss: str = field(default_factory=lambda: _segment_default("loss"))  # the defaults of `train segment`
     class_weights: str = field(default_factory=lambda: _segment_default("class_weights"))
+    scale_min: float = field(default_factory=lambda: _augment_default("scale_min"))  # random crops cover at least this share (1: no crops)
     data: str | None = None  # a mask dataset instead of game-world scenes
     use_pretrained: str | None = None  # a pretrained segmenter name (e.g. deeplabv3_resnet50) instead of training
     photo_model: str = "deeplabv3_resnet50"  # the pretrained segmenter for the user's own images when data: gives no masks
@@ -224,6 +230,9 @@ class LabConfig:
                               "(visionlab lab --data FOLDER, or data: {source: folder, path: FOLDER}) or fetch them (data.source: fetch)")
         if self.segment.batch_size < 2:
             raise ConfigError(f"segment.batch_size must be at least 2 (BatchNorm needs two samples per batch); got {self.segment.batch_size}")
+        if not 0 < self.segment.scale_min <= 1:
+            raise ConfigError(f"segment.scale_min is the smallest share of the image a training crop covers, in (0, 1] (1: no crops); "
+                              f"got {self.segment.scale_min}")
         if self.data.source == "folder" and not self.data.path:
             raise ConfigError("data.source: folder needs data.path: DATA (class folders)")
         if self.data.source == "fetch" and len(self.data.queries) < 2:

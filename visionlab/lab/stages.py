@@ -17,7 +17,7 @@ from visionlab.lab.config import GAME_WORLD, LabConfig
 from visionlab.lab.plan import GAME_WORLD_TRAINED, PRETRAINED
 from visionlab.lab.state import LabState
 from visionlab.runs import RunFolder
-from visionlab.train.config import ClassifyConfig, SegmentConfig
+from visionlab.train.config import ClassifyConfig, SegAugmentConfig, SegmentConfig
 from visionlab.utils.files import read_json
 
 
@@ -139,7 +139,7 @@ def segment_config(cfg: LabConfig, data: Path, run: Path) -> SegmentConfig:
     s = cfg.segment
     return SegmentConfig(data=str(data), out=str(run), model=s.model, encoder=s.encoder, pretrained=s.pretrained, epochs=s.epochs,
                          lr=s.lr, batch_size=s.batch_size, img_size=(s.img_size[0], s.img_size[1]), loss=s.loss, class_weights=s.class_weights,
-                         seed=cfg.seed, quiet=cfg.quiet, download=cfg.download)
+                         augment=SegAugmentConfig(scale_min=s.scale_min), seed=cfg.seed, quiet=cfg.quiet, download=cfg.download)
 
 
 def _experiment(state: LabState, step: int, total: int) -> None:

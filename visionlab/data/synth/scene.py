@@ -418,7 +418,6 @@ def render_scene(seed: int, spec: SceneSpec = SceneSpec()) -> Scene:
     canvas = Canvas(W, H, theme.sky_top, theme.sky_bottom)
     _draw_sky(rng, canvas, theme, layout)
     aloft = BACKDROPS[main_class.backdrop](rng, canvas, theme, layout, rng.uniform(*main_class.surface)) if main_class.backdrop else []
-    aloft += draw_vehicles(rng, canvas, layout, main_class, airborne=True)  # aircraft fly behind everything on the ground
     aloft += draw_props(rng, canvas, theme, layout, main_class, "sky")
     landmark = [draw_landmark(rng, canvas, theme, layout, main_class)] if main_class.landmarks else []
     if not landmark:
@@ -429,6 +428,7 @@ def render_scene(seed: int, spec: SceneSpec = SceneSpec()) -> Scene:
     street = draw_room(rng, canvas, theme, layout) if main_class.room else []
     street += draw_road(rng, canvas, theme, layout, main_class) + draw_lamps(rng, canvas, layout, main_class)
     street += draw_vehicles(rng, canvas, layout, main_class, airborne=False) + draw_props(rng, canvas, theme, layout, main_class, "ground")
+    aloft += draw_vehicles(rng, canvas, layout, main_class, airborne=True)  # the flight a scene is about passes in front of trees and houses
     if spec.distractors:
         _draw_distractors(rng, canvas, layout, main.box)
         _draw_items(rng, canvas, layout, main.box)

@@ -73,6 +73,15 @@ def draw_lamps(rng: np.random.Generator, canvas: Canvas, layout: Layout, cls: Su
     return drawn
 
 
+def _ground_spot(rng: np.random.Generator, layout: Layout, length: float, first: bool) -> tuple[float, float] | None:
+    """Left x and length of a vehicle on dry ground; the class's first vehicle always gets a spot (its scene is about it)."""
+    for scale in (1.0, 0.75, 0.5) if first else (1.0,):  # shorter cars fit between lakes
+        x0 = layout.free_x(rng, scale * length, layout.water_spans())
+        if x0 is not None:
+            return x0, scale * length
+    return (float(rng.uniform(0, layout.width - length)), length) if first else None  # water everywhere: along the shore
+
+
 def draw_vehicles(rng: np.random.Generator, canvas: Canvas, layout: Layout, cls: SubjectClass, airborne: bool) -> list[dict]:
     """The class's vehicles (vehicle class): on the ground, or with ``airborne`` the aircraft in the sky, one or two."""
     kinds = tuple(k for k in cls.vehicles if (k in AIRBORNE) == airborne)
@@ -80,19 +89,22 @@ def draw_vehicles(rng: np.random.Generator, canvas: Canvas, layout: Layout, cls:
         return []
     W, H = layout.width, layout.height
     horizon = float(layout.line[:, 1].min())
-    drawn = []
+    drawn: list[dict] = []
     for _ in range(int(rng.integers(1, 3))):
         kind = pick(rng, kinds)
         length = rng.uniform(0.3, 0.5) * W * SIZE.get(kind, 1.0)
         facing = 1 if rng.random() < 0.5 else -1
         body = jitter(rng, BODY_COLORS[int(rng.integers(len(BODY_COLORS)))], 12.0)
-        if airborne:
-            x, y = rng.uniform(-0.1, 0.9) * W - 0.3 * length, rng.uniform(0.15, 0.75) * max(horizon, 0.3 * H)
+        if airborne:  # the whole aircraft in the frame, its tail fin (0.3 of its length above the fuselage) below the top edge
+            x = rng.uniform(0.02 * W, 0.98 * W - length)
+            top = 0.3 * length + 0.03 * H
+            y = top + rng.uniform(0.0, 1.0) * max(0.75 * max(horizon, 0.3 * H) - top, 0.0)
         else:
-            x0 = layout.free_x(rng, length, layout.water_spans())
-            if x0 is None:
+            spot = _ground_spot(rng, layout, length, first=not drawn)
+            if spot is None:
                 continue
-            x, y = x0, layout.ground_range(x0, x0 + length)[1] + 0.02 * H
+            x, length = spot
+            y = layout.ground_range(x, x + length)[1] + 0.02 * H
         ops = VEHICLES[kind](rng, x, y, length, body, facing)
         canvas.draw(ops, ROLE_LABELS["vehicle"])
         drawn.append(_entry(kind, "vehicle", (x, y - 0.5 * length, x + length, y + (0.25 * length if airborne else 0.0))))
