@@ -132,6 +132,16 @@ def test_vehicles_lamps_and_roads_are_the_classes_own():
                if e["class"] == "vehicle")  # aircraft fly above the ground line
 
 
+def test_the_vehicle_a_scene_is_about_is_in_view():
+    vehicle = get_game_variant(23).mask_classes.index("vehicle")
+    racing = [(s.mask == vehicle).sum() for s in _scenes(23, "racing_scene", 80, SceneSpec(64, 64))]
+    assert min(racing) > 0  # every racing scene shows a race car, lakes or not
+    for scene in _scenes(23, "flight_sim_scene", 40, SceneSpec(64, 64)):
+        aircraft = scene.mask == vehicle
+        assert aircraft.mean() > 0.008  # in front of trees and houses, not hidden behind them
+        assert not (aircraft[0].any() or aircraft[:, 0].any() or aircraft[:, -1].any())  # whole in the frame
+
+
 def test_fantasy_and_scifi_landscapes_have_their_own_props():
     kinds = {"fantasy_landscape": {"floating_island", "crystal", "castle", "fortress", "wizard_tower"},
              "scifi_landscape": {"planet", "pylon", "dome", "glass_tower", "sky_bridge"}}
