@@ -92,7 +92,7 @@ def draw_vehicles(rng: np.random.Generator, canvas: Canvas, layout: Layout, cls:
     drawn: list[dict] = []
     for _ in range(int(rng.integers(1, 3))):
         kind = pick(rng, kinds)
-        length = rng.uniform(0.3, 0.5) * W * SIZE.get(kind, 1.0)
+        length = min(rng.uniform(0.3, 0.5) * SIZE.get(kind, 1.0) * cls.prop_scale, 0.9) * W
         facing = 1 if rng.random() < 0.5 else -1
         body = jitter(rng, BODY_COLORS[int(rng.integers(len(BODY_COLORS)))], 12.0)
         if airborne:  # the whole aircraft in the frame, its tail fin (0.3 of its length above the fuselage) below the top edge

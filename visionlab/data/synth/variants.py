@@ -96,7 +96,7 @@ class SubjectClass:
     hostile: bool = False  # characters face each other and fight (battle scenes)
     casts: int = 1  # effects cast per character of this class (the first from its hand)
     loot: int = 0  # weapons of its kinds lying around as pick-ups (more of the concept in view)
-    prop_scale: float = 1.0  # size of its held weapon and cast effect against the usual (the concept must not be a speck)
+    prop_scale: float = 1.0  # size of its held weapon, cast effect and vehicles against the usual (the concept must not be a speck)
     health_bars: float = 0.0  # chance that a character of this class shows a health bar over its head (a boss always does)
     times: tuple[str, ...] = ()  # the times of day its scenes take (empty: any; variant 3's concept)
     biomes: tuple[str, ...] = ()  # the biomes its scenes take (empty: any)
@@ -272,8 +272,9 @@ for _v in (
                 extra_classes=("hud",), per_character=False),
     GameVariant(22, (SubjectClass("game_map", CAST, map_style="game"), SubjectClass("real_map", CAST, map_style="road")), (),
                 extra_classes=("road",), per_character=False),
-    GameVariant(23, (SubjectClass("racing_scene", CAST, vehicles=("race_car",), road=True, height=PASSER_BY),
-                     SubjectClass("flight_sim_scene", CAST, vehicles=("aircraft", "propeller_plane"), road=True, height=PASSER_BY)),
+    GameVariant(23, (SubjectClass("racing_scene", CAST, vehicles=("race_car",), road=True, height=PASSER_BY, prop_scale=1.4),
+                     SubjectClass("flight_sim_scene", CAST, vehicles=("aircraft", "propeller_plane"), road=True, height=PASSER_BY,
+                                  prop_scale=1.4)),
                 ("vehicle",), extra_classes=("vehicle",), per_character=False),
     GameVariant(24, (SubjectClass("zombie", ("zombie",), height=HELD_HEIGHT), SubjectClass("alien", ("alien",), height=HELD_HEIGHT)),
                 ("character",), palette_pool=UNDEAD_AND_ALIEN_SKINS),
