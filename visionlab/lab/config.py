@@ -23,14 +23,9 @@ STAGES = ("classify", "explain", "segment", "experiment", "compare", "pipeline",
 GAME_WORLD = "game_world"
 
 
-def _segment_default(name: str) -> Any:
-    """``train segment``'s default for ``name``: the lab trains its segmenter with the same recipe."""
-    return next(f.default for f in fields(SegmentConfig) if f.name == name)
-
-
-def _augment_default(name: str) -> Any:
-    """``train segment``'s default augmentation setting ``name`` (``--scale-min``...)."""
-    return next(f.default for f in fields(SegAugmentConfig) if f.name == name)
+def _segment_default(name: str, config: type = SegmentConfig) -> Any:
+    """``train segment``'s default for ``name`` (its augmentation's with ``SegAugmentConfig``): the lab trains with the same recipe."""
+    return next(f.default for f in fields(config) if f.name == name)
 
 
 @dataclass
@@ -84,7 +79,7 @@ class SegmentSection:
     batch_size: int = field(default_factory=lambda: _segment_default("batch_size"))
     loss: str = field(default_factory=lambda: _segment_default("loss"))  # the defaults of `train segment`
     class_weights: str = field(default_factory=lambda: _segment_default("class_weights"))
-    scale_min: float = field(default_factory=lambda: _augment_default("scale_min"))  # random crops cover at least this share (1: no crops)
+    scale_min: float = field(default_factory=lambda: _segment_default("scale_min", SegAugmentConfig))  # random crops cover at least this share (1: no crops)
     data: str | None = None  # a mask dataset instead of game-world scenes
     use_pretrained: str | None = None  # a pretrained segmenter name (e.g. deeplabv3_resnet50) instead of training
     photo_model: str = "deeplabv3_resnet50"  # the pretrained segmenter for the user's own images when data: gives no masks
