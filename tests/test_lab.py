@@ -41,6 +41,8 @@ def test_partial_config_keeps_the_defaults(tmp_path):
     ("segment: {batch_size: 1}\n", "segment.batch_size must be at least 2"),
     ("segment: {scale_min: 0}\n", "segment.scale_min is the smallest share"),
     ("segment: {scale_min: 1.5}\n", "segment.scale_min is the smallest share"),
+    ("classify: {crop_pct: 0}\n", "classify.crop_pct is the share of the resized image"),
+    ("study: {crop_pct: 1.2}\n", "study.crop_pct is the share of the resized image"),
     ("[1, 2]\n", "mapping of settings"),
 ])
 def test_bad_configs_name_the_problem(tmp_path, text, message):

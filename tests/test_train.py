@@ -10,10 +10,13 @@ import numpy as np
 import pytest
 import torch
 from conftest import make_blob_dataset
+from PIL import Image
 from safetensors.torch import load_file
 
 from visionlab.data.augment import AugmentConfig
-from visionlab.errors import DatasetError, RunFolderError
+from visionlab.data.preprocess import Preprocess
+from visionlab.data.transforms import eval_transform
+from visionlab.errors import DatasetError, ParamError, RunFolderError
 from visionlab.evaluate.classify import evaluate_run
 from visionlab.train.classify import train_classifier
 from visionlab.train.config import ClassifyConfig
@@ -186,7 +189,7 @@ def test_feature_cache_spills_to_disk(blobs_dir: Path, tmp_path: Path) -> None:
 def test_decode_cache_respects_its_memory_limit(blobs_dir: Path) -> None:
     from visionlab.data.dataset import DecodedCacheDataset
     from visionlab.data.folders import scan_class_folders
-    from visionlab.data.transforms import decode_transform, eval_transform
+    from visionlab.data.transforms import decode_transform
     from visionlab.models.weights import IMAGENET_PREPROCESS
 
     items, _ = scan_class_folders(blobs_dir)
@@ -217,3 +220,45 @@ def test_optimizer_is_fused_adam_on_the_cpu_and_steps_like_plain_adam():
             o.step()
     for a, b, a0 in zip(ours.parameters(), ref.parameters(), start):
         assert torch.allclose(a, b, atol=1e-6) and (a - a0).abs().max() > 1e-2  # the weights moved, as plain Adam moved them
+
+
+def _edge_cue_dataset(root: Path, n: int = 24) -> Path:
+    """Two classes told apart only by a 3-px stripe on the left edge of 64-px images (the centre is noise from one pool)."""
+    rng = np.random.default_rng(0)
+    for name, colour in (("red_edge", (220, 30, 30)), ("blue_edge", (30, 30, 220))):
+        (root / name).mkdir(parents=True)
+        for i in range(n):
+            img = rng.integers(90, 160, (64, 64, 3), dtype=np.uint8)
+            img[:, :3] = colour
+            Image.fromarray(img).save(root / name / f"{i}.png")
+    return root
+
+
+def test_crop_pct_one_shows_the_classifier_the_border_the_centre_crop_cuts(tmp_path: Path) -> None:
+    data = _edge_cue_dataset(tmp_path / "edges")
+    whole = train_classifier(tiny_cfg(data, tmp_path / "whole", crop_pct=1.0, epochs=12))
+    cropped = train_classifier(tiny_cfg(data, tmp_path / "cropped", epochs=12))  # the weights entry's ratio: resize 37, crop 32
+    saved = {run.name: json.loads((run / "config.json").read_text())["preprocess"] for run in (whole, cropped)}
+    assert saved["whole"]["resize_size"] == saved["whole"]["crop_size"] == 32 and saved["cropped"]["resize_size"] == 37
+    assert json.loads((whole / "metrics.json").read_text())["accuracy"] >= 0.9  # the cue is seen, and learnt
+    img = Image.open(sorted((data / "red_edge").iterdir())[0]).convert("RGB")
+
+    def left_column_red_minus_blue(pre: dict) -> float:
+        x = eval_transform(Preprocess.from_dict(pre))(img)
+        return float(x[0, :, 0].mean() - x[2, :, 0].mean())
+
+    assert left_column_red_minus_blue(saved["whole"]) > 2.0 and abs(left_column_red_minus_blue(saved["cropped"])) < 0.5
+
+
+def test_preprocess_at_size_keeps_the_ratio_unless_told() -> None:
+    pre = Preprocess(256, 224, (0.5, 0.5, 0.5), (0.5, 0.5, 0.5))
+    assert pre.at_size(288).resize_size == 329 and pre.at_size(None) is pre
+    assert pre.at_size(None, 1.0) == Preprocess(224, 224, pre.mean, pre.std) and pre.at_size(256, 1.0).resize_size == 256
+    assert pre.at_size(200, 0.5).resize_size == 400
+
+
+@pytest.mark.parametrize("pct", [0.0, -0.5, 1.5])
+def test_crop_pct_outside_zero_one_is_refused(blobs_dir: Path, tmp_path: Path, pct: float) -> None:
+    with pytest.raises(ParamError, match="crop_pct is the share"):
+        train_classifier(tiny_cfg(blobs_dir, tmp_path / "run", crop_pct=pct))
+    assert not (tmp_path / "run").exists()

@@ -16,7 +16,7 @@ from visionlab.train.config import ClassifyConfig, SegmentConfig
 
 CLASSIFY_OPTIONS = (
     "data", "out", "backbone", "weights", "download", "recipe", "mode", "epochs", "time_budget", "batch_size", "lr", "optimizer",
-    "weight_decay", "scheduler", "step_size", "gamma", "patience", "img_size", "seed", "val_fraction", "dropout", "label_smoothing",
+    "weight_decay", "scheduler", "step_size", "gamma", "patience", "img_size", "crop_pct", "seed", "val_fraction", "dropout", "label_smoothing",
     "backbone_lr_factor", "head_epochs", "unfreeze_top", "feature_views", "feature_shift", "tta_flip", "augment.hflip",
     "augment.color_jitter", "augment.rotation", "augment.crop_scale_min", "ood_pass_rate", "workers", "amp", "device",
 )  # then --resume, then quiet

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from visionlab.errors import ParamError
+
+
+def check_crop_pct(pct: float | None, param: str = "crop_pct") -> None:
+    """Refuse a centre-crop share outside (0, 1], naming ``param`` (None: the weights entry's, always valid)."""
+    if pct is not None and not 0 < pct <= 1:
+        raise ParamError(param, f"{param} is the share of the resized image the centre crop keeps, in (0, 1] (1: the whole image); got {pct}")
+
 
 @dataclass(frozen=True)
 class Preprocess:
@@ -15,12 +23,18 @@ class Preprocess:
     std: tuple[float, float, float]
     interpolation: str = "bilinear"  # torchvision InterpolationMode value
 
-    def at_size(self, crop_size: int | None) -> Preprocess:
-        """The same preprocessing for another input size, keeping the crop ratio."""
-        if crop_size is None or crop_size == self.crop_size:
+    @property
+    def crop_pct(self) -> float:
+        """The share of the resized short side the centre crop keeps (timm's ``crop_pct``; 1: the whole image)."""
+        return self.crop_size / self.resize_size
+
+    def at_size(self, crop_size: int | None, crop_pct: float | None = None) -> Preprocess:
+        """The same preprocessing for another input size, keeping the crop ratio unless ``crop_pct`` is given."""
+        crop = crop_size or self.crop_size
+        pct = crop_pct or self.crop_pct
+        if crop == self.crop_size and pct == self.crop_pct:
             return self
-        ratio = self.resize_size / self.crop_size
-        return replace(self, crop_size=crop_size, resize_size=int(round(crop_size * ratio)))
+        return replace(self, crop_size=crop, resize_size=int(round(crop / pct)))
 
     def to_dict(self) -> dict:
         """A JSON-friendly form, read back by :meth:`from_dict`."""

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from visionlab.data.preprocess import check_crop_pct
 from visionlab.data.variants import get_variant
 from visionlab.errors import ConfigError
 from visionlab.studies.options import StudyOptions
@@ -50,6 +51,7 @@ class ClassifySection:
     scheduler: str = "cosine"
     batch_size: int = 32
     img_size: int | None = None
+    crop_pct: float | None = None  # the centre crop's share of the resized image (None: the weights entry's; 1: the whole image)
     step_size: int = 5  # scheduler: step: epochs between drops
     gamma: float = 0.1  # scheduler: step: the multiplier at each drop
     dropout: float = 0.3  # before the head's linear layer
@@ -225,6 +227,8 @@ class LabConfig:
                               "(visionlab lab --data FOLDER, or data: {source: folder, path: FOLDER}) or fetch them (data.source: fetch)")
         if self.segment.batch_size < 2:
             raise ConfigError(f"segment.batch_size must be at least 2 (BatchNorm needs two samples per batch); got {self.segment.batch_size}")
+        check_crop_pct(self.classify.crop_pct, "classify.crop_pct")
+        check_crop_pct(self.study.crop_pct, "study.crop_pct")
         if not 0 < self.segment.scale_min <= 1:
             raise ConfigError(f"segment.scale_min is the smallest share of the image a training crop covers, in (0, 1] (1: no crops); "
                               f"got {self.segment.scale_min}")

@@ -61,7 +61,8 @@ def _classify(state: LabState, step: int, total: int) -> None:
     c, run = state.cfg.classify, state.out / "classify"
     train_classifier(ClassifyConfig(data=str(state.data), out=str(run), backbone=c.backbone, weights=c.weights, mode=c.mode, epochs=c.epochs,
                                     lr=c.lr, scheduler=c.scheduler, step_size=c.step_size, gamma=c.gamma, dropout=c.dropout,
-                                    feature_views=c.feature_views, batch_size=c.batch_size, img_size=c.img_size, recipe=c.recipe, seed=state.cfg.seed,
+                                    feature_views=c.feature_views, batch_size=c.batch_size, img_size=c.img_size, crop_pct=c.crop_pct,
+                                    recipe=c.recipe, seed=state.cfg.seed,
                                     quiet=state.cfg.quiet, download=state.cfg.download), resume=state.resumes(run))
     m = evaluate_run(run, split="val")
     _hand_over_classifier(state, run)
@@ -283,7 +284,7 @@ def _studies(state: LabState, step: int, total: int) -> None:
     c, run = cfg.classify, state.classifier_run()
     data = state.data if state.data is not None else Path(read_json(RunFolder(run).split_path)["root"])
     opts = replace(cfg.study, run=str(run), backbone=c.backbone, weights=c.weights, seed=cfg.seed, download=cfg.download,
-                   quiet=cfg.quiet)
+                   quiet=cfg.quiet, img_size=cfg.study.img_size or c.img_size, crop_pct=cfg.study.crop_pct or c.crop_pct)
     lines = []
     for name in cfg.studies:
         out = folder / name

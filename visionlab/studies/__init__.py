@@ -18,6 +18,7 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 
+from visionlab.data.preprocess import check_crop_pct
 from visionlab.errors import UnknownNameError
 from visionlab.studies.options import QUESTIONS, STUDY_NAMES, StudyOptions
 from visionlab.utils.files import write_json
@@ -70,6 +71,7 @@ def run_study(name: str, data: str | Path, out: str | Path, opts: StudyOptions |
     take_start()  # the command's start is not a training run's: each arm's budget counts from the arm's own start
     study = get_study(name)
     opts = opts or StudyOptions()
+    check_crop_pct(opts.crop_pct)
     out = Path(out)
     t0 = time.perf_counter()
     ctx = StudyContext(Path(data), out, opts)

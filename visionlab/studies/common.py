@@ -102,7 +102,8 @@ def train_frozen_classifier(ctx: StudyContext, out: Path) -> Path:
     data = materialise_split(ctx.splits(), ctx.out / "split")
     ctx.say(f"training a frozen {o.backbone} classifier to study in {out}")
     train_classifier(ClassifyConfig(data=str(data), out=str(out), backbone=o.backbone, weights=o.weights, mode="frozen", recipe="standard",
-                                    epochs=o.epochs, lr=o.lr, scheduler="cosine", batch_size=o.batch_size, img_size=o.img_size, seed=o.seed,
+                                    epochs=o.epochs, lr=o.lr, scheduler="cosine", batch_size=o.batch_size, img_size=o.img_size, crop_pct=o.crop_pct,
+                                    seed=o.seed,
                                     download=o.download, quiet=True))
     return out
 

@@ -79,7 +79,7 @@ def feature_bank(ctx: StudyContext, views: int = 1, img_size: int | None = None)
     model = get_classifier(o.backbone, num_classes=len(splits["train"].classes), weights=None if o.weights.lower() == "none" else o.weights,
                            download=o.download)
     model.freeze_backbone()
-    pre = (model.weights.preprocess if model.weights is not None else IMAGENET_PREPROCESS).at_size(img_size or o.img_size)
+    pre = (model.weights.preprocess if model.weights is not None else IMAGENET_PREPROCESS).at_size(img_size or o.img_size, o.crop_pct)
     augment = AugmentConfig()
     device = resolve_device("auto")
     model.to(device)

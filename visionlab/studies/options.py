@@ -51,6 +51,8 @@ class StudyOptions:
     backbone: str = field(default="efficientnet_lite0", metadata={"help": "registered classifier (see `visionlab models`)"})
     weights: str = field(default="DEFAULT", metadata={"help": "weights entry name, DEFAULT, or none"})
     img_size: int | None = field(default=None, metadata={"help": "input size in pixels (default: the weights entry's)"})
+    crop_pct: float | None = field(default=None, metadata={"help": "share of the resized image the centre crop keeps (default: the "
+                                                                   "weights entry's; 1: the whole image)"})
     epochs: int = field(default=30, metadata={"help": "epochs of the head on cached features (the frozen arms)"})
     lr: float = field(default=3e-3, metadata={"help": "learning rate of the head (and of the trained backbone, x0.1)"})
     batch_size: int = field(default=32, metadata={"help": "mini-batch size (batch-size varies it)"})

@@ -90,7 +90,8 @@ def _backbone_arm(ctx: StudyContext, name: str, data: Path, out: Path, seconds: 
     if not run.eval_metrics_path("val").is_file():  # a finished arm of an earlier, interrupted study is kept
         train_classifier(ClassifyConfig(data=str(data), out=str(out), backbone=o.backbone, weights=o.weights if pretrained else "none", mode=mode,
                                         recipe="standard", epochs=o.arm_epochs, lr=o.lr * lr_factor, scheduler="cosine", batch_size=o.batch_size,
-                                        img_size=o.arm_img_size, seed=o.seed, time_budget=seconds / 60, download=o.download, quiet=o.quiet),
+                                        img_size=o.arm_img_size, crop_pct=o.crop_pct, seed=o.seed, time_budget=seconds / 60, download=o.download,
+                                        quiet=o.quiet),
                          resume=run.last_path.is_file())
     m = run.metrics("val")
     model, _ = load_classifier(run.checkpoint())

@@ -38,7 +38,7 @@ def build_model(cfg: ClassifyConfig, num_classes: int) -> tuple[Classifier, Prep
     weights = None if cfg.weights.lower() == "none" else cfg.weights
     model = get_classifier(cfg.backbone, num_classes=num_classes, weights=weights, dropout=cfg.dropout, download=cfg.download)
     base = model.weights.preprocess if model.weights is not None else IMAGENET_PREPROCESS
-    return model, base.at_size(cfg.img_size)
+    return model, base.at_size(cfg.img_size, cfg.crop_pct)
 
 
 def _prepare(cfg: ClassifyConfig, resume: bool, ctx: DistContext) -> tuple[ClassifyConfig, RunStart, dict[str, ImageList]]:

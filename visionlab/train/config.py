@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 
 from visionlab.data.augment import AugmentConfig
+from visionlab.data.preprocess import check_crop_pct
 from visionlab.errors import ParamError
 from visionlab.utils.amp import AMP_MODES
 
@@ -69,6 +70,8 @@ class ClassifyConfig:
     patience: int = field(default=0, metadata={"help": "early stopping after this many epochs without val improvement (0: off)"})
     dropout: float = field(default=0.3, metadata={"help": "dropout before the head's linear layer"})  # the manual's
     img_size: int | None = field(default=None, metadata={"help": "input size in pixels (default: the weights entry's)"})
+    crop_pct: float | None = field(default=None, metadata={"help": "share of the resized image the centre crop keeps (default: the weights "
+                                                                   "entry's, 224/256 for ImageNet weights; 1: the whole image)"})
     val_fraction: float = field(default=0.2, metadata={"help": "validation share when DATA is not pre-split"})
     seed: int = field(default=0, metadata={"help": _SEED_HELP})
     augment: AugmentConfig = field(default_factory=AugmentConfig, metadata={"help": "training augmentation"})
@@ -121,6 +124,7 @@ class ClassifyConfig:
             raise ParamError("lr", f"lr must be positive; got {self.lr}")
         if self.img_size is not None and self.img_size < 16:
             raise ParamError("img_size", f"img_size must be at least 16 px; got {self.img_size}")
+        check_crop_pct(self.crop_pct)
         if not 0 < self.ood_pass_rate <= 1:
             raise ParamError("ood_pass_rate", f"ood_pass_rate must be in (0, 1] (the share of validation images that pass the "
                                               f"out-of-distribution threshold); got {self.ood_pass_rate}")
