@@ -291,11 +291,20 @@ def _build(cls, d: dict[str, Any], where: str):
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}{name}: expected a mapping of settings, got {value!r}")
             values[name] = _build(type(default), value, f"{where}{name}.")
-        elif isinstance(value, list):
-            values[name] = tuple(value)
         else:
-            values[name] = value
+            _check_number(f, value, where)
+            values[name] = tuple(value) if isinstance(value, list) else value
     return cls(**values)
+
+
+def _check_number(f: Any, value: Any, where: str) -> None:
+    """Refuse a non-number where the field is a number (``float``, ``int``, ``float | None``...), naming the key."""
+    spelled = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))  # "float | None", or float itself
+    kind = spelled.split("|")[0].strip()
+    if kind not in ("float", "int") or (value is None and "None" in spelled):
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind == "int" and isinstance(value, float)):
+        raise ConfigError(f"{where}{f.name} must be {'an integer' if kind == 'int' else 'a number'}; got {value!r}")
 
 
 def resolve_config_path(path: str | Path) -> Path:
