@@ -294,3 +294,32 @@ def test_the_budget_clock_starts_with_the_command() -> None:
     time.sleep(0.01)
     assert time.perf_counter() - marked >= 0.01
     assert take_start() > marked  # taken once: the next run counts from its own start
+
+
+def test_the_report_describes_a_partial_run(tmp_path: Path) -> None:
+    """The report's model table counts what partial mode trains (top stages + head), and says the augmentation was not applied."""
+    from visionlab.report.i18n import Translator
+    from visionlab.report.sections.classify import augmentation_text, classifier_parameters, training_settings
+    from visionlab.report.sections.dataset import frozen_notes
+
+    data = make_blob_dataset(tmp_path / "data", n_per_class=8)
+    run = train_classifier(tiny_cfg(data, tmp_path / "run", epochs=1))
+    c = json.loads((run / "config.json").read_text())["config"]
+    model = get_classifier("tiny_cnn", num_classes=3, weights=None)
+    _, top = model.split(1)
+    expected = sum(p.numel() for p in top.parameters()) + sum(p.numel() for p in model.head_parameters())
+    counts = classifier_parameters(run / "best.safetensors", "partial", 1)
+    assert counts["trainable"] == expected < counts["total"]  # was every parameter: partial fell through to "full"
+    assert counts == {**classifier_parameters(run / "best.safetensors", "finetune", 1)}  # the same blocks train as in finetune
+
+    t = Translator("en")
+    rows = dict(map(tuple, training_settings(t, c, {})))
+    assert rows["top stages"].startswith("the top 1 stages") and rows["feature views"] == "1"
+    assert augmentation_text(t, c).startswith("not applied: the frozen stages' activations")
+    assert augmentation_text(t, {**c, "feature_views": 3}).startswith("applied through 2 cached augmented views")
+    assert augmentation_text(t, {**c, "mode": "full"}).startswith("applied to every training image")
+    (note,) = frozen_notes(t, c)
+    assert "mode partial, feature_views 1" in note.text and "not applied" in note.text
+    (note,) = frozen_notes(t, {**c, "feature_views": 3})
+    assert "mode partial, feature_views 3" in note.text and "2 augmented view(s)" in note.text
+    assert frozen_notes(t, {**c, "mode": "finetune"}) == [] and not t.missing

@@ -41,9 +41,13 @@ CATALOGUE: dict[str, str] = {
     "augmentation above was not applied during training.":
         "У цьому запуску (режим frozen, feature_views 1) голова навчалась на ознаках неаугментованих навчальних зображень, обчислених "
         "один раз; аугментацію вище під час навчання не застосовано.",
-    "In this run (mode frozen, feature_views {views}) each training image had {n} augmented view(s) besides the unaugmented one, "
+    "In this run (mode partial, feature_views 1) the top stages trained on activations of the unaugmented training images, cached "
+    "once and shifted at random; the augmentation above was not applied during training.":
+        "У цьому запуску (режим partial, feature_views 1) верхні блоки навчались на активаціях неаугментованих навчальних зображень, "
+        "обчислених один раз і випадково зсунутих; аугментацію вище під час навчання не застосовано.",
+    "In this run (mode {mode}, feature_views {views}) each training image had {n} augmented view(s) besides the unaugmented one, "
     "cached once.":
-        "У цьому запуску (режим frozen, feature_views {views}) кожне навчальне зображення мало, крім неаугментованого, ще "
+        "У цьому запуску (режим {mode}, feature_views {views}) кожне навчальне зображення мало, крім неаугментованого, ще "
         "аугментованих варіантів: {n}; їхні ознаки обчислено один раз.",
     # --- classify.py: the model ---
     "backbone": "базова мережа (backbone)",
@@ -56,6 +60,16 @@ CATALOGUE: dict[str, str] = {
     "parameters of the head": "параметри голови",
     "frozen: the pretrained backbone is fixed, only the new head trains":
         "frozen: попередньо натреновану базову мережу заморожено, навчається лише нова голова",
+    "partial: the top backbone stages and the head fine-tune on cached activations of the frozen stages below":
+        "partial: верхні блоки базової мережі й голова донавчаються на збережених активаціях заморожених нижніх блоків",
+    "top stages": "верхні блоки",
+    "the top {top} stages at {factor} × the learning rate, on cached activations shifted by up to {shift} cell(s)":
+        "верхні блоки (кількість: {top}) зі швидкістю навчання × {factor}, на збережених активаціях, зсунутих щонайбільше на {shift} "
+        "клітинку(-и)",
+    "not applied: the frozen stages' activations were computed once from the plain images (feature_views: 1); feature_views: N "
+    "caches N-1 augmented views":
+        "не застосовується: активації заморожених блоків обчислено один раз за неаугментованими зображеннями (feature_views: 1); "
+        "feature_views: N зберігає N-1 аугментованих варіантів",
     "finetune: the head trains first, then the top backbone stages at a lower learning rate":
         "finetune: спершу навчається голова, потім верхні блоки базової мережі з меншою швидкістю навчання",
     "full: every parameter trains": "full: навчаються всі параметри",

@@ -34,7 +34,10 @@ MODE_TEXT = {
     "frozen": "frozen: the pretrained backbone is fixed, only the new head trains",
     "finetune": "finetune: the head trains first, then the top backbone stages at a lower learning rate",
     "full": "full: every parameter trains",
+    "partial": "partial: the top backbone stages and the head fine-tune on cached activations of the frozen stages below",
 }
+CACHED_MODES = ("frozen", "partial")
+"""Modes that train on activations cached once per image (and per augmented view)."""
 
 
 # --- the model -----------------------------------------------------------------------------------
@@ -46,7 +49,7 @@ def classifier_parameters(ckpt: Path, mode: str, unfreeze_top: int) -> dict[str,
     model, _ = load_classifier(ckpt)
     if mode == "frozen":
         model.freeze_backbone()
-    elif mode == "finetune":
+    elif mode in ("finetune", "partial"):
         model.freeze_backbone(keep_top=unfreeze_top)
     else:
         model.unfreeze_backbone()
@@ -93,7 +96,10 @@ def training_settings(t: Translator, c: dict, versions: dict) -> list[list[str]]
     if c.get("mode") == "finetune":
         rows.append([t("finetune"), t("head alone for {head} epoch(s), then the top {top} stages at {factor} × the learning rate",
                                       head=c.get("head_epochs"), top=c.get("unfreeze_top"), factor=c.get("backbone_lr_factor"))])
-    if c.get("mode") == "frozen":
+    if c.get("mode") == "partial":
+        rows.append([t("top stages"), t("the top {top} stages at {factor} × the learning rate, on cached activations shifted by up to {shift} "
+                                     "cell(s)", top=c.get("unfreeze_top"), factor=c.get("backbone_lr_factor"), shift=c.get("feature_shift"))])
+    if c.get("mode") in CACHED_MODES:
         rows.append([t("feature views"), str(c.get("feature_views"))])
     rows.append([t("augmentation"), augmentation_text(t, c)])
     rows.append([t("autocast"), str(c.get("amp"))])
@@ -109,8 +115,11 @@ def augmentation_text(t: Translator, c: dict) -> str:
     what = t("random resized crop (area >= {area}), {flip}colour jitter {jitter}, rotation up to {rotation} degrees",
              area=a.get("crop_scale_min"), flip=flip, jitter=a.get("color_jitter"), rotation=a.get("rotation"))
     views = int(c.get("feature_views") or 1)
-    if c.get("mode") != "frozen":
+    if c.get("mode") not in CACHED_MODES:
         return t("applied to every training image in every epoch: {what}", what=what)
+    if views <= 1 and c.get("mode") == "partial":
+        return t("not applied: the frozen stages' activations were computed once from the plain images (feature_views: 1); "
+                 "feature_views: N caches N-1 augmented views")
     if views <= 1:
         return t("not applied: the frozen backbone's features were computed once from the plain images (feature_views: 1); "
                  "feature_views: N caches N-1 augmented views")

@@ -92,14 +92,18 @@ def augmentation_blocks(lab: Lab, root: Path, split: dict, cfg: dict) -> list[Bl
 
 
 def frozen_notes(t: Translator, c: dict) -> list[Block]:
-    """For a frozen-backbone run: whether the augmentation above was used (the head trains on cached features)."""
-    if c.get("mode") == "frozen" and int(c.get("feature_views", 1)) == 1:
+    """For a run on cached activations (frozen, partial): whether the augmentation above was used."""
+    mode = c.get("mode")
+    if mode not in ("frozen", "partial"):
+        return []
+    if int(c.get("feature_views", 1)) == 1:
+        if mode == "partial":
+            return [Note(t("In this run (mode partial, feature_views 1) the top stages trained on activations of the unaugmented "
+                           "training images, cached once and shifted at random; the augmentation above was not applied during training."))]
         return [Note(t("In this run (mode frozen, feature_views 1) the head trained on features of the unaugmented training "
                        "images, cached once; the augmentation above was not applied during training."))]
-    if c.get("mode") == "frozen":
-        return [Note(t("In this run (mode frozen, feature_views {views}) each training image had {n} augmented view(s) besides the "
-                       "unaugmented one, cached once.", views=c.get("feature_views"), n=int(c["feature_views"]) - 1))]
-    return []
+    return [Note(t("In this run (mode {mode}, feature_views {views}) each training image had {n} augmented view(s) besides the "
+                   "unaugmented one, cached once.", mode=mode, views=c.get("feature_views"), n=int(c["feature_views"]) - 1))]
 
 
 def augmented_views(image: Image.Image, aug: Any, pre: Any, n: int, seed: int) -> list[Image.Image]:
