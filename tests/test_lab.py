@@ -16,7 +16,7 @@ def test_embedded_configs_load_and_round_trip(tmp_path):
     main = LabConfig.from_yaml("game_world")
     assert main.stages is None and plan_lab(main).stages == (*STAGES, "studies") and not plan_lab(main).skipped  # all eight, then studies
     assert main.studies == ("freezing", "augmentation", "cam-layers")  # the report's "Control questions" (#21)
-    assert main.classify.backbone == "efficientnet_lite0" and main.segment.img_size == (128, 128)
+    assert main.classify.backbone == "efficientnet_lite0" and main.segment.img_size == (128, 128) and main.classify.mode == "partial"
     path = tmp_path / "mine.yaml"
     path.write_text(yaml.safe_dump(main.to_dict()))
     assert LabConfig.from_yaml(path) == main  # what --print-config shows reads back as the same lab
