@@ -9,7 +9,7 @@ measures the first three columns in a few minutes), then:
 variant (say a ``--stages classify explain`` lab and a ``--stages segment`` one) make one row.
 
 Columns (the bar of the variants issues):
-- validation accuracy of the lab's classifier (frozen EfficientNet-Lite0 on 400 scenes): >= 0.95;
+- validation accuracy of the lab's classifier (EfficientNet-Lite0 on 400 scenes; the main job fine-tunes its top blocks): >= 0.95;
 - a logistic regression on a global colour histogram, and one on image statistics (brightness, channel
   means and spreads), fitted on the classifier's training split and scored on its validation split:
   <= 0.70 (``visionlab.data.shortcut``);
