@@ -44,6 +44,7 @@ def test_partial_config_keeps_the_defaults(tmp_path):
     ("classify: {crop_pct: 0}\n", "classify.crop_pct is the share of the resized image"),
     ("study: {crop_pct: 1.2}\n", "study.crop_pct is the share of the resized image"),
     ("classify: {crop_pct: abc}\n", "classify.crop_pct must be a number; got 'abc'"),
+    ("classify: {unfreeze_top: 0}\n", "classify.unfreeze_top is how many of the backbone's last blocks train"),
     ("segment: {scale_min: [1]}\n", "segment.scale_min must be a number"),
     ("segment: {epochs: 2.5}\n", "segment.epochs must be an integer; got 2.5"),
     ("[1, 2]\n", "mapping of settings"),

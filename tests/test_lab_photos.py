@@ -150,3 +150,15 @@ def test_only_the_listed_stages_files_are_required(torch_home):
     assert plan_lab(cfg).stages == ("segment",)  # the classifier's missing file does not matter: no classifier is trained
     with pytest.raises(WeightsUnavailableError, match=RESNET18):
         plan_lab(replace(cfg, stages=("classify", "segment")))
+
+
+def test_the_lab_passes_unfreeze_top_to_partial_mode(photos, tmp_path):
+    """tiny_cnn has two blocks: partial mode can train only its last one, which the default (2) refuses and unfreeze_top: 1 runs."""
+    from visionlab.errors import ParamError
+
+    classify = {"backbone": "tiny_cnn", "weights": "none", "mode": "partial", "epochs": 1, "img_size": 32}
+    with pytest.raises(ParamError, match="unfreeze_top must be between 1 and 1"):
+        run_lab(photo_config(photos, classify=classify, stages=["classify"]), tmp_path / "default")
+    run_lab(photo_config(photos, classify={**classify, "unfreeze_top": 1}, stages=["classify"]), tmp_path / "lab")
+    config = json.loads((tmp_path / "lab" / "classify" / "config.json").read_text())["config"]
+    assert (config["mode"], config["unfreeze_top"]) == ("partial", 1)

@@ -56,6 +56,7 @@ class ClassifySection:
     gamma: float = 0.1  # scheduler: step: the multiplier at each drop
     dropout: float = 0.3  # before the head's linear layer
     feature_views: int = 1  # frozen: cached views per training image; N > 1 adds N-1 augmented views (the augmentation is applied)
+    unfreeze_top: int = 2  # finetune, partial: the last N backbone blocks that train with the head
     recipe: str = "standard"  # the section's values as written; auto or small-images as in `train classify --recipe`
 
 
@@ -227,6 +228,9 @@ class LabConfig:
                               "(visionlab lab --data FOLDER, or data: {source: folder, path: FOLDER}) or fetch them (data.source: fetch)")
         if self.segment.batch_size < 2:
             raise ConfigError(f"segment.batch_size must be at least 2 (BatchNorm needs two samples per batch); got {self.segment.batch_size}")
+        if self.classify.unfreeze_top < 1:
+            raise ConfigError(f"classify.unfreeze_top is how many of the backbone's last blocks train with the head in modes finetune and "
+                              f"partial, at least 1; got {self.classify.unfreeze_top}")
         check_crop_pct(self.classify.crop_pct, "classify.crop_pct")
         check_crop_pct(self.study.crop_pct, "study.crop_pct")
         if not 0 < self.segment.scale_min <= 1:
