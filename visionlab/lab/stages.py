@@ -62,8 +62,7 @@ def _classify(state: LabState, step: int, total: int) -> None:
     train_classifier(ClassifyConfig(data=str(state.data), out=str(run), backbone=c.backbone, weights=c.weights, mode=c.mode, epochs=c.epochs,
                                     lr=c.lr, scheduler=c.scheduler, step_size=c.step_size, gamma=c.gamma, dropout=c.dropout,
                                     feature_views=c.feature_views, unfreeze_top=c.unfreeze_top, batch_size=c.batch_size, img_size=c.img_size,
-                                    crop_pct=c.crop_pct,
-                                    recipe=c.recipe, seed=state.cfg.seed,
+                                    crop_pct=c.crop_pct, recipe=c.recipe, seed=state.cfg.seed,
                                     quiet=state.cfg.quiet, download=state.cfg.download), resume=state.resumes(run))
     m = evaluate_run(run, split="val")
     _hand_over_classifier(state, run)
