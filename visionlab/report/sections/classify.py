@@ -26,7 +26,7 @@ from visionlab.report.document import (
     to_rgb,
 )
 from visionlab.report.i18n import Translator
-from visionlab.report.sections.common import best_row, classify_data_root, classify_run, numeric_history, split_name, split_title, weights_text
+from visionlab.report.sections.common import CACHED_MODES, best_row, classify_data_root, classify_run, numeric_history, split_name, split_title, weights_text
 from visionlab.runs import RunFolder
 from visionlab.utils.files import read_json
 
@@ -36,8 +36,6 @@ MODE_TEXT = {
     "full": "full: every parameter trains",
     "partial": "partial: the top backbone stages and the head fine-tune on cached activations of the frozen stages below",
 }
-CACHED_MODES = ("frozen", "partial")
-"""Modes that train on activations cached once per image (and per augmented view)."""
 
 
 # --- the model -----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from visionlab.runs import RunFolder
 STAGES_KEY = "stages"
 
 SPLIT_NAMES = {"train": "training", "val": "validation", "test": "test"}  # English words, translated where used
+CACHED_MODES = ("frozen", "partial")  # classifier modes that train on activations cached once per image (and augmented view)
 
 # The lab config's line that runs the control-question studies (visionlab.studies.STUDY_NAMES has them all).
 STUDIES_FIX = "studies: [freezing, augmentation, cam-layers]"

@@ -9,7 +9,7 @@ from PIL import Image
 
 from visionlab.report.document import GALLERY_MAX, Block, Gallery, Heading, Lab, Note, Para, Picture, Table, add_picture, evenly, num, plural, strip, to_rgb
 from visionlab.report.i18n import Translator
-from visionlab.report.sections.common import classify_data_root, classify_run
+from visionlab.report.sections.common import CACHED_MODES, classify_data_root, classify_run
 
 AUGMENT_VIEWS = 7  # augmented views next to the original image
 AUGMENT_SEED = 0
@@ -94,7 +94,7 @@ def augmentation_blocks(lab: Lab, root: Path, split: dict, cfg: dict) -> list[Bl
 def frozen_notes(t: Translator, c: dict) -> list[Block]:
     """For a run on cached activations (frozen, partial): whether the augmentation above was used."""
     mode = c.get("mode")
-    if mode not in ("frozen", "partial"):
+    if mode not in CACHED_MODES:
         return []
     if int(c.get("feature_views", 1)) == 1:
         if mode == "partial":
