@@ -85,6 +85,7 @@ def merge_by_variant(rows: list[dict]) -> list[dict]:
 
 def all_variants(rows: list[dict]) -> list[dict]:
     """One row per manual variant (1-25): the measured row where a lab was given, else what the game world does."""
+    from visionlab.data.synth import get_game_variant
     from visionlab.data.variants import VARIANTS
 
     by_number = {r["variant"]: r for r in rows}
@@ -96,7 +97,8 @@ def all_variants(rows: list[dict]) -> list[dict]:
         else:
             unmeasured = [k for k in BAR if row.get(k) is None and not (v.game_whole_image and k.startswith("cam"))]
             verdict = "misses " + ", ".join(misses(row)) if misses(row) else "meets the bar" + (" where measured" if unmeasured else "")
-            row["note"] = ("whole image; " if v.game_whole_image else "") + verdict
+            paired = v.game_world and get_game_variant(v.number).paired  # one setting per pair of scenes (README)
+            row["note"] = ("whole image; " if v.game_whole_image else "") + ("paired; " if paired else "") + verdict
         out.append(row)
     return out
 

@@ -16,18 +16,23 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from visionlab.data.synth import GAME_VARIANTS, SceneSpec, colorize_mask, get_game_variant, render_scene
-from visionlab.data.synth.writer import scene_seed
+from visionlab.data.synth.writer import scene_seed, setting_seed
 
 PAD, LABEL_H = 4, 18
 
 
 def sheet(number: int, per_class: int, size: int) -> Image.Image:
-    """The variant's sheet: for each class, its scenes and under them their colourised masks."""
+    """The variant's sheet: for each class, its scenes and under them their colourised masks.
+
+    They are the first scenes of ``visionlab data synth --variant N --seed 0``: a paired variant's columns show
+    one setting each, with one scene of each class on it.
+    """
     variant = get_game_variant(number)
     spec = SceneSpec(width=size, height=size, variant=number)
     rows: list[tuple[str, list[np.ndarray]]] = []
     for k, name in enumerate(variant.class_names):
-        scenes = [render_scene(scene_seed(0, 2 * i + k), replace(spec, kind=name)) for i in range(per_class)]
+        scenes = [render_scene(scene_seed(0, 2 * i + k), replace(spec, kind=name), setting_seed(0, i) if variant.paired else None)
+                  for i in range(per_class)]
         rows.append((name, [s.image for s in scenes]))
         rows.append((f"{name}: mask", [colorize_mask(s.mask, variant.mask_classes) for s in scenes]))
     width = PAD + per_class * (size + PAD)

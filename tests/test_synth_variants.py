@@ -241,6 +241,36 @@ def test_write_dataset_lays_out_the_variants_classes(tmp_path):
         SceneSpec(48, 48, variant=5, kind="dragon")
 
 
+def test_a_paired_variants_scenes_share_their_setting_two_by_two(tmp_path):
+    """Variants 10 and 14 draw each setting (biome, time of day, ground line) once per class: by chance one class
+    got more deserts or nights than the other (a colour histogram's shortcut on 400 scenes, README)."""
+    from PIL import Image
+
+    assert {n for n, v in GAME_VARIANTS.items() if v.paired} == {10, 14}
+    for number, paired in ((14, True), (16, False)):
+        write_dataset(tmp_path / str(number), 8, seed=2, spec=SceneSpec(64, 64, variant=number))
+        anns = [json.loads(f.read_text()) for f in sorted((tmp_path / str(number) / "annotations").iterdir())]
+        same = []
+        for a, b in zip(anns[::2], anns[1::2]):
+            assert a["label"] != b["label"] and a["seed"] != b["seed"]
+            same.append([a["meta"][k] for k in ("theme", "time_of_day")] == [b["meta"][k] for k in ("theme", "time_of_day")]
+                        and a["meta"]["terrain"][0] == b["meta"]["terrain"][0])  # the ground line's start (a pool may cut it further on)
+        assert all(same) if paired else not all(same)
+        assert len({a["meta"].get("setting") for a in anns}) == (4 if paired else 1)  # one per pair; none unpaired
+    a = json.loads((tmp_path / "14" / "annotations" / "scene_00003.json").read_text())
+    scene = render_scene(a["seed"], SceneSpec(64, 64, variant=14, kind=a["label"]), a["meta"]["setting"])  # seed and setting re-render it
+    assert np.array_equal(np.asarray(Image.open(tmp_path / "14" / a["image"])), scene.image)
+
+
+def test_a_paired_variants_classes_cannot_choose_their_biome():
+    from visionlab.data.synth.variants import GameVariant, SubjectClass, register_game_variant
+
+    classes = (SubjectClass("desert_dragon", ("dragon",), biomes=("desert",)), SubjectClass("robot", ("robot",)))
+    with pytest.raises(ValueError, match="desert_dragon: a paired variant's classes share their setting"):
+        register_game_variant(GameVariant(99, classes, ("character",), paired=True))
+    assert 99 not in GAME_VARIANTS
+
+
 def test_explain_finds_the_variants_concept_mask(tmp_path):
     from PIL import Image
 

@@ -29,3 +29,12 @@ def test_a_classify_lab_and_a_segment_lab_of_one_variant_make_one_row() -> None:
     assert vq.misses(five) == ["segment_test_miou"]
     later = vq.merge_by_variant([classify, segment, dict(segment, segment_test_miou=0.71)])[0]
     assert later["segment_test_miou"] == 0.71 and vq.misses(later) == []  # the later lab's number where both measured
+
+
+def test_the_note_names_a_paired_variant_and_the_bar_columns_it_misses() -> None:
+    vq = _module()
+    row = {"classes": "x vs y", "val_accuracy": 1.0, "shortcut_histogram": 0.65, "shortcut_stats": 0.45, "cam_over_area": 2.46,
+           "segment_test_miou": 0.60, "lab_minutes": 7.4}
+    notes = {r["variant"]: r["note"] for r in vq.all_variants([dict(row, variant=14), dict(row, variant=16)])}
+    assert notes[14] == "paired; misses segment_test_miou" and notes[16] == "misses segment_test_miou"
+    assert notes[2] == "rendered; no lab measured this round"

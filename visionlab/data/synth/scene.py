@@ -395,23 +395,26 @@ def _map_scene(rng: np.random.Generator, seed: int, spec: SceneSpec, variant: Ga
     return Scene(image=image, mask=mask, instances=instances, characters=[], meta=meta, label=main_class.name)
 
 
-def render_scene(seed: int, spec: SceneSpec = SceneSpec()) -> Scene:
-    """Render one scene; the same (seed, spec) always gives identical arrays.
+def render_scene(seed: int, spec: SceneSpec = SceneSpec(), setting: int | None = None) -> Scene:
+    """Render one scene; the same (seed, spec, setting) always gives identical arrays.
 
     Args:
         seed: Seed of the scene's private ``np.random.default_rng``.
         spec: Size, number of characters, variant and forced class, occlusion and distractor switches.
+        setting: Seed of the scene's setting (biome, time of day, ground line): scenes given the same one share it
+            whatever their class (a paired variant's pairs, see :func:`~.writer.write_dataset`); None draws it from ``seed``.
 
     Returns:
         The scene: image, class mask, instance map, characters (main first), meta and class label.
     """
     rng = np.random.default_rng(seed)
+    place = rng if setting is None else np.random.default_rng(setting)
     W, H = spec.width, spec.height
     variant = get_game_variant(spec.variant)
-    theme, main_class = _theme_and_class(rng, variant, spec.kind)
+    theme, main_class = _theme_and_class(place, variant, spec.kind)
     if main_class.map_style:
         return _map_scene(rng, seed, spec, variant, main_class)
-    layout = Layout(W, H, terrain_line(rng, W, H))
+    layout = Layout(W, H, terrain_line(place, W, H))
     plans, subjects = _plan_characters(rng, variant, main_class, spec, layout)
     main = plans[0]
 
@@ -443,7 +446,8 @@ def render_scene(seed: int, spec: SceneSpec = SceneSpec()) -> Scene:
         image, label = apply_style(main_class.style, rng, image, label)
     mask, instances = split_labels(label, {r: variant.mask_classes.index(r) for r in ROLE_LABELS if r in variant.mask_classes})
     characters, plans, instances = _characters(plans, instances, visible, full)
-    meta = {"seed": int(seed), "theme": theme.biome, "time_of_day": theme.time_of_day, **layout.meta(),
+    paired = {} if setting is None else {"setting": int(setting)}  # with the seed, what re-renders the scene
+    meta = {"seed": int(seed), **paired, "theme": theme.biome, "time_of_day": theme.time_of_day, **layout.meta(),
             "characters": [p.info() for p in plans]}
     if spec.variant != 1:
         style = {"style": main_class.style} if main_class.style else {}

@@ -124,6 +124,7 @@ class GameVariant:
     extra_classes: tuple[str, ...] = ()  # mask classes added after SYNTH_CLASSES ("weapon", "effect")
     palette_pool: tuple[Color, ...] = BODY_COLORS  # body colours of every character, both classes alike
     per_character: bool = True  # each character carries its own class (the pipeline can score it)
+    paired: bool = False  # a data set's scenes come in pairs, one of each class on one setting (biome, time of day, ground line)
 
     @property
     def whole_image(self) -> bool:
@@ -189,6 +190,8 @@ def register_game_variant(variant: GameVariant) -> GameVariant:
                 raise ValueError(f"variant {variant.number}, class {c.name}: unknown {unknown}; known: {', '.join(sorted(known))}")
         if c.style and c.style not in styles.STYLES:
             raise ValueError(f"variant {variant.number}, class {c.name}: unknown style {c.style!r}; known: {', '.join(sorted(styles.STYLES))}")
+        if variant.paired and (c.times or c.biomes):
+            raise ValueError(f"variant {variant.number}, class {c.name}: a paired variant's classes share their setting; drop times and biomes")
         for needs, cls in ((c.weapons, "weapon"), (c.effects, "effect"), (c.vehicles, "vehicle")):
             if needs and cls not in variant.extra_classes:
                 raise ValueError(f"variant {variant.number}, class {c.name}: its {cls}s need extra_classes to include {cls!r}")
@@ -235,7 +238,7 @@ for _v in (
                 ("building",), per_character=False),
     GameVariant(10, (SubjectClass("magic_effect", HOLDERS, effects=effects.MAGIC, height=HELD_HEIGHT, casts=2, prop_scale=1.8),
                      SubjectClass("tech_effect", HOLDERS, effects=effects.TECH, height=HELD_HEIGHT, casts=2, prop_scale=1.8)),
-                ("effect",), extra_classes=("effect",), per_character=False),
+                ("effect",), extra_classes=("effect",), per_character=False, paired=True),
     GameVariant(11, (SubjectClass("medieval", CAST, landmarks=("castle", "fortress", "wooden_house"), vehicles=("cart",), lamps="torch",
                                   height=PASSER_BY),
                      SubjectClass("modern", CAST, landmarks=("skyscraper", "office_tower", "apartment_block"), vehicles=("car",),
@@ -252,7 +255,7 @@ for _v in (
                                   effects=effects.BATTLE, group=(2, 3), height=GROUP_HEIGHT, hostile=True, prop_scale=1.5),
                      SubjectClass("peaceful_scene", (*HOLDERS, "robot", "dragon"), effects=CALM_LIGHTS, group=(2, 3), height=GROUP_HEIGHT,
                                   prop_scale=1.5)),
-                ("character", "effect"), extras="same", extra_classes=("effect", "weapon"), per_character=False),
+                ("character", "effect"), extras="same", extra_classes=("effect", "weapon"), per_character=False, paired=True),
     GameVariant(15, (SubjectClass("castle", CAST, landmarks=("castle", "fortress"), height=PASSER_BY),
                      SubjectClass("skyscraper", CAST, landmarks=("skyscraper", "office_tower"), height=PASSER_BY)),
                 ("building",), per_character=False),

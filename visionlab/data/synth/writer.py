@@ -38,6 +38,11 @@ def scene_seed(seed: int, index: int) -> int:
     return int(np.random.SeedSequence(seed, spawn_key=(index,)).generate_state(1)[0])
 
 
+def setting_seed(seed: int, pair: int) -> int:
+    """Seed of the setting shared by pair ``pair``'s two scenes (a paired variant's scenes ``2 * pair`` and ``2 * pair + 1``)."""
+    return int(np.random.SeedSequence(seed, spawn_key=(pair, 1)).generate_state(1)[0])
+
+
 def _encode(image: Image.Image, fmt: str) -> bytes:
     buf = io.BytesIO()
     if fmt == "JPEG":
@@ -101,7 +106,9 @@ def write_dataset(out: str | Path, n: int, seed: int = 0, spec: SceneSpec | None
 
     Scene ``i`` is ``render_scene(scene_seed(seed, i), spec_i)`` where ``spec_i`` forces the scene's
     class to the variant's class ``i % 2`` when ``balanced`` (else ``spec_i = spec``); its annotation
-    records that seed. Re-running with identical parameters rewrites identical bytes.
+    records that seed. A paired variant's balanced scenes ``2k`` and ``2k + 1`` also share the setting
+    ``setting_seed(seed, k)``: one biome, time of day and ground line, one scene of each class on it.
+    Re-running with identical parameters rewrites identical bytes.
 
     Args:
         out: Output folder (created if needed).
@@ -139,7 +146,8 @@ def write_dataset(out: str | Path, n: int, seed: int = 0, spec: SceneSpec | None
     digits = max(5, len(str(max(0, n - 1))))
     for i in range(n):
         scene_spec = replace(spec, kind=names[i % len(names)]) if balanced else spec
-        scene = render_scene(scene_seed(seed, i), scene_spec)
+        setting = setting_seed(seed, i // 2) if balanced and variant.paired else None
+        scene = render_scene(scene_seed(seed, i), scene_spec, setting)
         _write_scene(out, f"scene_{i:0{digits}d}", scene, image_format)
         counts[scene.label] += 1
     summary = {**params, "counts": counts}
