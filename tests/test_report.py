@@ -402,3 +402,27 @@ def test_pipeline_scores_say_why_labels_are_not_scored():
     assert len(notes) == 1 and "Labels not scored" in notes[0].text
     assert [measure for _, measure, _ in lab.results] == ["region recall", "region precision", "exact-count accuracy"]  # no n/a row
     assert not [b for b in pipeline_scores(lab, {"scores": {**scores, "labelled": 3, "label_accuracy": 1.0}}) if isinstance(b, Note)]
+
+
+def _seg_metrics(confusion: list[list[int]]) -> dict:
+    classes = ["sky", "water", "item"]
+    iou = {c: row[i] / (sum(row) + sum(r[i] for r in confusion) - row[i]) for i, (c, row) in enumerate(zip(classes, confusion))}
+    return {"n_images": 4, "miou": sum(iou.values()) / 3, "pixel_accuracy": 0.9, "per_class_iou": iou, "classes": classes,
+            "confusion_matrix": confusion}
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_per_class_iou_comes_with_its_share_of_the_pixels_and_rare_classes_are_named(tmp_path, lang):
+    from visionlab.report.sections.segment import seg_metric_blocks
+
+    lab = Lab(tmp_path, {}, t=Translator(lang))
+    blocks = seg_metric_blocks(lab, _seg_metrics([[19_800, 50, 0], [30, 90, 0], [20, 0, 10]]), "test")  # 20,000 pixels
+    text, per_class = md_block(blocks[1]), md_block(blocks[3])
+    assert "| sky | 0.9950 |" in per_class and per_class.count("%") == 3
+    assert all(share in per_class for share in ("99.25%", "0.60%", "0.15%"))  # rows of the confusion matrix over all pixels
+    assert "item (0.15%)" in text and "water" not in text and "0.50%" in text  # water's 0.60% is over the line, item's 0.15% under it
+    common = seg_metric_blocks(Lab(tmp_path, {}, t=Translator(lang)), _seg_metrics([[900, 50, 50], [30, 900, 70], [20, 80, 900]]), "test")
+    assert "0.50%" not in md_block(common[1])  # no rare class, no note
+    no_matrix = dict(_seg_metrics([[900, 0, 0], [0, 90, 0], [0, 0, 10]]), confusion_matrix=None)
+    old = md_block(seg_metric_blocks(Lab(tmp_path, {}, t=Translator(lang)), no_matrix, "test")[3])  # a run without the matrix
+    assert "%" not in old and [line.endswith("| n/a |") for line in old.splitlines()[2:5]] == [True] * 3

@@ -34,6 +34,10 @@ CATALOGUE: dict[str, str] = {
         "{split} вибірка: mIoU {miou}, піксельна точність {acc} ({images}); найнижчий IoU класу: {low} {low_iou}, найвищий: {high} "
         "{high_iou}.",
     "{split} mIoU": "{split} вибірка: mIoU",
+    "share of pixels": "частка пікселів",
+    "Classes under {share} of the {split} pixels: {classes}; each one's IoU rests on few pixels and counts in the mIoU as much as a large class's.":
+        "Класи, що займають менше ніж {share} пікселів ({split} вибірка): {classes}; IoU кожного з них спирається на мало пікселів, "
+        "а в mIoU важить стільки ж, скільки IoU великого класу.",
     "{split} pixel accuracy": "{split} вибірка: піксельна точність",
     "Results on the {split} split": "Результати ({split} вибірка)",
     "{shown} of {total} images segmented by {model} (image | mask | overlay, pixel share per class).":

@@ -86,15 +86,38 @@ def segmenter_rows(t: Translator, cfg: dict) -> list[list[str]]:
     return rows
 
 
+RARE_SHARE = 0.005
+"""A class under this share of a split's pixels gets a note: its IoU rests on few pixels, yet weighs in the mIoU like any other."""
+
+
+def pixel_shares(m: dict) -> dict[str, float]:
+    """Each class's share of the split's labelled pixels (the rows of its confusion matrix); empty without one."""
+    cm, classes = m.get("confusion_matrix"), m.get("classes")
+    if not cm or not classes or len(cm) != len(classes):
+        return {}
+    rows = [sum(r) for r in cm]
+    total = sum(rows)
+    return {c: n / total for c, n in zip(classes, rows)} if total else {}
+
+
+def _share(value: float | None) -> str:
+    return NA if value is None else f"{100 * value:.2f}%"
+
+
 def seg_metric_blocks(lab: Lab, m: dict, split: str) -> list[Block]:
-    """One split's segmentation scores, overall and per class, with the lowest and highest class IoU."""
+    """One split's segmentation scores, overall and per class (with its share of the pixels).
+
+    The text names the lowest and highest class IoU and the classes under :data:`RARE_SHARE` of the pixels.
+    """
     t = lab.t
     name = split_name(t, split)
     rows = [[t("images"), num(m["n_images"])], ["mIoU", num(m["miou"])], [t("pixel accuracy"), num(m["pixel_accuracy"])],
             [t("mean class accuracy"), num(m.get("mean_class_accuracy"))], [t("frequency-weighted IoU"), num(m.get("fw_iou"))],
             [t("Dice (macro)"), num(m.get("dice_macro"))], [t("mean per-image IoU"), num(m.get("mean_image_iou"))]]
-    per_class = [[c, num(iou), num((m.get("per_class_accuracy") or {}).get(c)), num((m.get("per_class_dice") or {}).get(c))]
-                 for c, iou in m["per_class_iou"].items()]
+    shares = pixel_shares(m)
+    per_class = [[c, num(iou), num((m.get("per_class_accuracy") or {}).get(c)), num((m.get("per_class_dice") or {}).get(c)),
+                  _share(shares.get(c))] for c, iou in m["per_class_iou"].items()]
+    rare = [f"{c} ({_share(v)})" for c, v in shares.items() if 0 < v < RARE_SHARE]
     valid = [(v, c) for c, v in m["per_class_iou"].items() if v is not None and not (isinstance(v, float) and math.isnan(v))]
     title = split_title(t, split)
     fields = {"split": title, "miou": num(m["miou"]), "acc": num(m["pixel_accuracy"]), "images": plural(m["n_images"], "image", t)}
@@ -107,8 +130,11 @@ def seg_metric_blocks(lab: Lab, m: dict, split: str) -> list[Block]:
     lab.fact("segmentation", text)
     lab.result("segmentation", t("{split} mIoU", split=title), num(m["miou"]))
     lab.result("segmentation", t("{split} pixel accuracy", split=title), num(m["pixel_accuracy"]))
+    if rare:
+        text += " " + t("Classes under {share} of the {split} pixels: {classes}; each one's IoU rests on few pixels and counts in "
+                        "the mIoU as much as a large class's.", share=_share(RARE_SHARE), split=name, classes=", ".join(rare))
     return [Heading(t("Results on the {split} split", split=name)), Para(text), Table([t("metric"), t("value")], rows),
-            Table([t("class"), "IoU", t("pixel accuracy"), "Dice"], per_class, t("Per class."))]
+            Table([t("class"), "IoU", t("pixel accuracy"), "Dice", t("share of pixels")], per_class, t("Per class."))]
 
 
 def seg_example_blocks(lab: Lab, model: str) -> list[Block]:
