@@ -488,6 +488,28 @@ def served(world_runs, tmp_path_factory):
     demo.close()
 
 
+def client_staging(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where gradio_client stages its downloads, under ``tmp_path``.
+
+    gradio_client (2.7.2) downloads each result file into a new folder of the system temp dir, moves the file on and
+    leaves the folder there, empty: 76 of them in /tmp per test run. Its modules get a view of :mod:`tempfile` whose
+    temp dir is this folder; the rest of the process, the served app among it, keeps the real one.
+    """
+    import tempfile
+    import types
+
+    import gradio_client.client
+    import gradio_client.utils
+
+    staging = tmp_path / "client_staging"
+    staging.mkdir()
+    view = types.SimpleNamespace(**{k: getattr(tempfile, k) for k in dir(tempfile) if not k.startswith("__")})
+    view.gettempdir = lambda: str(staging)
+    for module in (gradio_client.client, gradio_client.utils):
+        monkeypatch.setattr(module, "tempfile", view)
+    return staging
+
+
 @pytest.mark.slow
 @quiet_gradio_queue
 def test_two_users_at_once_get_their_own_answers_one_inference_at_a_time(served, monkeypatch, tmp_path):
@@ -501,6 +523,7 @@ def test_two_users_at_once_get_their_own_answers_one_inference_at_a_time(served,
     expected = expected_probabilities(models, [mine, example])
     gate = Gate(app.analyse)
     monkeypatch.setattr(app, "analyse", gate)
+    staging = client_staging(tmp_path, monkeypatch)
     alice = Client(url, verbose=False, download_files=str(tmp_path / "alice"))
     bob = Client(url, verbose=False, download_files=str(tmp_path / "bob"))
     try:
@@ -518,6 +541,7 @@ def test_two_users_at_once_get_their_own_answers_one_inference_at_a_time(served,
         alice.close()
         bob.close()
     assert gate.most == 1 and gate.started == [mine.name, example.name]
+    assert any(staging.iterdir()) and not any(f.is_file() for f in staging.rglob("*"))  # the client's empty folders, here
     assert_answer_is_for(mine_answer, mine, expected)
     assert_answer_is_for(example_answer, example, expected)
     assert_models_unchanged(models, before)
@@ -538,6 +562,7 @@ def test_a_burst_past_the_queue_limit_is_told_the_queue_is_full_and_the_rest_ans
     expected = expected_probabilities(models, [holder, *burst])
     gate = Gate(app.analyse)
     monkeypatch.setattr(app, "analyse", gate)
+    client_staging(tmp_path, monkeypatch)
     client = Client(url, verbose=False, download_files=str(tmp_path / "downloads"))
     try:
         running = client.submit(handle_file(str(holder)), api_name="/analyse")
