@@ -32,7 +32,8 @@ EQUIVALENCE_RTOL = 0.05
 
 
 def launch(nproc: int, record: Path, args: list[str]) -> subprocess.CompletedProcess:
-    cmd = [str(TORCHRUN), "--standalone", f"--nproc-per-node={nproc}", str(WORKER), str(record), *args]
+    # torchrun's logs go beside the record (its default, a new /tmp/torchelastic_* folder per launch, stays behind)
+    cmd = [str(TORCHRUN), "--standalone", f"--nproc-per-node={nproc}", f"--log-dir={record.parent / 'torchelastic'}", str(WORKER), str(record), *args]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env={**__import__("os").environ, "OMP_NUM_THREADS": "1"})
     assert r.returncode == 0, r.stderr[-3000:]
     return r

@@ -150,7 +150,7 @@ def test_torchrun_two_processes(blobs_dir: Path, tmp_path: Path, mode: str) -> N
     torchrun = Path(sys.executable).with_name("torchrun")
     out = tmp_path / "run"
     r = subprocess.run(
-        [str(torchrun), "--standalone", "--nproc_per_node=2", "-m", "visionlab", "train", "classify", str(blobs_dir),
+        [str(torchrun), "--standalone", "--nproc_per_node=2", f"--log-dir={tmp_path / 'torchelastic'}", "-m", "visionlab", "train", "classify", str(blobs_dir),
          "--out", str(out), "--backbone", "tiny_cnn", "--weights", "none", "--mode", mode, "--epochs", "2",
          "--img-size", "32", "--lr", "0.03", "--quiet"],
         capture_output=True, text=True, timeout=300,
