@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from scipy import ndimage
 from synth_checks import edge_fraction
 
 from visionlab.data.synth import GAME_VARIANTS, SceneSpec, get_game_variant, render_scene, write_dataset
@@ -97,8 +98,30 @@ def test_weapons_and_effects_get_their_mask_classes_and_no_instance():
     kinds = {name: {e["type"] for s in scenes for e in s.meta["effects_and_bars"]} for name, scenes in (("battle", battle), ("peace", peace))}
     assert kinds["battle"] <= {"fire", "explosion", "fireball", "arrow", "bullet_streak"} and len(kinds["battle"]) >= 4
     assert kinds["peace"] == {"orb", "sparkles"}
-    weapon = get_game_variant(14).mask_classes.index("weapon")
-    assert sum((s.mask == weapon).any() for s in battle) >= 8 and not any((s.mask == weapon).any() for s in peace)
+    assert "weapon" not in get_game_variant(14).mask_classes  # a held weapon is its holder's (next test)
+
+
+def test_a_held_weapon_without_its_own_class_is_part_of_the_character_holding_it(monkeypatch):
+    """Variant 14 labels a fighter's weapon as the fighter: the same scene with a weapon class shows where it is."""
+    with_class = replace(get_game_variant(14), number=99, extra_classes=("effect", "weapon"))
+    monkeypatch.setitem(GAME_VARIANTS, 99, with_class)
+    weapon, character = with_class.mask_classes.index("weapon"), with_class.mask_classes.index("character")
+    effect_99, effect_14 = with_class.mask_classes.index("effect"), get_game_variant(14).mask_classes.index("effect")
+    held = 0
+    for seed in range(8):
+        own, folded = (render_scene(seed, replace(SPEC, variant=v, kind="battle_scene")) for v in (99, 14))
+        assert np.array_equal(own.image, folded.image)  # the labels change (an occluder sized by the fighters may too: 3 of 40 at 256 px)
+        at = own.mask == weapon
+        held += int(at.sum())
+        assert (folded.mask[at] == character).all() and (folded.instances[at] > 0).all()  # the holder's class and instance
+        assert not own.instances[at].any()
+        # elsewhere the same labels (effect's id moves down one), but for a one-pixel rim where the 2x2 majority vote of
+        # the supersampled label map now counts the weapon's subpixels as the holder's
+        rim = ndimage.binary_dilation(at)
+        expect = np.where(own.mask == effect_99, effect_14, own.mask)
+        assert np.array_equal(folded.mask[~rim], expect[~rim]) and np.array_equal(folded.instances[~rim], own.instances[~rim])
+        assert (folded.mask[rim & ~at] != expect[rim & ~at]).mean() < 0.1
+    assert held > 8 * 20  # fighters do hold weapons
 
 
 def test_a_landmark_is_the_scenes_only_building_and_is_of_its_class():

@@ -190,13 +190,17 @@ def _draw_items(rng: np.random.Generator, canvas: Canvas, layout: Layout, keep_c
 # --------------------------------------------------------------------------- characters, occlusion
 
 
-def _draw_characters(canvas: Canvas, plans: list[Plan]) -> dict[int, int]:
-    """Draw back to front (a held weapon with the weapon label); return each character's full silhouette area (canvas px)."""
+def _draw_characters(canvas: Canvas, plans: list[Plan], own_classes: tuple[str, ...]) -> dict[int, int]:
+    """Draw back to front; return each character's full silhouette area (canvas px).
+
+    A held part (a weapon) gets its own label where ``own_classes`` (the variant's extra mask classes) has its
+    role; elsewhere it is part of the character holding it (its class and its instance).
+    """
     full = {}
     for plan in plans:
         label = character_label(plan.instance_id)
         for role, ops in place_parts(plan.posed, plan.scale, plan.x, plan.y):
-            canvas.draw(ops, label if role == "body" else ROLE_LABELS[role])
+            canvas.draw(ops, ROLE_LABELS[role] if role in own_classes else label)
         full[plan.instance_id] = int(np.count_nonzero(np.asarray(canvas.label) == label))
     return full
 
@@ -435,7 +439,7 @@ def render_scene(seed: int, spec: SceneSpec = SceneSpec(), setting: int | None =
     if spec.distractors:
         _draw_distractors(rng, canvas, layout, main.box)
         _draw_items(rng, canvas, layout, main.box)
-    full = _draw_characters(canvas, plans[1:] + [main])  # main last: nothing but the occluder hides it
+    full = _draw_characters(canvas, plans[1:] + [main], variant.extra_classes)  # main last: nothing but the occluder hides it
     around = _draw_around(rng, canvas, layout, plans, subjects)
     if spec.occlusion and rng.random() < 0.6:
         _add_occluder(rng, canvas, theme, layout, plans, full, walls=not landmark and not main_class.room)

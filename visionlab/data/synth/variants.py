@@ -121,7 +121,7 @@ class GameVariant:
     classes: tuple[SubjectClass, SubjectClass]  # in the catalogue's class order
     concept: tuple[str, ...]  # mask classes the classifier should look at (Grad-CAM is compared with them); empty: the whole image
     extras: str = "either"  # class of the other characters: "either" (at random), "same" (the main one's) or a class name
-    extra_classes: tuple[str, ...] = ()  # mask classes added after SYNTH_CLASSES ("weapon", "effect")
+    extra_classes: tuple[str, ...] = ()  # mask classes added after SYNTH_CLASSES ("weapon", "effect"); without "weapon" a held one is its holder's
     palette_pool: tuple[Color, ...] = BODY_COLORS  # body colours of every character, both classes alike
     per_character: bool = True  # each character carries its own class (the pipeline can score it)
     paired: bool = False  # a data set's scenes come in pairs, one of each class on one setting (biome, time of day, ground line)
@@ -192,7 +192,8 @@ def register_game_variant(variant: GameVariant) -> GameVariant:
             raise ValueError(f"variant {variant.number}, class {c.name}: unknown style {c.style!r}; known: {', '.join(sorted(styles.STYLES))}")
         if variant.paired and (c.times or c.biomes):
             raise ValueError(f"variant {variant.number}, class {c.name}: a paired variant's classes share their setting; drop times and biomes")
-        for needs, cls in ((c.weapons, "weapon"), (c.effects, "effect"), (c.vehicles, "vehicle")):
+        # a held weapon without the class is part of its holder (character); one lying on the ground needs it
+        for needs, cls in ((c.loot and c.weapons, "weapon"), (c.effects, "effect"), (c.vehicles, "vehicle")):
             if needs and cls not in variant.extra_classes:
                 raise ValueError(f"variant {variant.number}, class {c.name}: its {cls}s need extra_classes to include {cls!r}")
     GAME_VARIANTS[variant.number] = variant
@@ -255,7 +256,7 @@ for _v in (
                                   effects=effects.BATTLE, group=(2, 3), height=GROUP_HEIGHT, hostile=True, prop_scale=1.5),
                      SubjectClass("peaceful_scene", (*HOLDERS, "robot", "dragon"), effects=CALM_LIGHTS, group=(2, 3), height=GROUP_HEIGHT,
                                   prop_scale=1.5)),
-                ("character", "effect"), extras="same", extra_classes=("effect", "weapon"), per_character=False, paired=True),
+                ("character", "effect"), extras="same", extra_classes=("effect",), per_character=False, paired=True),
     GameVariant(15, (SubjectClass("castle", CAST, landmarks=("castle", "fortress"), height=PASSER_BY),
                      SubjectClass("skyscraper", CAST, landmarks=("skyscraper", "office_tower"), height=PASSER_BY)),
                 ("building",), per_character=False),
