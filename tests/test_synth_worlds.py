@@ -117,8 +117,23 @@ def test_rpg_and_fps_interfaces_show_their_own_parts():
         assert not s.instances[m].any()
     for s in _scenes(21, "fps_interface", 8, 128):
         m = s.mask == hud
-        assert m[62:66, 62:66].any() and m[-10:, -30:].any() and not m[:20, :20].any()  # a crosshair, the weapon and counters
+        assert m[62:66, 62:66].any() and m[-10:, -30:].any() and not m[:20, :20].any()  # a crosshair and the counters
         assert 0.05 < m.mean() < 0.4
+
+
+@pytest.mark.parametrize(("share", "low", "high"), [(1.0, 60, 60), (0.0, 0, 0), (None, 18, 42)])
+def test_a_shooters_weapon_in_first_person_is_on_about_half_of_its_screens(monkeypatch, share, low, high):
+    """The gun's fore end always crosses the box between the crosshair and the bottom counters; nothing else does."""
+    from visionlab.data.synth import huds
+    from visionlab.data.synth.styles import HUD
+
+    if share is not None:
+        monkeypatch.setattr(huds, "GUN_SHARE", share)
+    with_gun = 0
+    for seed in range(60):
+        _, label = huds.fps_hud(np.random.default_rng(seed), np.zeros((128, 128, 3), np.uint8), np.zeros((128, 128), np.uint8))
+        with_gun += int((label[89:105, 48:79] == HUD).any())
+    assert low <= with_gun <= high
 
 
 def test_shading_gives_flat_characters_volume_and_leaves_the_masks_alone():
