@@ -316,6 +316,25 @@ def test_onnx_segmenter_and_classifier_run_in_visionlab(world, classifier_run, t
     assert cli.main(["predict", onnx_cls, str(images[0])]) == 0
 
 
+def test_a_flip_averaging_teacher_exports_it_and_its_student_predicts_the_same_way(world, tmp_path):
+    root, _ = world
+    teacher_run = train_segmenter(SegmentConfig(data=str(root / "world" / "segment"), out=str(tmp_path / "teacher"), model="tiny_unet",
+                                                pretrained=False, epochs=1, batch_size=4, img_size=(64, 64), quiet=True, amp="off",
+                                                tta_flip=True, augment=SegAugmentConfig(color_jitter=0.0)))
+    images = sorted((root / "extra" / "segment" / "images").iterdir())
+    arrays = [np.asarray(Image.open(f).convert("RGB")) for f in images]
+    path = export_run(teacher_run, "onnx", tmp_path / "seg.onnx")["path"]
+    assert read_exported_metadata(path)["input"]["tta_flip"] is True
+    exported = load_segmenter(path)
+    assert exported.preprocess.tta_flip is True
+    torch_masks = SegmentationPredictor(load_segmenter(teacher_run), amp="off").predict(arrays)
+    assert np.mean([(a == b).mean() for a, b in zip(torch_masks, SegmentationPredictor(exported).predict(arrays))]) > 0.999
+    out = tmp_path / "student"
+    distill([root / "extra" / "segment" / "images"], out, DistillOptions(teacher=str(teacher_run), student="tiny_unet", epochs=1, amp="off",
+                                                                          quiet=True))
+    assert load_segmenter(out).preprocess.tta_flip is True
+
+
 def test_export_refuses_to_overwrite_and_leaves_nothing_when_the_check_fails(world, tmp_path):
     _, teacher_run = world
     path = tmp_path / "m.onnx"

@@ -279,9 +279,10 @@ def test_the_lab_trains_its_segmenter_with_train_segments_defaults() -> None:
     assert (section.loss, section.class_weights, section.lr, section.batch_size) == (defaults.loss, defaults.class_weights, defaults.lr,
                                                                                     defaults.batch_size)
     lab = segment_config(LabConfig(), Path("d"), Path("o"))
-    for name in ("loss", "class_weights", "lr", "optimizer", "weight_decay", "scheduler", "augment", "dice_weight", "batch_size"):
+    for name in ("loss", "class_weights", "lr", "optimizer", "weight_decay", "scheduler", "augment", "dice_weight", "batch_size", "tta_flip"):
         assert getattr(lab, name) == getattr(defaults, name), name
     assert segment_config(LabConfig(segment=SegmentSection(batch_size=2)), Path("d"), Path("o")).batch_size == 2
+    assert segment_config(LabConfig(segment=SegmentSection(tta_flip=True)), Path("d"), Path("o")).tta_flip is True
     cropless = segment_config(LabConfig(segment=SegmentSection(scale_min=1.0)), Path("d"), Path("o")).augment
     assert (cropless.scale_min, cropless.hflip, cropless.color_jitter) == (1.0, defaults.augment.hflip, defaults.augment.color_jitter)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -13,7 +14,7 @@ from PIL import Image
 from visionlab import cli
 from visionlab.data.masks import load_mask, save_mask_png
 from visionlab.errors import CheckpointMismatchError, DatasetError, ParamError, UnknownNameError, WeightsUnavailableError
-from visionlab.models.segmenters import build_segmenter, get_arch, list_archs, load_pretrained, upsample_bilinear
+from visionlab.models.segmenters import SegPreprocess, build_segmenter, get_arch, list_archs, load_pretrained, upsample_bilinear
 from visionlab.segment import SegmentationPredictor, load_segmenter, output_names
 from visionlab.train.config import SegAugmentConfig, SegmentConfig
 from visionlab.train.losses import DiceLoss, SegLoss, class_weights
@@ -209,6 +210,30 @@ def test_predictor_folds_batch_norms_and_predicts_the_same(rects_run):
     x = torch.stack([folded.prepare(im) for im in images])
     assert torch.allclose(folded.logits(x), plain.logits(x), atol=1e-4)
     assert all(np.array_equal(a, b) for a, b in zip(folded.predict(images), plain.predict(images)))
+
+
+def test_tta_flip_predicts_the_mean_of_the_image_and_its_mirror(rects_run):
+    data, run = rects_run
+    seg = load_segmenter(run)
+    assert seg.preprocess.tta_flip is False
+    images = [np.asarray(Image.open(p).convert("RGB")) for p in sorted((data / "images").iterdir())[:4]]
+    plain = SegmentationPredictor(seg, amp="off", fold=False)
+    x = torch.stack([plain.prepare(im) for im in images])
+    flipped = SegmentationPredictor(dataclasses.replace(seg, preprocess=dataclasses.replace(seg.preprocess, tta_flip=True)), amp="off", fold=False)
+    both = flipped.logits(x)
+    assert torch.allclose(both, (plain.logits(x) + plain.logits(x.flip(-1)).flip(-1)) / 2, atol=1e-5)
+    # the averaged prediction is mirror-symmetric: the mirror image's logits are the image's mirrored; one view's are not
+    assert torch.allclose(flipped.logits(x.flip(-1)), both.flip(-1), atol=1e-5)
+    assert not torch.allclose(plain.logits(x.flip(-1)), plain.logits(x).flip(-1), atol=1e-3)
+
+
+def test_tta_flip_is_saved_with_the_run_and_read_back(tmp_path):
+    data = make_rects_dataset(tmp_path / "d", n=12)
+    run = train_segmenter(tiny_config(data, tmp_path / "run", epochs=1, tta_flip=True))
+    seg = load_segmenter(run)
+    assert seg.preprocess.tta_flip is True and seg.describe()["preprocess"]["tta_flip"] is True
+    assert SegPreprocess.from_dict({k: v for k, v in seg.preprocess.to_dict().items() if k != "tta_flip"}).tta_flip is False  # older runs
+    assert read_json(run / "config.json")["config"]["tta_flip"] is True
 
 
 def test_output_names_are_distinct(tmp_path):

@@ -6,7 +6,9 @@ file ``visionlab.json``) and beside it (``FILE.json``), as ``visionlab-model/1``
 - ``task``: ``classify`` or ``segment``; ``classes``; ``colors`` (segmentation, one RGB per class)
 - ``input``: ``NCHW`` float32 RGB scaled to 0..1, then ``(x - mean) / std``; ``size`` ``[H, W]``
   the model was trained at (classification: the centre crop after resizing the short side to
-  ``resize_short_side``); segmentation inputs may have other sizes, padded to ``pad_to``
+  ``resize_short_side``); segmentation inputs may have other sizes, padded to ``pad_to``; a segmenter
+  trained with ``tta_flip`` (``input.tta_flip``) predicts the mean of the logits of the image and of its
+  mirror image, mirrored back
 - ``output``: logits, ``(N, K)`` or ``(N, K, H, W)``; softmax / argmax over K
 
 The file is written to a temporary name, checked, and only then moved into place: on real
@@ -90,8 +92,10 @@ def segmenter_parts(seg: LoadedSegmenter, images: list[np.ndarray]) -> tuple[nn.
     meta = {"task": "segment", "classes": list(seg.classes.names), "colors": [list(c) for c in seg.classes.colors],
             "ignore_index": seg.classes.ignore_index, "arch": seg.model.arch, "encoder": seg.model.encoder,
             "input": {"layout": "NCHW", "dtype": "float32", "scale": "RGB / 255", "mean": list(pre.mean), "std": list(pre.std),
-                      "size": list(x.shape[-2:]), "resize": pre.to_dict()["size"], "interpolation": pre.interpolation, "pad_to": pre.pad_to},
-            "output": "logits (N, K, H, W) at the input size; class = argmax over K"}
+                      "size": list(x.shape[-2:]), "resize": pre.to_dict()["size"], "interpolation": pre.interpolation, "pad_to": pre.pad_to,
+                      "tta_flip": pre.tta_flip},
+            "output": "logits (N, K, H, W) at the input size; class = argmax over K (with tta_flip: of the mean of the image's and its "
+                      "mirror image's logits, mirrored back)"}
     return seg.model.float().eval(), meta, x
 
 

@@ -118,9 +118,17 @@ class SegmentationPredictor:
     def logits(self, x: torch.Tensor) -> torch.Tensor:
         """Network logits ``(B, K, h, w)`` (fp32, on the CPU) for a prepared batch.
 
+        With the preprocessing's ``tta_flip``: the mean of the batch's and its mirror image's logits (mirrored back).
+
         Raises:
             UnknownNameError: The segmenter is a classical baseline (it has no logits).
         """
+        out = self._forward(x)
+        if self._preprocess().tta_flip:  # the mirror image's logits, mirrored back: padding moves to the left and back
+            out = (out + self._forward(x.flip(-1)).flip(-1)) / 2
+        return out
+
+    def _forward(self, x: torch.Tensor) -> torch.Tensor:
         network = self._network()
         if self.onnx:  # ONNX Runtime: fp32, no autocast or memory format to set
             return network(x)

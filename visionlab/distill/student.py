@@ -83,12 +83,14 @@ def _student_config(opts: DistillOptions, out: Path, teacher: LoadedSegmenter, a
     """The student's training settings.
 
     Loss and class weights follow the teacher run's (rare classes such as the game world's items
-    need Dice and balanced weights in a short run), else cross-entropy.
+    need Dice and balanced weights in a short run), else cross-entropy; the student predicts as the
+    teacher does (``tta_flip``), so that the speed and quality tables compare like with like.
     """
     size = opts.img_size or _teacher_size(teacher)
     taught = RunFolder(teacher.run).load_config()["config"] if teacher.run is not None else {}
     return SegmentConfig(data=str(out / PSEUDO), out=str(out), model=arch, encoder=encoder, pretrained=pretrained, download=opts.download,
-                         epochs=opts.epochs, batch_size=opts.batch_size, lr=opts.lr, img_size=(size[0], size[1]), loss=taught.get("loss", "ce"),
+                         epochs=opts.epochs, batch_size=opts.batch_size, lr=opts.lr, img_size=(size[0], size[1]),
+                         tta_flip=teacher.preprocess is not None and teacher.preprocess.tta_flip, loss=taught.get("loss", "ce"),
                          dice_weight=taught.get("dice_weight", 0.5), class_weights=taught.get("class_weights", "none"),
                          val_fraction=opts.val_fraction, test_fraction=0.0, seed=opts.seed,
                          augment=SegAugmentConfig(scale_min=opts.scale_min, hflip=opts.hflip, color_jitter=opts.color_jitter), amp=opts.amp,

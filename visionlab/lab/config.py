@@ -83,6 +83,7 @@ class SegmentSection:
     loss: str = field(default_factory=lambda: _segment_default("loss"))  # the defaults of `train segment`
     class_weights: str = field(default_factory=lambda: _segment_default("class_weights"))
     scale_min: float = field(default_factory=lambda: _segment_default("scale_min", SegAugmentConfig))  # random crops cover at least this share (1: no crops)
+    tta_flip: bool = field(default_factory=lambda: _segment_default("tta_flip"))  # the trained segmenter predicts from the image and its mirror
     data: str | None = None  # a mask dataset instead of game-world scenes
     use_pretrained: str | None = None  # a pretrained segmenter name (e.g. deeplabv3_resnet50) instead of training
     photo_model: str = "deeplabv3_resnet50"  # the pretrained segmenter for the user's own images when data: gives no masks

@@ -139,7 +139,8 @@ def segment_config(cfg: LabConfig, data: Path, run: Path) -> SegmentConfig:
     """The training settings of the lab's segmenter (and of its from-scratch twin in the experiment)."""
     s = cfg.segment
     return SegmentConfig(data=str(data), out=str(run), model=s.model, encoder=s.encoder, pretrained=s.pretrained, epochs=s.epochs,
-                         lr=s.lr, batch_size=s.batch_size, img_size=(s.img_size[0], s.img_size[1]), loss=s.loss, class_weights=s.class_weights,
+                         lr=s.lr, batch_size=s.batch_size, img_size=(s.img_size[0], s.img_size[1]), tta_flip=s.tta_flip, loss=s.loss,
+                         class_weights=s.class_weights,
                          augment=SegAugmentConfig(scale_min=s.scale_min), seed=cfg.seed, quiet=cfg.quiet, download=cfg.download)
 
 

@@ -213,7 +213,7 @@ def load_exported_segmenter(path: str | Path) -> LoadedSegmenter:
     meta = require_task(path, "segment")
     inp = meta["input"]
     size = inp["resize"] if isinstance(inp["resize"], int) else tuple(inp["resize"])
-    pre = SegPreprocess(size, tuple(inp["mean"]), tuple(inp["std"]), inp["interpolation"], inp["pad_to"])
+    pre = SegPreprocess(size, tuple(inp["mean"]), tuple(inp["std"]), inp["interpolation"], inp["pad_to"], bool(inp.get("tta_flip", False)))
     classes = SegClasses(tuple(meta["classes"]), tuple(tuple(c) for c in meta["colors"]), meta["ignore_index"])
     return LoadedSegmenter(str(path), classes, OnnxNetwork(path), pre)
 

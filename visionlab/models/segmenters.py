@@ -34,7 +34,8 @@ class SegPreprocess:
 
     ``size`` is either one int (the short side is resized to it, aspect kept: torchvision's
     ``Resize(520)``) or ``(H, W)`` (resized to exactly that). The network's logits are resized
-    back to the original image size, so masks always match the input image.
+    back to the original image size, so masks always match the input image. ``tta_flip``: the
+    logits are the mean of the image's and its mirror's (test-time augmentation, twice the compute).
     """
 
     size: int | tuple[int, int]
@@ -42,6 +43,7 @@ class SegPreprocess:
     std: tuple[float, float, float] = IMAGENET_STD
     interpolation: str = "bilinear"
     pad_to: int = 1  # pad height and width up to a multiple of this (U-Net/FPN need 32)
+    tta_flip: bool = False
 
     def input_size(self, height: int, width: int) -> tuple[int, int]:
         """Network input ``(H, W)`` for an image of ``height x width`` (before padding)."""
@@ -53,13 +55,14 @@ class SegPreprocess:
     def to_dict(self) -> dict:
         """A JSON-friendly form, read back by :meth:`from_dict`."""
         return {"size": self.size if isinstance(self.size, int) else list(self.size), "mean": list(self.mean),
-                "std": list(self.std), "interpolation": self.interpolation, "pad_to": self.pad_to}
+                "std": list(self.std), "interpolation": self.interpolation, "pad_to": self.pad_to, "tta_flip": self.tta_flip}
 
     @classmethod
     def from_dict(cls, d: dict) -> SegPreprocess:
         """The preprocessing saved by :meth:`to_dict`."""
         size = d["size"] if isinstance(d["size"], int) else tuple(d["size"])
-        return cls(size, tuple(d["mean"]), tuple(d["std"]), d.get("interpolation", "bilinear"), int(d.get("pad_to", 1)))
+        return cls(size, tuple(d["mean"]), tuple(d["std"]), d.get("interpolation", "bilinear"), int(d.get("pad_to", 1)),
+                   bool(d.get("tta_flip", False)))
 
 
 class Segmenter(nn.Module):
@@ -412,12 +415,13 @@ def load_pretrained(name: str, download: bool = False, weights: bool = True) -> 
     return model
 
 
-def arch_preprocess(model: Segmenter, img_size: tuple[int, int]) -> SegPreprocess:
+def arch_preprocess(model: Segmenter, img_size: tuple[int, int], tta_flip: bool = False) -> SegPreprocess:
     """The preprocessing of a trainable segmenter: its encoder weights' mean/std at ``img_size`` (H, W).
 
     Args:
         model: A segmenter from :func:`build_segmenter`.
         img_size: The network input size, ``(H, W)``.
+        tta_flip: Predict as the mean of the image's and its mirror's logits.
 
     Returns:
         Resizing to ``img_size``, normalization with the encoder's ImageNet statistics (the ImageNet
@@ -425,7 +429,7 @@ def arch_preprocess(model: Segmenter, img_size: tuple[int, int]) -> SegPreproces
     """
     entry = ENCODER_WEIGHTS.get(model.encoder)
     mean, std = (entry.preprocess.mean, entry.preprocess.std) if entry else (IMAGENET_MEAN, IMAGENET_STD)
-    return SegPreprocess((img_size[0], img_size[1]), mean, std, "bilinear", get_arch(model.arch).pad_for(model.encoder))
+    return SegPreprocess((img_size[0], img_size[1]), mean, std, "bilinear", get_arch(model.arch).pad_for(model.encoder), tta_flip)
 
 
 def with_size(pre: SegPreprocess, size: int | tuple[int, int] | None) -> SegPreprocess:

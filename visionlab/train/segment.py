@@ -18,7 +18,7 @@ from visionlab.data.seg_dataset import MaskDataset, seg_eval_transform, seg_trai
 from visionlab.evaluate.seg_metrics import ConfusionAccumulator, segmentation_metrics
 from visionlab.evaluate.segment import evaluate_segmentation_run
 from visionlab.models.checkpoint import load_segmenter_state, save_segmenter
-from visionlab.models.segmenters import ENCODER_WEIGHTS, IMAGENET_MEAN, IMAGENET_STD, Segmenter, SegPreprocess, build_segmenter, get_arch
+from visionlab.models.segmenters import Segmenter, SegPreprocess, arch_preprocess, build_segmenter, get_arch
 from visionlab.train.config import SegmentConfig
 from visionlab.train.distributed import (
     SINGLE_PROCESS,
@@ -72,12 +72,8 @@ class SegSetup:
 def build_model(cfg: SegmentConfig, num_classes: int) -> tuple[Segmenter, SegPreprocess]:
     """The segmenter for ``cfg`` and its preprocessing (the encoder weights' mean/std)."""
     torch.manual_seed(cfg.seed)
-    spec = get_arch(cfg.model)
     model = build_segmenter(cfg.model, num_classes, cfg.encoder, pretrained_encoder=cfg.pretrained, download=cfg.download)
-    entry = ENCODER_WEIGHTS.get(model.encoder)
-    mean, std = (entry.preprocess.mean, entry.preprocess.std) if entry else (IMAGENET_MEAN, IMAGENET_STD)
-    height, width = cfg.img_size
-    return model, SegPreprocess((height, width), mean, std, "bilinear", spec.pad_for(model.encoder))
+    return model, arch_preprocess(model, cfg.img_size, cfg.tta_flip)
 
 
 def _prepare(cfg: SegmentConfig, resume: bool, ctx: DistContext) -> tuple[SegmentConfig, RunStart, dict[str, MaskList], dict]:
