@@ -172,7 +172,7 @@ def test_distill_command_end_to_end(world, tmp_path, capsys):
         assert result[f"speedup_batch{b}_onnxruntime"] == pytest.approx(teacher_row[f"ms_batch{b}_onnxruntime"] / student_row[f"ms_batch{b}_onnxruntime"])
     assert 0.0 <= student_row["agreement_with_teacher"] <= 1.0 and student_row["miou_ground_truth"] is not None
     assert read_json(out / "metrics.json")["split"] == "test"
-    assert read_json(out / "config.json")["config"]["augment"] == {"scale_min": 0.9, "hflip": True, "color_jitter": 0.0}  # light by default
+    assert read_json(out / "config.json")["config"]["augment"] == {"scale_min": 0.9, "hflip": True, "color_jitter": 0.0, "crop": 0}  # light
     assert (out / "distill" / "comparison.png").is_file() and (out / "distill" / "table.md").is_file()
     assert len(list((out / "pseudo" / "soft").iterdir())) == len(distilled)
     with pytest.raises(RunFolderError, match="already holds a run.*resume"):
@@ -291,7 +291,7 @@ def test_compact_lraspp_student_distills_and_its_onnx_export_round_trips(world, 
     out = tmp_path / "compact"
     distill([root / "extra" / "segment" / "images"], out,
             DistillOptions(teacher=str(teacher_run), student="lraspp_compact", epochs=1, amp="off", quiet=True, scale_min=0.6, color_jitter=0.1))
-    assert read_json(out / "config.json")["config"]["augment"] == {"scale_min": 0.6, "hflip": True, "color_jitter": 0.1}
+    assert read_json(out / "config.json")["config"]["augment"] == {"scale_min": 0.6, "hflip": True, "color_jitter": 0.1, "crop": 0}
     student = load_segmenter(out)
     assert (student.model.arch, student.model.encoder, student.preprocess.pad_to) == ("lraspp", "compact", 16)
     report = export_run(out, "onnx", tmp_path / "student.onnx")
@@ -316,11 +316,11 @@ def test_onnx_segmenter_and_classifier_run_in_visionlab(world, classifier_run, t
     assert cli.main(["predict", onnx_cls, str(images[0])]) == 0
 
 
-def test_a_flip_averaging_teacher_exports_it_and_its_student_predicts_the_same_way(world, tmp_path):
+def test_a_flip_averaging_teacher_exports_it_and_its_student_predicts_and_trains_the_same_way(world, tmp_path):
     root, _ = world
     teacher_run = train_segmenter(SegmentConfig(data=str(root / "world" / "segment"), out=str(tmp_path / "teacher"), model="tiny_unet",
                                                 pretrained=False, epochs=1, batch_size=4, img_size=(64, 64), quiet=True, amp="off",
-                                                tta_flip=True, augment=SegAugmentConfig(color_jitter=0.0)))
+                                                tta_flip=True, augment=SegAugmentConfig(color_jitter=0.0, crop=32)))
     images = sorted((root / "extra" / "segment" / "images").iterdir())
     arrays = [np.asarray(Image.open(f).convert("RGB")) for f in images]
     path = export_run(teacher_run, "onnx", tmp_path / "seg.onnx")["path"]
@@ -333,6 +333,7 @@ def test_a_flip_averaging_teacher_exports_it_and_its_student_predicts_the_same_w
     distill([root / "extra" / "segment" / "images"], out, DistillOptions(teacher=str(teacher_run), student="tiny_unet", epochs=1, amp="off",
                                                                           quiet=True))
     assert load_segmenter(out).preprocess.tta_flip is True
+    assert read_json(out / "config.json")["config"]["augment"]["crop"] == 32  # the teacher's 32-px windows of its 64-px input
 
 
 def test_export_refuses_to_overwrite_and_leaves_nothing_when_the_check_fails(world, tmp_path):

@@ -16,7 +16,8 @@ def test_embedded_configs_load_and_round_trip(tmp_path):
     main = LabConfig.from_yaml("game_world")
     assert main.stages is None and plan_lab(main).stages == (*STAGES, "studies") and not plan_lab(main).skipped  # all eight, then studies
     assert main.studies == ("freezing", "augmentation", "cam-layers")  # the report's "Control questions" (#21)
-    assert main.classify.backbone == "efficientnet_lite0" and main.segment.img_size == (128, 128) and main.classify.mode == "partial"
+    assert main.classify.backbone == "efficientnet_lite0" and main.classify.mode == "partial"
+    assert (main.segment.img_size, main.segment.train_crop) == ((160, 160), 128)
     path = tmp_path / "mine.yaml"
     path.write_text(yaml.safe_dump(main.to_dict()))
     assert LabConfig.from_yaml(path) == main  # what --print-config shows reads back as the same lab
@@ -41,6 +42,8 @@ def test_partial_config_keeps_the_defaults(tmp_path):
     ("segment: {batch_size: 1}\n", "segment.batch_size must be at least 2"),
     ("segment: {scale_min: 0}\n", "segment.scale_min is the smallest share"),
     ("segment: {scale_min: 1.5}\n", "segment.scale_min is the smallest share"),
+    ("segment: {train_crop: 100}\n", "segment.train_crop is the side of the training windows .* got 100"),
+    ("segment: {img_size: [128, 128], train_crop: 160}\n", "a multiple of 32 up to 128 .* got 160"),
     ("classify: {crop_pct: 0}\n", "classify.crop_pct is the share of the resized image"),
     ("study: {crop_pct: 1.2}\n", "study.crop_pct is the share of the resized image"),
     ("classify: {crop_pct: abc}\n", "classify.crop_pct must be a number; got 'abc'"),

@@ -285,6 +285,8 @@ def test_the_lab_trains_its_segmenter_with_train_segments_defaults() -> None:
     assert segment_config(LabConfig(segment=SegmentSection(tta_flip=True)), Path("d"), Path("o")).tta_flip is True
     cropless = segment_config(LabConfig(segment=SegmentSection(scale_min=1.0)), Path("d"), Path("o")).augment
     assert (cropless.scale_min, cropless.hflip, cropless.color_jitter) == (1.0, defaults.augment.hflip, defaults.augment.color_jitter)
+    windows = segment_config(LabConfig(segment=SegmentSection(img_size=(160, 160), train_crop=128)), Path("d"), Path("o"))
+    assert (windows.img_size, windows.augment.crop) == ((160, 160), 128)
 
 
 def test_the_budget_clock_starts_with_the_command() -> None:

@@ -426,3 +426,18 @@ def test_per_class_iou_comes_with_its_share_of_the_pixels_and_rare_classes_are_n
     no_matrix = dict(_seg_metrics([[900, 0, 0], [0, 90, 0], [0, 0, 10]]), confusion_matrix=None)
     old = md_block(seg_metric_blocks(Lab(tmp_path, {}, t=Translator(lang)), no_matrix, "test")[3])  # a run without the matrix
     assert "%" not in old and [line.endswith("| n/a |") for line in old.splitlines()[2:5]] == [True] * 3
+
+
+@pytest.mark.parametrize("lang", ["en", "uk"])
+def test_the_segmenter_table_says_when_training_saw_windows_of_the_input(lang):
+    from visionlab.report.sections.segment import segmenter_rows
+
+    t = Translator(lang)
+    config = {"model": "unet", "encoder": "efficientnet_lite0", "img_size": [160, 160], "epochs": 8, "batch_size": 8}
+    windows = dict(segmenter_rows(t, {"config": {**config, "augment": {"scale_min": 1.0, "crop": 128}}}))
+    whole = dict(segmenter_rows(t, {"config": {**config, "augment": {"scale_min": 1.0, "crop": 0}}}))
+    older = dict(segmenter_rows(t, {"config": config}))  # a run from before the option
+    key = t("training input")
+    assert whole[key] == older[key] == "160×160"
+    assert "128×128" in windows[key] and windows[key].count("160×160") == 2
+    assert not t.missing

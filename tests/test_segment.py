@@ -282,6 +282,47 @@ def test_bad_mask_stops_training_before_it_starts(tmp_path):
     assert not (tmp_path / "run").exists()
 
 
+def test_training_window_is_cut_from_the_resized_image_without_rescaling():
+    from torchvision import tv_tensors
+
+    from visionlab.data.seg_dataset import seg_train_transform
+
+    ids = torch.arange(96 * 96).reshape(96, 96)  # every pixel's position readable from its mask value
+    image = tv_tensors.Image(torch.zeros(3, 96, 96, dtype=torch.uint8))
+    settings = dict(scale_min=1.0, hflip=False, color_jitter=0.0)
+    resized = seg_train_transform((48, 48), (0.0,) * 3, (1.0,) * 3, **settings)(image, tv_tensors.Mask(ids))[1]
+    assert resized.shape == (48, 48) and len(resized.unique()) == 48 * 48
+    torch.manual_seed(0)
+    corners = set()
+    for _ in range(6):
+        x, y = seg_train_transform((48, 48), (0.0,) * 3, (1.0,) * 3, crop=32, **settings)(image, tv_tensors.Mask(ids))
+        assert x.shape == (3, 32, 32) and y.shape == (32, 32)
+        top, left = [int(v) for v in torch.nonzero(resized == y[0, 0])[0]]
+        assert torch.equal(y, resized[top:top + 32, left:left + 32])  # a window at the 48-px scale, not the whole image shrunk
+        corners.add((top, left))
+    assert len(corners) > 1  # the window moves
+
+
+def test_training_on_windows_predicts_whole_images(tmp_path):
+    data = make_rects_dataset(tmp_path / "d", n=30)
+    run = train_segmenter(tiny_config(data, tmp_path / "run", augment=SegAugmentConfig(scale_min=1.0, color_jitter=0.0, crop=32)))
+    assert read_json(run / "config.json")["config"]["augment"]["crop"] == 32
+    test = read_json(run / "eval" / "test" / "metrics.json")
+    assert test["miou"] > 0.8, test["per_class_iou"]
+    seg = load_segmenter(run)
+    assert seg.preprocess.size == (48, 48)  # predicts at img_size, the scale its windows were cut at
+    image = np.asarray(Image.open(sorted((data / "images").iterdir())[0]).convert("RGB"))
+    assert SegmentationPredictor(seg, amp="off").predict([image])[0].shape == (48, 48)
+
+
+@pytest.mark.parametrize("crop", [40, 24, 96])
+def test_training_window_must_fit_the_architecture_and_the_image(crop):
+    cfg = SegmentConfig(data="d", out="o", img_size=(64, 64), augment=SegAugmentConfig(crop=crop))
+    with pytest.raises(ParamError, match=f"^augment.crop {crop}: .*multiple of 16 and at most img_size's longer side") as err:
+        cfg.validate(pad_to=16)
+    assert err.value.param == "augment.crop"
+
+
 def test_img_size_must_fit_the_architecture(tmp_path):
     data = make_rects_dataset(tmp_path / "d", n=8)
     with pytest.raises(ParamError, match="^img_size 50 64: unet needs both sides at least 32 and multiples of 32"):

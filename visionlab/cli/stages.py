@@ -16,8 +16,8 @@ COMPARE_OPTIONS = ("concept_classes", "method", "threshold", "top_percent", "tar
 WALKMAP_OPTIONS = ("walkable", "hazard", "tile", "clearance", "fill")  # then --out
 
 DISTILL_OPTIONS = ("teacher", "student")  # then --out
-DISTILL_TRAINING = ("soft", "temperature", "alpha", "data", "init", "epochs", "batch_size", "lr", "img_size", "scale_min", "hflip", "color_jitter", "seed",
-                    "download")  # then --resume, then the last ones
+DISTILL_TRAINING = ("soft", "temperature", "alpha", "data", "init", "epochs", "batch_size", "lr", "img_size", "scale_min", "hflip", "color_jitter",
+                    "crop", "seed", "download")  # then --resume, then the last ones
 DISTILL_LAST = ("amp", "device", "quiet")
 
 

@@ -25,7 +25,7 @@ SEGMENT_OPTIONS = (  # shared by `train segment` and `experiment`
     "data", "model", "encoder", "download", "freeze_encoder", "epochs", "time_budget", "batch_size", "lr", "optimizer", "weight_decay",
     "scheduler", "patience",
     "img_size", "tta_flip", "loss", "dice_weight", "class_weights", "val_fraction", "test_fraction", "augment.scale_min", "augment.hflip",
-    "augment.color_jitter", "seed", "workers", "amp", "device", "quiet",
+    "augment.color_jitter", "augment.crop", "seed", "workers", "amp", "device", "quiet",
 )
 
 

@@ -14,9 +14,16 @@ from visionlab.data.images import load_rgb
 from visionlab.data.masks import MaskList, load_mask
 
 
-def seg_train_transform(size: tuple[int, int], mean, std, scale_min: float = 0.5, hflip: bool = True, color_jitter: float = 0.2) -> Callable:
-    """Random scale-crop and flip applied to image and mask alike (nearest for the mask); jitter on the image."""
+def seg_train_transform(size: tuple[int, int], mean, std, scale_min: float = 0.5, hflip: bool = True, color_jitter: float = 0.2,
+                        crop: int = 0) -> Callable:
+    """Random scale-crop and flip applied to image and mask alike (nearest for the mask); jitter on the image.
+
+    ``crop`` > 0 then cuts a random ``crop`` x ``crop`` window (each side at most ``size``'s) out of the
+    ``size`` image without resizing it: the network trains at the scale it predicts at, on fewer pixels.
+    """
     steps = [T.RandomResizedCrop(size, scale=(scale_min, 1.0), ratio=(3 / 4, 4 / 3), antialias=True)]
+    if crop:
+        steps.append(T.RandomCrop((min(crop, size[0]), min(crop, size[1]))))
     if hflip:
         steps.append(T.RandomHorizontalFlip())
     if color_jitter > 0:

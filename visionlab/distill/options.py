@@ -37,6 +37,8 @@ class DistillOptions:
     color_jitter: float = field(default=0.0, metadata={"flag": "--jitter",
                                                        "help": "augmentation: colour jitter strength (brightness, contrast, saturation)"})
     hflip: bool = field(default=True, metadata={"off_flag": "--no-flip", "help": "augmentation: disable random horizontal flips"})
+    crop: int | None = field(default=None, metadata={"flag": "--train-crop", "help": "train on random windows of this many pixels of the "
+                                                     "image at the input size (default: the teacher run's windows at its size; 0: whole images)"})
     val_fraction: float = field(default=0.1, metadata={"help": "share of the images held out to pick the best epoch"})
     seed: int = field(default=0, metadata={"help": "seed for the split, initialisation and augmentation"})
     timing_rounds: int = field(default=6, metadata={  # a teacher such as DeepLabV3 at 520 px takes seconds per forward on a CPU

@@ -84,16 +84,19 @@ def _student_config(opts: DistillOptions, out: Path, teacher: LoadedSegmenter, a
 
     Loss and class weights follow the teacher run's (rare classes such as the game world's items
     need Dice and balanced weights in a short run), else cross-entropy; the student predicts as the
-    teacher does (``tta_flip``), so that the speed and quality tables compare like with like.
+    teacher does (``tta_flip``), so that the speed and quality tables compare like with like. At the
+    teacher's input size it trains on the teacher's windows (``augment.crop``) unless ``opts.crop`` says.
     """
     size = opts.img_size or _teacher_size(teacher)
     taught = RunFolder(teacher.run).load_config()["config"] if teacher.run is not None else {}
+    crop = opts.crop if opts.crop is not None else _teacher_crop(taught) if tuple(size) == _teacher_size(teacher) else 0
     return SegmentConfig(data=str(out / PSEUDO), out=str(out), model=arch, encoder=encoder, pretrained=pretrained, download=opts.download,
                          epochs=opts.epochs, batch_size=opts.batch_size, lr=opts.lr, img_size=(size[0], size[1]),
                          tta_flip=teacher.preprocess is not None and teacher.preprocess.tta_flip, loss=taught.get("loss", "ce"),
                          dice_weight=taught.get("dice_weight", 0.5), class_weights=taught.get("class_weights", "none"),
                          val_fraction=opts.val_fraction, test_fraction=0.0, seed=opts.seed,
-                         augment=SegAugmentConfig(scale_min=opts.scale_min, hflip=opts.hflip, color_jitter=opts.color_jitter), amp=opts.amp,
+                         augment=SegAugmentConfig(scale_min=opts.scale_min, hflip=opts.hflip, color_jitter=opts.color_jitter, crop=crop),
+                         amp=opts.amp,
                          device=opts.device, quiet=opts.quiet)
 
 
@@ -102,8 +105,12 @@ def _teacher_size(teacher: LoadedSegmenter) -> tuple[int, int]:
     return (size[0], size[1]) if not isinstance(size, int) else (256, 256)
 
 
+def _teacher_crop(taught: dict) -> int:
+    return int(taught.get("augment", {}).get("crop", 0))
+
+
 # SegmentConfig's parameters that DistillOptions names otherwise
-_OPTION_NAMES = {"augment.scale_min": "scale_min", "augment.color_jitter": "color_jitter"}
+_OPTION_NAMES = {"augment.scale_min": "scale_min", "augment.color_jitter": "color_jitter", "augment.crop": "crop"}
 
 
 def check_student_config(opts: DistillOptions, out: Path, teacher: LoadedSegmenter, arch: str, encoder: str) -> None:
@@ -194,7 +201,8 @@ def _soft_parts(setup, opts: DistillOptions) -> tuple[SoftTargetDataset, Distill
 
     cfg, items = setup.cfg, setup.splits["train"]
     aug = cfg.augment
-    transform = seg_train_transform(tuple(cfg.img_size), setup.preprocess.mean, setup.preprocess.std, aug.scale_min, aug.hflip, aug.color_jitter)
+    transform = seg_train_transform(tuple(cfg.img_size), setup.preprocess.mean, setup.preprocess.std, aug.scale_min, aug.hflip, aug.color_jitter,
+                                     aug.crop)
     soft_paths = [items.root / "soft" / (Path(m).stem + ".npy") for m in items.masks]
     weight = class_weights(setup.stats["train"]["pixel_counts"]) if cfg.class_weights == "balanced" else None
     return (SoftTargetDataset(items, soft_paths, transform, cfg.cache_mb),

@@ -84,6 +84,7 @@ class SegmentSection:
     class_weights: str = field(default_factory=lambda: _segment_default("class_weights"))
     scale_min: float = field(default_factory=lambda: _segment_default("scale_min", SegAugmentConfig))  # random crops cover at least this share (1: no crops)
     tta_flip: bool = field(default_factory=lambda: _segment_default("tta_flip"))  # the trained segmenter predicts from the image and its mirror
+    train_crop: int = 0  # train on random windows of this many pixels of the scene at img_size, unscaled (0: whole scenes)
     data: str | None = None  # a mask dataset instead of game-world scenes
     use_pretrained: str | None = None  # a pretrained segmenter name (e.g. deeplabv3_resnet50) instead of training
     photo_model: str = "deeplabv3_resnet50"  # the pretrained segmenter for the user's own images when data: gives no masks
@@ -237,6 +238,10 @@ class LabConfig:
         if not 0 < self.segment.scale_min <= 1:
             raise ConfigError(f"segment.scale_min is the smallest share of the image a training crop covers, in (0, 1] (1: no crops); "
                               f"got {self.segment.scale_min}")
+        crop, side = self.segment.train_crop, max(self.segment.img_size)
+        if crop and (crop % 32 or not 32 <= crop <= side):
+            raise ConfigError(f"segment.train_crop is the side of the training windows cut from each scene at img_size: a multiple of 32 "
+                              f"up to {side} (img_size's longer side), or 0 for whole scenes; got {crop}")
         if self.data.source == "folder" and not self.data.path:
             raise ConfigError("data.source: folder needs data.path: DATA (class folders)")
         if self.data.source == "fetch" and len(self.data.queries) < 2:

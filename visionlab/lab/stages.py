@@ -141,7 +141,7 @@ def segment_config(cfg: LabConfig, data: Path, run: Path) -> SegmentConfig:
     return SegmentConfig(data=str(data), out=str(run), model=s.model, encoder=s.encoder, pretrained=s.pretrained, epochs=s.epochs,
                          lr=s.lr, batch_size=s.batch_size, img_size=(s.img_size[0], s.img_size[1]), tta_flip=s.tta_flip, loss=s.loss,
                          class_weights=s.class_weights,
-                         augment=SegAugmentConfig(scale_min=s.scale_min), seed=cfg.seed, quiet=cfg.quiet, download=cfg.download)
+                         augment=SegAugmentConfig(scale_min=s.scale_min, crop=s.train_crop), seed=cfg.seed, quiet=cfg.quiet, download=cfg.download)
 
 
 def _experiment(state: LabState, step: int, total: int) -> None:

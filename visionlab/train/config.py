@@ -138,11 +138,15 @@ class SegAugmentConfig:
         scale_min: Random crop of at least this share of the image area, resized to ``img_size``.
         hflip: Random horizontal flip with p=0.5.
         color_jitter: Brightness/contrast/saturation strength (0: off).
+        crop: Train on random ``crop`` x ``crop`` windows of the image at ``img_size`` (0: the whole image);
+            prediction still sees the whole image at ``img_size``, at the scale training saw.
     """
 
     scale_min: float = field(default=0.5, metadata={"help": "random crops cover at least this share of the image"})
     hflip: bool = field(default=True, metadata={"off_flag": "--no-flip", "help": "disable random horizontal flips"})
     color_jitter: float = field(default=0.2, metadata={"flag": "--jitter", "help": "colour jitter strength on the image (0: off)"})
+    crop: int = field(default=0, metadata={"flag": "--train-crop", "help": "train on random windows of this many pixels of the image at "
+                                                                          "--img-size, unscaled; predict on the whole (0: train on the whole)"})
 
 
 @dataclass
@@ -232,3 +236,7 @@ class SegmentConfig:
                                          f"try {max(32, round(h / pad_to) * pad_to)} {max(32, round(w / pad_to) * pad_to)}")
         if not 0 < self.augment.scale_min <= 1:
             raise ParamError("augment.scale_min", f"augment.scale_min must be in (0, 1]; got {self.augment.scale_min}")
+        crop = self.augment.crop
+        if crop and (crop < 32 or crop % pad_to or crop > max(h, w)):
+            raise ParamError("augment.crop", f"augment.crop {crop}: a training window needs at least 32 pixels, a multiple of {pad_to} "
+                                             f"and at most img_size's longer side ({max(h, w)}); or 0 to train on whole images")

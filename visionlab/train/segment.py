@@ -134,7 +134,7 @@ class SegTrainer:
         size, mean, std = (height, width), s.preprocess.mean, s.preprocess.std
         aug = cfg.augment
         self.datasets = {
-            k: MaskDataset(v, seg_train_transform(size, mean, std, aug.scale_min, aug.hflip, aug.color_jitter) if k == "train"
+            k: MaskDataset(v, seg_train_transform(size, mean, std, aug.scale_min, aug.hflip, aug.color_jitter, aug.crop) if k == "train"
                            else seg_eval_transform(size, mean, std), cfg.cache_mb)
             for k, v in s.splits.items()
         }

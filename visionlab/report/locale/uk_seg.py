@@ -11,6 +11,8 @@ CATALOGUE: dict[str, str] = {
     "random initialisation (from scratch)": "випадкова ініціалізація (навчання з нуля)",
     "images (train / val / test)": "зображення (навчальна / валідаційна / тестова вибірки)",
     "training input": "вхід під час навчання",
+    "random {crop}×{crop} windows of the image at {size}, unscaled; predicted whole at {size}":
+        "випадкові вікна {crop}×{crop} із зображення розміром {size}, без масштабування; передбачення на всьому зображенні {size}",
     "training settings": "налаштування навчання",
     "{epochs} epochs, batch {batch}, Adam lr {lr}, {scheduler} schedule, loss {loss}, class weights {weights}":
         "епох: {epochs}, батч {batch}, Adam, швидкість навчання {lr}, розклад {scheduler}, функція втрат {loss}, ваги класів {weights}",

@@ -79,11 +79,19 @@ def segmenter_rows(t: Translator, cfg: dict) -> list[list[str]]:
             [t("parameters (trainable / total)"), f"{params['trainable']:,} / {params['total']:,}" if params else NA],
             [t("classes"), f"{len(classes)}: {', '.join(classes)}"],
             [t("images (train / val / test)"), " / ".join(str(counts.get(s, 0)) for s in ("train", "val", "test"))],
-            [t("training input"), "×".join(str(v) for v in c.get("img_size", []))],
+            [t("training input"), _training_input(t, c)],
             [t("training settings"), t("{epochs} epochs, batch {batch}, Adam lr {lr}, {scheduler} schedule, loss {loss}, class weights {weights}",
                               epochs=c.get("epochs"), batch=c.get("batch_size"), lr=c.get("lr"), scheduler=c.get("scheduler"),
                               loss=c.get("loss"), weights=c.get("class_weights"))]]
     return rows
+
+
+def _training_input(t: Translator, c: dict) -> str:
+    size = "×".join(str(v) for v in c.get("img_size", []))
+    crop = (c.get("augment") or {}).get("crop", 0)
+    if not crop:
+        return size
+    return t("random {crop}×{crop} windows of the image at {size}, unscaled; predicted whole at {size}", crop=crop, size=size)
 
 
 RARE_SHARE = 0.005
