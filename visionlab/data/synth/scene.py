@@ -302,7 +302,7 @@ def _plan_characters(rng: np.random.Generator, variant: GameVariant, main_class:
     """The main character, a pool, then the others: its group first, then extras of the variant's extra class."""
     kind = pick(rng, main_class.kinds)
     main = plan_main(rng, subject_maker(variant, main_class, kind), layout, main_class.height)
-    plan_water(rng, layout, main.box)
+    plan_water(rng, layout, _middle(main.box, main_class.pool_clear))
     plans, subjects = [main], [main_class]
     group = count(rng, main_class.group)
     for instance_id in range(2, max(spec.n_characters, group) + 1):
@@ -319,6 +319,15 @@ def _plan_characters(rng: np.random.Generator, variant: GameVariant, main_class:
     if main_class.hostile:
         _face_each_other(plans)
     return plans, subjects
+
+
+def _middle(box: Box, share: float) -> Box:
+    """The middle ``share`` of ``box``'s width (its full height); ``box`` itself at 1."""
+    if share >= 1.0:
+        return box
+    half = 0.5 * share * (box[2] - box[0])
+    centre = 0.5 * (box[0] + box[2])
+    return (centre - half, box[1], centre + half, box[3])
 
 
 def _face_each_other(plans: list[Plan]) -> None:

@@ -49,6 +49,7 @@ GROUP_HEIGHT = (0.35, 0.55)  # two or three characters side by side, each as lar
 FIGURE_HEIGHT = (0.35, 0.6)  # large enough to show how a character is drawn (variant 4: flat or shaded)
 PASSER_BY = (0.14, 0.26)  # characters in front of a landmark building: the building is what the scene is about
 CREATURE_HEIGHT = (0.45, 0.7)  # creatures with thin legs, necks and wings: larger than variant 1's too
+CREATURE_POOL_CLEAR = 0.4  # a pool may lie under their tail, neck or wings: with all their width kept clear, 5% of scenes had one (variant 1: 36%)
 EXTRA_CLASSES = ("weapon", "effect", "hud", "vehicle", "wall", "floor", "furniture", "road")
 CALM_LIGHTS = ("orb", "sparkles")  # lanterns and fireflies: peaceful scenes glow too, so light and colour do not tell a battle
 """Mask classes beyond :data:`SYNTH_CLASSES` that some variants add (after them, in this order)."""
@@ -111,6 +112,7 @@ class SubjectClass:
     surface: tuple[float, float] = (0.0, 0.0)  # under water: the surface's height range, fraction of the image (0: none in view)
     room: bool = False  # its scenes happen indoors: a wall, a floor, windows, furniture (visionlab.data.synth.interiors)
     map_style: str = ""  # its scenes are top-down maps in this style: "game" or "road" (visionlab.data.synth.maps)
+    pool_clear: float = 1.0  # share of the main subject's width, about its middle, that a pool keeps clear of (1: all of it)
 
 
 @dataclass(frozen=True)
@@ -260,8 +262,9 @@ for _v in (
     GameVariant(15, (SubjectClass("castle", CAST, landmarks=("castle", "fortress"), height=PASSER_BY),
                      SubjectClass("skyscraper", CAST, landmarks=("skyscraper", "office_tower"), height=PASSER_BY)),
                 ("building",), per_character=False),
-    GameVariant(16, (SubjectClass("dinosaur", ("tyrannosaur", "stegosaur", "longneck", "raptor"), height=CREATURE_HEIGHT),
-                     SubjectClass("mythical_creature", ("unicorn", "griffin", "phoenix", "hydra"), height=CREATURE_HEIGHT)),
+    GameVariant(16, (SubjectClass("dinosaur", ("tyrannosaur", "stegosaur", "longneck", "raptor"), height=CREATURE_HEIGHT, pool_clear=CREATURE_POOL_CLEAR),
+                     SubjectClass("mythical_creature", ("unicorn", "griffin", "phoenix", "hydra"), height=CREATURE_HEIGHT,
+                                  pool_clear=CREATURE_POOL_CLEAR)),
                 ("character",)),
     GameVariant(17, (SubjectClass("tropical_island", CAST, biomes=("tropical",), trees=(2, 5), height=PASSER_BY),
                      SubjectClass("ice_desert", CAST, biomes=("ice",), trees=(0, 2), props=("iceberg",), height=PASSER_BY)),
