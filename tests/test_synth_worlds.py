@@ -78,7 +78,7 @@ def test_pixelate_takes_colour_and_label_from_the_same_pixel():
     assert small.shape == (5, 8, 3) and small_label.shape == (5, 8)
     assert np.array_equal(small[1, 2], image[6, 10]) and small_label[1, 2] == label[6, 10]
     assert np.array_equal(small[-1, -1], image[18, 29]) and small_label[-1, -1] == label[18, 29]  # the last block, cut short
-    with pytest.raises(ValueError, match="unknown style 'sepia'; known: fps_hud, modern, pixel, realistic, retro, rpg_hud, shaded"):
+    with pytest.raises(ValueError, match="unknown style 'sepia'; known: fps_hud, metal_weapons, modern, pixel, realistic, retro, rpg_hud, shaded"):
         apply_style("sepia", rng, image, label)
 
 
@@ -151,6 +151,27 @@ def test_shading_gives_flat_characters_volume_and_leaves_the_masks_alone():
     colours = [len(np.unique(s.image[s.instances > 0], axis=0)) / max(1, (s.instances > 0).sum()) for s in
                (*_scenes(4, "character_2d", 4, 128), *_scenes(4, "character_3d", 4, 128))]
     assert min(colours[4:]) > 2 * max(colours[:4])  # shaded bodies: over twice the colours per pixel of flat ones (their edges anti-aliased)
+
+
+def test_metal_weapons_light_each_weapon_piece_and_nothing_else():
+    from visionlab.data.synth.canvas import ROLE_LABELS
+
+    image = np.full((40, 80, 3), 128, np.uint8)
+    label = np.ones((40, 80), np.uint8)  # sky
+    label[15:25, 10:70] = ROLE_LABELS["weapon"]  # a bar 10 px thick: edges, a core, a ridge between them
+    label[2:6, 2:6] = 7  # a character's pixel, never relit
+    lit, after = apply_style("metal_weapons", np.random.default_rng(0), image, label)
+    assert np.array_equal(after, label)
+    weapon = label == ROLE_LABELS["weapon"]
+    assert np.array_equal(lit[~weapon], image[~weapon])  # sky and character keep their colours
+    grey = lit.astype(float).mean(-1)
+    edge, ridge = grey[[15, 24], 10:70].mean(), grey[[18, 21], 10:70].mean()  # rows 1 px and 4 px deep
+    assert edge < 0.85 * 128 and ridge > edge + 40  # dark edges, a bright sheen inside
+    assert grey[15:25, 10:25].mean() != grey[15:25, 55:70].mean()  # one side faces the light
+    names = {c.style for c in get_game_variant(5).classes}
+    assert names == {"metal_weapons"}  # both classes alike: the finish is no cue to the class
+    scene = render_scene(0, SceneSpec(96, 96, variant=5, kind="ranged_weapon"))
+    assert scene.meta["style"] == "metal_weapons"
 
 
 def _shortcut(tmp_path, number: int) -> dict:

@@ -1,13 +1,15 @@
-"""Characters drawn with volume (variant 4's 3D class): shading, a highlight and a cast shadow on flat sprites.
+"""Volume on flat drawings: characters (variant 4's 3D class) and metal weapons (variant 5).
 
 The renderer draws flat-coloured sprites (the 2D class). The ``shaded`` style (:mod:`.styles`) lights each
 character of a finished scene as a rounded body: darker towards its silhouette's edge (the outline of
 volume), brighter on the side the light comes from, with a specular highlight there and a soft shadow cast
-on the ground under it. Only colours change; the label map stays the scene's own, so masks stay exact.
+on the ground under it. The ``metal_weapons`` style lights only the weapons (held or lying around) as
+forged or machined metal: dark edges, a bright ridge along each piece, the lit side brighter. Only colours
+change; the label map stays the scene's own, so masks stay exact.
 
 Example:
     >>> from .styles import STYLES
-    >>> "shaded" in STYLES
+    >>> {"shaded", "metal_weapons"} <= set(STYLES)
     True
 """
 
@@ -70,4 +72,42 @@ def shaded(rng: np.random.Generator, image: np.ndarray, label: np.ndarray) -> tu
         factor = (0.5 + 0.5 * rim) * (1.0 + 0.3 * np.clip(toward, -1.0, 1.0))
         spot = np.exp(-(((xx[own] - xs.mean() - 0.45 * half * lx) ** 2 + (yy[own] - ys.mean() - 0.45 * half * ly) ** 2) / (0.08 * half**2)))
         out[own] = out[own] * factor[:, None] + 90.0 * spot[:, None]
+    return np.clip(out, 0, 255).astype(np.uint8), label
+
+
+WEAPON_EDGE = 0.55
+"""Brightness of a weapon piece at its edge against its own colour (1.1 at its core)."""
+WEAPON_RIDGE = 70.0
+"""Added brightness (0-255) of the ridge, the band at 0.85 of a piece's depth: a blade's or barrel's sheen."""
+WEAPON_LIGHT = 0.25
+"""How much brighter (darker) the side facing (away from) the light is."""
+
+
+@register_style("metal_weapons")
+def metal_weapons(rng: np.random.Generator, image: np.ndarray, label: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every weapon lit as metal with volume: darker edges, a bright ridge, the side facing the light brighter.
+
+    Flat weapons were where an ImageNet backbone failed variant 5 (validation accuracy 0.825-0.85 over three
+    seeds); lit this way it reads them (0.95-0.99, README). Each connected piece of weapon pixels is lit on
+    its own, from one light direction per scene; characters, ground and sky keep their colours.
+    """
+    metal = label == ROLE_LABELS["weapon"]
+    if not metal.any():
+        return image, label
+    out = image.astype(np.float32)
+    pieces, n = ndi.label(metal)
+    depth = ndi.distance_transform_edt(metal)
+    yy, xx = np.mgrid[0 : label.shape[0], 0 : label.shape[1]].astype(np.float32)
+    angle = rng.uniform(-0.85 * np.pi, -0.15 * np.pi)  # light from above, left or right
+    lx, ly = np.cos(angle), np.sin(angle)
+    for sl, v in zip(ndi.find_objects(pieces), range(1, n + 1)):
+        own = np.zeros_like(metal)
+        own[sl] = pieces[sl] == v
+        ys, xs = np.nonzero(own)
+        half = max(2.0, 0.5 * max(xs.max() - xs.min(), ys.max() - ys.min()))
+        core = np.clip(depth[own] / max(1.0, depth[own].max()), 0.0, 1.0)  # 0 at the edge, 1 along the middle
+        toward = np.clip(((xx[own] - xs.mean()) * lx + (yy[own] - ys.mean()) * ly) / half, -1.0, 1.0)
+        factor = (WEAPON_EDGE + (1.1 - WEAPON_EDGE) * core) * (1.0 + WEAPON_LIGHT * toward)
+        ridge = WEAPON_RIDGE * np.exp(-((core - 0.85) ** 2) / 0.01)
+        out[own] = out[own] * factor[:, None] + ridge[:, None]
     return np.clip(out, 0, 255).astype(np.uint8), label

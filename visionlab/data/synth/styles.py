@@ -4,7 +4,7 @@ A style turns the renderer's finished image and label map (same size, aligned) i
 the masks stay true to what is drawn: pixel styles take each block's colour and label from the same pixel,
 a HUD is drawn on the image and the label map alike (label :data:`~.canvas.ROLE_LABELS` ``"hud"``).
 Styles are a registry, like sprite kinds: a variant's class names the style its scenes take
-(variants 19 and 20).
+(variants 19 and 20; variant 4's 3D characters and variant 5's metal weapons light only part of the scene, :mod:`.shading`).
 
 Example:
     >>> {"pixel", "realistic", "retro", "modern"} <= set(STYLES)

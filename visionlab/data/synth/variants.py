@@ -101,7 +101,7 @@ class SubjectClass:
     health_bars: float = 0.0  # chance that a character of this class shows a health bar over its head (a boss always does)
     times: tuple[str, ...] = ()  # the times of day its scenes take (empty: any; variant 3's concept)
     biomes: tuple[str, ...] = ()  # the biomes its scenes take (empty: any)
-    style: str = ""  # the whole-image style its scenes are finished in (visionlab.data.synth.styles; variants 19, 20)
+    style: str = ""  # the style its finished scenes take (visionlab.data.synth.styles): whole-image (19, 20), characters (4), weapons (5)
     landmarks: tuple[str, ...] = ()  # its scenes are about one large building of these kinds (visionlab.data.synth.landmarks)
     vehicles: tuple[str, ...] = ()  # one or two vehicles of these kinds in its scenes (visionlab.data.synth.vehicles)
     lamps: str = ""  # lamps of this kind stand along its ground ("torch", "street_light")
@@ -226,8 +226,8 @@ for _v in (
                 per_character=False),
     GameVariant(4, (SubjectClass("character_2d", CAST, height=FIGURE_HEIGHT), SubjectClass("character_3d", CAST, style="shaded", height=FIGURE_HEIGHT)),
                 ("character",), extras="same"),
-    GameVariant(5, (SubjectClass("melee_weapon", HOLDERS, weapons=weapons.MELEE, height=CLOSE_UP, prop_scale=2.0, loot=2),
-                    SubjectClass("ranged_weapon", HOLDERS, weapons=weapons.RANGED, height=CLOSE_UP, prop_scale=2.0, loot=2)),
+    GameVariant(5, (SubjectClass("melee_weapon", HOLDERS, weapons=weapons.MELEE, height=CLOSE_UP, prop_scale=2.0, loot=2, style="metal_weapons"),
+                    SubjectClass("ranged_weapon", HOLDERS, weapons=weapons.RANGED, height=CLOSE_UP, prop_scale=2.0, loot=2, style="metal_weapons")),
                 ("weapon",), extra_classes=("weapon",)),
     GameVariant(6, (SubjectClass("final_boss", ENEMIES, boss=True, height=(0.38, 0.6)),
                     SubjectClass("regular_enemy", ENEMIES, group=(1, 3), height=(0.2, 0.36), health_bars=0.8)),

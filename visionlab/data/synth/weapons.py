@@ -6,7 +6,9 @@ at the origin, pointing along +x), then turned to an aim ("raised", "forward" or
 character's ``"hand"`` anchor. All eight kinds take their colours from ONE pool (:func:`weapon_colors`:
 metal greys, wood browns, the character's palette for grips, trim and glowing parts) and use its hard
 and soft materials over similar shares of their area, so a colour histogram cannot tell the classes
-apart: blades, heads and spikes vs strings, barrels and stocks, i.e. the SHAPE, do.
+apart: blades, heads and spikes vs strings, barrels and stocks, i.e. the SHAPE, do. Variant 5's scenes
+light every weapon as metal once the scene is drawn (the ``metal_weapons`` style, :mod:`.shading`), both
+classes alike: drawn flat, an ImageNet backbone told the kinds apart far worse.
 
 The ranged kinds (bow, crossbow, gun, blaster) live in :mod:`.weapons_ranged`, which registers them into
 :data:`WEAPONS` when :mod:`.variants` imports it; this module holds the shared materials and parts, the melee
