@@ -97,17 +97,17 @@ def metal_weapons(rng: np.random.Generator, image: np.ndarray, label: np.ndarray
     out = image.astype(np.float32)
     pieces, n = ndi.label(metal)
     depth = ndi.distance_transform_edt(metal)
-    yy, xx = np.mgrid[0 : label.shape[0], 0 : label.shape[1]].astype(np.float32)
     angle = rng.uniform(-0.85 * np.pi, -0.15 * np.pi)  # light from above, left or right
     lx, ly = np.cos(angle), np.sin(angle)
-    for sl, v in zip(ndi.find_objects(pieces), range(1, n + 1)):
-        own = np.zeros_like(metal)
-        own[sl] = pieces[sl] == v
+    for sl, v in zip(ndi.find_objects(pieces), range(1, n + 1)):  # each piece within its bounding box
+        own = pieces[sl] == v
         ys, xs = np.nonzero(own)
         half = max(2.0, 0.5 * max(xs.max() - xs.min(), ys.max() - ys.min()))
-        core = np.clip(depth[own] / max(1.0, depth[own].max()), 0.0, 1.0)  # 0 at the edge, 1 along the middle
-        toward = np.clip(((xx[own] - xs.mean()) * lx + (yy[own] - ys.mean()) * ly) / half, -1.0, 1.0)
+        d = depth[sl][own]
+        core = np.clip(d / max(1.0, d.max()), 0.0, 1.0)  # 0 at the edge, 1 along the middle
+        toward = np.clip(((xs - xs.mean()) * lx + (ys - ys.mean()) * ly) / half, -1.0, 1.0)
         factor = (WEAPON_EDGE + (1.1 - WEAPON_EDGE) * core) * (1.0 + WEAPON_LIGHT * toward)
         ridge = WEAPON_RIDGE * np.exp(-((core - 0.85) ** 2) / 0.01)
-        out[own] = out[own] * factor[:, None] + ridge[:, None]
+        box = out[sl]  # a view: writing it writes ``out``
+        box[own] = box[own] * factor[:, None] + ridge[:, None]
     return np.clip(out, 0, 255).astype(np.uint8), label
