@@ -175,6 +175,31 @@ def test_fantasy_and_scifi_landscapes_have_their_own_props():
     assert planets and all(e["class"] == "sky" for e in planets)  # a planet is part of the sky, a pylon a building
 
 
+def test_fantasy_and_scifi_props_glow_and_build_in_the_same_colours():
+    """Variant 2's props differ in shape, not colour: a crystal, a floating island, a planet and a pylon use the
+    scene's glow in its three tones and the biome's rock (the island adds its grass); the glow comes from many hues.
+    With 5 glows, a sky-tinted planet and a steel pylon, a colour histogram told the worlds apart (0.86, README)."""
+    from visionlab.data.synth.landscape import GLOWS, PROPS, glow_tones
+    from visionlab.data.synth.palette import make_theme, shade
+
+    hues = {round(float(np.arctan2(np.sqrt(3) * (g[1] - g[2]), 2 * g[0] - g[1] - g[2])), 2) for g in GLOWS}
+    assert len(GLOWS) == len(set(GLOWS)) >= 48 and len(hues) >= 24
+    for seed in range(6):
+        rng = np.random.default_rng(seed)
+        theme, glow = make_theme(rng), GLOWS[int(rng.integers(len(GLOWS)))]
+        rock = theme.colors["platform"]
+        shared = {*glow_tones(glow), rock, shade(rock, 0.5)}
+        used = {}
+        for name in ("floating_island", "crystal", "planet", "pylon"):
+            ops = PROPS[name].build(rng, 40.0, 60.0, 30.0, glow, theme)
+            used[name] = {tuple(c) for op in ops for c in (op.fill, op.outline) if c is not None}
+        assert len(used["floating_island"] - shared) <= 1  # its grass: one colour of the biome's leaves
+        for name in ("crystal", "planet", "pylon"):
+            assert used[name] <= shared, (name, used[name] - shared)
+        tones = set(glow_tones(glow))
+        assert (used["floating_island"] | used["crystal"]) & tones == (used["planet"] | used["pylon"]) & tones == tones
+
+
 def test_a_room_has_walls_a_floor_furniture_and_windows_on_the_sky():
     gv = get_game_variant(7)
     wall, floor, furniture, sky = (gv.mask_classes.index(c) for c in ("wall", "floor", "furniture", "sky"))
