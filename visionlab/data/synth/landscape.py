@@ -104,7 +104,7 @@ def crystal(rng: np.random.Generator, x: float, ground: float, h: float, glow: C
 
 @register_prop("pylon", "building", "ground", (0.2, 0.34))
 def pylon(rng: np.random.Generator, x: float, ground: float, h: float, glow: Color, theme: Theme) -> list[Op]:
-    """An antenna pylon: a tapering lattice of the biome's rock-grey metal with neon bands and a beacon on top."""
+    """An antenna pylon: a tapering lattice in the biome's rock colour with neon bands and a beacon on top."""
     g, lit, dark = glow_tones(glow)
     steel, w = theme.colors["platform"], 0.22 * h
     ops = [Op("poly", np.array([(x - w / 2, ground + 1), (x - 0.06 * w, ground - h), (x + 0.06 * w, ground - h), (x + w / 2, ground + 1)]),
