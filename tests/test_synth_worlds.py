@@ -14,7 +14,7 @@ import pytest
 from synth_checks import edge_fraction
 
 from visionlab.data.synth import SceneSpec, get_game_variant, render_scene, write_dataset
-from visionlab.data.synth.palette import BIOMES, TIMES_OF_DAY
+from visionlab.data.synth.palette import BIOMES, DESERTS, FAIRY_FORESTS, SOIL_TONES, SOILS, TIMES_OF_DAY, make_theme
 from visionlab.data.synth.styles import RETRO_PALETTE, apply_style, pixelate
 from visionlab.data.variants import get_variant
 
@@ -205,16 +205,39 @@ def test_water_levels_are_flooded_and_space_is_black():
     assert all(s.image[s.mask == sky].mean() < 50 for s in space) and all(s.meta["theme"] == "lunar" for s in space)
 
 
-@pytest.mark.parametrize(("number", "biomes"), ((12, ("fairy_forest", "desert")), (17, ("tropical", "ice"))))
-def test_a_biome_class_takes_its_biome_at_every_time_of_day(number, biomes):
+@pytest.mark.parametrize(("number", "biomes"), ((12, (FAIRY_FORESTS, DESERTS)), (17, (("tropical",), ("ice",)))))
+def test_a_biome_class_takes_its_biomes_at_every_time_of_day(number, biomes):
     gv = get_game_variant(number)
-    for name, biome in zip(gv.class_names, biomes):
+    for name, allowed in zip(gv.class_names, biomes):
         scenes = _scenes(number, name, 24, 32)
-        assert {s.meta["theme"] for s in scenes} == {biome} and {s.meta["time_of_day"] for s in scenes} == set(TIMES_OF_DAY)
-    forest, desert = _scenes(12, "fairytale_forest", 8, 128), _scenes(12, "desert", 8, 128)
-    vegetation = gv.mask_classes.index("vegetation") if number == 12 else None
-    if vegetation is not None:  # a forest is dense: more of it is vegetation than in the desert
-        assert np.mean([(s.mask == vegetation).mean() for s in forest]) > 2 * np.mean([(s.mask == vegetation).mean() for s in desert])
+        assert {s.meta["theme"] for s in scenes} <= set(allowed) and {s.meta["time_of_day"] for s in scenes} == set(TIMES_OF_DAY)
+
+
+def test_forests_and_deserts_share_their_soils_and_differ_in_what_grows():
+    """Variant 12: both classes stand on every soil; a forest is dense toadstools, a desert mesas and a few saguaros."""
+    gv = get_game_variant(12)
+    forest, desert = _scenes(12, "fairytale_forest", 30, 128), _scenes(12, "desert", 30, 128)
+    soil = {s.meta["theme"].rsplit("_", 1)[1] for s in forest}, {s.meta["theme"].rsplit("_", 1)[1] for s in desert}
+    assert soil[0] == soil[1] == set(SOILS)
+    vegetation = gv.mask_classes.index("vegetation")
+    assert np.mean([(s.mask == vegetation).mean() for s in forest]) > 2 * np.mean([(s.mask == vegetation).mean() for s in desert])
+    kinds = [{e["type"] for e in s.meta["effects_and_bars"]} for s in forest], [{e["type"] for e in s.meta["effects_and_bars"]} for s in desert]
+    assert all("dune" in k and "mesa" not in k for k in kinds[0]) and all({"dune", "mesa"} <= k for k in kinds[1])
+    terrain = gv.mask_classes.index("terrain")  # the mesas rise over the dunes, in the terrain class
+    share = [np.mean([(s.mask == terrain).mean() for s in group]) for group in (forest, desert)]
+    assert share[1] > share[0] + 0.03, share
+
+
+def test_forest_and_desert_colours_come_from_one_pool():
+    """The toadstools' caps and the mesas take the soils' tones: the colour of a scene's soil is no cue to its class."""
+    forest, desert = get_game_variant(12).classes
+    rng = np.random.default_rng(0)
+    day = [[make_theme(rng, (b,), ("day",)).colors for b in c.biomes] for c in (forest, desert)]
+    assert all(set(SOIL_TONES) < set(colors["leaves"]) for colors in day[0])
+    assert all(colors["rocks"] == SOIL_TONES for colors in day[1])
+    shared = ("ground", "cap", "speck", "platform", "platform_top", "water", "walls", "roofs", "rocks")
+    for f, d in zip(*day):  # one soil, the same buildings and pools, on both sides
+        assert all(f[k] == d[k] for k in shared)
 
 
 def test_explain_finds_no_mask_where_the_concept_is_the_whole_image(tmp_path):

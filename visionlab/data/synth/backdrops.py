@@ -1,13 +1,15 @@
-"""Backdrops that replace a scene's open air: under water (variants 8 and 13) or in space (variant 13).
+"""Backdrops that replace a scene's open air (under water, in space) or fill its distance (dunes, mesas).
 
 ``underwater`` floods the scene from a wavy surface (``surface``: its height as a fraction of the image; 0: no
 surface in view) down to the ground, in the water class, with light rays, bubbles and seaweed; the characters
 drawn after it swim in it. ``space`` turns the sky black with many stars, a planet or two, and rocks that
-float (terrain class), over a grey, cratered ground (the ``lunar`` biome the class asks for).
+float (terrain class), over a grey, cratered ground (the ``lunar`` biome the class asks for). ``dunes`` rolls two or
+three ridges of the ground's two tones behind the ground line, the farthest ``surface`` of the image above its highest
+point; ``mesas`` stands two or three flat-topped buttes in the soils' tones behind such dunes (terrain class, both).
 
 Example:
     >>> sorted(BACKDROPS)
-    ['space', 'underwater']
+    ['dunes', 'mesas', 'space', 'underwater']
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ import numpy as np
 from .canvas import Canvas, Op
 from .landscape import GLOWS, planet
 from .layout import Layout
-from .palette import SKY, TERRAIN, VEGETATION, WATER, Theme, mix, shade
-from .props import star_ops
+from .palette import SKY, TERRAIN, VEGETATION, WATER, Theme, mix, outline_of, shade
+from .props import OUTLINE_MIN_PX, star_ops
 
 Backdrop = Callable[[np.random.Generator, Canvas, Theme, Layout, float], list[dict]]
 BACKDROPS: dict[str, Backdrop] = {}
@@ -89,3 +91,38 @@ def space(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout: Layout
                      Op("ellipse", (x - 0.3 * r, y - 0.3 * r, x + 0.1 * r, y + 0.1 * r), shade(rock, 0.7))], TERRAIN)
         drawn.append(_entry("asteroid", "terrain", (x - r, y - r, x + r, y + r)))
     return drawn
+
+
+@register_backdrop("dunes")
+def dunes(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout: Layout, surface: float) -> list[dict]:
+    """Two or three ridges of dunes behind the ground line, the farthest the highest, in the ground's two tones."""
+    W, H = layout.width, layout.height
+    base = float(layout.line[:, 1].min())
+    xs = np.linspace(0, W, 33)
+    n = int(rng.integers(2, 4))
+    drawn = []
+    for k in range(n):
+        rise = surface * H * (n - k) / n
+        ridge = base - rise * (0.6 + 0.4 * np.sin(xs / W * rng.uniform(3, 7) + rng.uniform(0, 6))) + 0.02 * H * k
+        tone = theme.colors["cap"] if k % 2 == n % 2 else theme.colors["ground"]
+        canvas.draw([Op("poly", np.concatenate([np.stack([xs, ridge], axis=1), [(W, H), (0, H)]]), tone)], TERRAIN)
+        drawn.append(_entry("dune", "terrain", (0, float(ridge.min()), W, H)))
+    return drawn
+
+
+@register_backdrop("mesas")
+def mesas(rng: np.random.Generator, canvas: Canvas, theme: Theme, layout: Layout, surface: float) -> list[dict]:
+    """Two or three buttes (a flat top over scree slopes, one face in shade) in the soils' tones, dunes in front."""
+    W, H = layout.width, layout.height
+    base = float(layout.line[:, 1].min())
+    drawn = []
+    for _ in range(int(rng.integers(2, 4))):
+        w, h, x = rng.uniform(0.1, 0.25) * W, rng.uniform(0.2, 0.4) * H, rng.uniform(-0.05, 1.0) * W
+        rock, top = theme.pick(rng, "rocks"), base - h
+        outline = outline_of(rock) if h >= OUTLINE_MIN_PX else None
+        canvas.draw([Op("poly", np.array([(x - 0.25 * w, base + 2), (x, top + 0.4 * h), (x + 0.05 * w, top), (x + 0.95 * w, top),
+                                          (x + w, top + 0.4 * h), (x + 1.25 * w, base + 2)]), rock, outline, 0.5),
+                     Op("poly", np.array([(x + 0.65 * w, top), (x + 0.95 * w, top), (x + w, top + 0.4 * h), (x + 1.25 * w, base + 2),
+                                          (x + 0.7 * w, base + 2)]), shade(rock, 0.8))], TERRAIN)
+        drawn.append(_entry("mesa", "terrain", (x - 0.25 * w, top, x + 1.25 * w, base)))
+    return drawn + dunes(rng, canvas, theme, layout, surface)

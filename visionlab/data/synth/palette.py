@@ -89,17 +89,8 @@ _BIOME_COLORS: dict[str, dict] = {
     ),
 }
 
-# Biomes that only a variant's class asks for (variants 12 and 17): not in BIOMES, so no other scene draws them.
+# Biomes that only a variant's class asks for (variants 13 and 17): not in BIOMES, so no other scene draws them.
 _BIOME_COLORS.update({
-    "fairy_forest": dict(
-        ground=(78, 56, 60), cap=(70, 150, 96), speck=(120, 220, 190),
-        platform=(96, 74, 86), platform_top=(110, 190, 120),
-        water=(70, 90, 200), water_hi=(180, 170, 250),
-        walls=((200, 180, 210), (170, 150, 120)),
-        roofs=((150, 60, 140), (80, 110, 170)),
-        leaves=((40, 140, 90), (120, 70, 170), (40, 170, 170), (200, 80, 150)),
-        trunk=(92, 64, 70), tree="mushroom", sky_tint=(200, 170, 240),
-    ),
     "tropical": dict(
         ground=(226, 196, 132), cap=(244, 222, 160), speck=(200, 168, 110),
         platform=(176, 130, 84), platform_top=(108, 190, 80),
@@ -128,6 +119,36 @@ _BIOME_COLORS.update({
         trunk=(90, 80, 80), tree="pine", sky_tint=(214, 230, 250),
     ),
 })
+
+# Variant 12's forests and deserts stand on one pool of soils: a scene's ground and dunes take one soil, a desert's
+# mesas and a forest's toadstool caps any soil's tones, so the soil's colour tells a forest from a desert no better
+# than chance (the colour-histogram shortcut); what tells them apart is what grows and stands there.
+SOILS: dict[str, tuple[Color, Color, Color]] = {  # ground, its surface strip, stones in it
+    "sand": ((214, 168, 100), (238, 204, 136), (186, 138, 80)),
+    "red": ((178, 96, 62), (206, 128, 84), (140, 70, 48)),
+    "pale": ((210, 204, 190), (236, 232, 222), (170, 164, 150)),
+    "dark": ((82, 70, 72), (120, 104, 100), (60, 50, 54)),
+    "ochre": ((150, 110, 70), (184, 146, 96), (120, 86, 56)),
+}
+SOIL_TONES: tuple[Color, ...] = tuple(tone for ground, top, _ in SOILS.values() for tone in (ground, top))
+CACTUS_GREENS: tuple[Color, ...] = ((64, 142, 64), (92, 158, 78))
+
+
+def _soil_biome(soil: str, tree: str, leaves: tuple[Color, ...], trunk: Color) -> dict:
+    ground, top, speck = SOILS[soil]
+    dry = _BIOME_COLORS["desert"]  # buildings and pools alike on both sides
+    return dict(ground=ground, cap=top, speck=speck, platform=tuple(round(0.85 * v) for v in ground), platform_top=top, water=dry["water"],
+                water_hi=dry["water_hi"], walls=dry["walls"], roofs=dry["roofs"], leaves=leaves, trunk=trunk, rocks=SOIL_TONES,
+                tree=tree, sky_tint=None)
+
+
+FAIRY_FORESTS = tuple(f"fairy_forest_{soil}" for soil in SOILS)
+DESERTS = tuple(f"desert_{soil}" for soil in SOILS)
+# A forest's toadstools: caps in the soils' tones and in the cacti's greens (weighted: about as much green as a desert
+# shows), stems in the surface tone; a desert's saguaros in the greens.
+_BIOME_COLORS.update({name: _soil_biome(soil, "mushroom", SOIL_TONES + 3 * CACTUS_GREENS, SOILS[soil][1])
+                      for name, soil in zip(FAIRY_FORESTS, SOILS)})
+_BIOME_COLORS.update({name: _soil_biome(soil, "saguaro", CACTUS_GREENS, (110, 80, 50)) for name, soil in zip(DESERTS, SOILS)})
 
 _SKIES: dict[str, tuple[Color, Color]] = {
     "day": ((62, 126, 214), (168, 212, 246)),
@@ -187,7 +208,7 @@ class Theme:
     sky_top: Color  # sky gradient, top row
     sky_bottom: Color  # sky gradient, bottom row
     colors: dict  # lit biome colours, keys as in _BIOME_COLORS (tuples of colours for pools)
-    tree: str  # tree style: "round" | "pine" | "cactus" | "dead"
+    tree: str  # tree style: "round" | "pine" | "cactus" | "saguaro" | "dead" | "palm" | "mushroom"
 
     def pick(self, rng: np.random.Generator, key: str) -> Color:
         """One jittered colour from the pool ``key`` (or the single colour ``key``)."""

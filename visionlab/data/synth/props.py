@@ -155,7 +155,7 @@ def tree_ops(rng: np.random.Generator, x: float, ground: float, h: float, theme:
     """A tree ``h`` px tall standing on ``ground``, in the theme's style."""
     leaf, trunk = theme.pick(rng, "leaves"), theme.colors["trunk"]
     tw = 0.07 * h
-    if theme.tree == "cactus":
+    if theme.tree in ("cactus", "saguaro"):
         r = tw * 1.5
         arc = np.linspace(np.pi, 2 * np.pi, 9)
         top = ground - h + r
@@ -166,6 +166,10 @@ def tree_ops(rng: np.random.Generator, x: float, ground: float, h: float, theme:
             ax, ay = x + side * tw * 3.2, ground - h * rng.uniform(0.45, 0.7)
             ops.append(Op("rect", (min(x, ax), ay + 0.12 * h, max(x, ax), ay + 0.12 * h + tw * 1.6), leaf))
             ops.append(Op("rect", (ax - tw * 0.8, ay, ax + tw * 0.8, ay + 0.15 * h), leaf))
+        if theme.tree == "saguaro":  # ribs down the trunk, in the pale tint of a toadstool's spots
+            rib = mix(leaf, (255, 255, 220), 0.3)
+            ops += [Op("line", np.array([(x + dx * r, top + 0.3 * r), (x + dx * r, ground - 1)]), rib, width=max(1.0, 0.04 * h))
+                    for dx in (-0.45, 0.45)]
         return ops
     if theme.tree in ("palm", "mushroom"):
         return (_palm if theme.tree == "palm" else _mushroom)(rng, x, ground, h, leaf, trunk)
@@ -205,8 +209,8 @@ def _palm(rng: np.random.Generator, x: float, ground: float, h: float, leaf: Col
 
 
 def _mushroom(rng: np.random.Generator, x: float, ground: float, h: float, leaf: Color, trunk: Color) -> list[Op]:
-    """A giant toadstool of a magical forest: a pale stem, a wide cap in the leaves' colour, glowing spots."""
-    stem = mix(trunk, (240, 230, 220), 0.7)
+    """A giant toadstool of a magical forest: a stem in the trunk's colour, a wide cap in the leaves' colour, pale spots."""
+    stem = trunk
     cap_w, cap_h = rng.uniform(0.5, 0.75) * h, rng.uniform(0.3, 0.42) * h
     top = ground - h
     arc = np.linspace(np.pi, 2 * np.pi, 13)
@@ -215,7 +219,7 @@ def _mushroom(rng: np.random.Generator, x: float, ground: float, h: float, leaf:
            Op("poly", dome, leaf, _outline(leaf, h), 0.5)]
     for _ in range(int(rng.integers(3, 6))):
         sx, sy, r = x + rng.uniform(-0.3, 0.3) * cap_w, top + rng.uniform(0.25, 0.75) * cap_h, rng.uniform(0.03, 0.06) * h
-        ops.append(Op("ellipse", (sx - r, sy - r, sx + r, sy + r), mix(leaf, (255, 255, 220), 0.75)))
+        ops.append(Op("ellipse", (sx - r, sy - r, sx + r, sy + r), mix(leaf, (255, 255, 220), 0.3)))
     return ops
 
 

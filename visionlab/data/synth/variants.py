@@ -39,7 +39,7 @@ from . import (  # noqa: F401 (register kinds)
     weapons,
     weapons_ranged,
 )
-from .palette import BODY_COLORS, SYNTH_CLASSES, CharacterPalette, Color
+from .palette import BODY_COLORS, DESERTS, FAIRY_FORESTS, SYNTH_CLASSES, CharacterPalette, Color
 from .sprites import SPRITES, Sprite, SpriteBuilder, register_sprite
 
 MAIN_HEIGHT = (0.2, 0.45)  # the main character's height, fraction of the image height (variant 1's)
@@ -247,8 +247,10 @@ for _v in (
                      SubjectClass("modern", CAST, landmarks=("skyscraper", "office_tower", "apartment_block"), vehicles=("car",),
                                   lamps="street_light", height=PASSER_BY)),
                 ("building", "vehicle"), extra_classes=("vehicle",), per_character=False),
-    GameVariant(12, (SubjectClass("fairytale_forest", CAST, biomes=("fairy_forest",), trees=(6, 11), props=("crystal",), height=PASSER_BY),
-                     SubjectClass("desert", CAST, biomes=("desert",), trees=(1, 4), props=("rock",), height=PASSER_BY)),
+    GameVariant(12, (SubjectClass("fairytale_forest", CAST, biomes=FAIRY_FORESTS, trees=(6, 11), backdrop="dunes", surface=(0.05, 0.2),
+                                  height=PASSER_BY),
+                     SubjectClass("desert", CAST, biomes=DESERTS, trees=(1, 4), props=("rock",), backdrop="mesas", surface=(0.05, 0.2),
+                                  height=PASSER_BY)),
                 ("vegetation",), per_character=False),
     GameVariant(13, (SubjectClass("underwater", CAST, backdrop="underwater", biomes=("meadow", "autumn", "desert", "snow"), trees=(0, 1),
                                   height=PASSER_BY),
