@@ -112,7 +112,7 @@ def test_rpg_and_fps_interfaces_show_their_own_parts():
     hud = get_game_variant(21).mask_classes.index("hud")
     for s in _scenes(21, "rpg_interface", 8, 128):
         m = s.mask == hud
-        assert m[5:20, 5:20].all() and m[5:20, -20:-5].all()  # a portrait top left, a minimap top right (a 3% margin)
+        assert m[5:16, 5:16].all() and m[5:16, -16:-5].all()  # a portrait top left, a minimap top right (a 3% margin)
         assert m[-20:, 20:-20].any() and not m[54:74, 54:74].any()  # an inventory or a dialog below, the middle free
         assert not s.instances[m].any()
     for s in _scenes(21, "fps_interface", 8, 128):
@@ -132,8 +132,24 @@ def test_a_shooters_weapon_in_first_person_is_on_about_half_of_its_screens(monke
     with_gun = 0
     for seed in range(60):
         _, label = huds.fps_hud(np.random.default_rng(seed), np.zeros((128, 128, 3), np.uint8), np.zeros((128, 128), np.uint8))
-        with_gun += int((label[89:105, 48:79] == HUD).any())
+        with_gun += int((label[88:98, 48:79] == HUD).any())
     assert low <= with_gun <= high
+
+
+def test_interfaces_take_their_panels_and_frames_from_the_scene_beneath():
+    """A themed interface, on both kinds: panels a dark shade of the scene's mean colour and frames a light tint of it,
+    so the same interface over a red scene and over a blue one is drawn in different colours."""
+    from visionlab.data.synth import huds
+
+    for tint in ((200, 60, 40), (40, 90, 210)):
+        scene = np.tile(np.array(tint, np.uint8), (128, 128, 1))
+        c = huds.hud_colors(np.random.default_rng(0), scene)
+        assert sum(c.panel) < sum(tint) < sum(c.frame) and np.argmax(c.panel) == np.argmax(tint) and len(set(c.accents)) == 5
+        for style in (huds.rpg_hud, huds.fps_hud):
+            image, label = style(np.random.default_rng(1), scene, np.zeros((128, 128), np.uint8))
+            hud = image[label == huds.HUD].astype(int)
+            dark = hud[hud.sum(1) < sum(tint) / 2]
+            assert len(dark) > 0.3 * len(hud) and (dark.argmax(1) == np.argmax(tint)).mean() > 0.8, style.__name__
 
 
 def test_shading_gives_flat_characters_volume_and_leaves_the_masks_alone():

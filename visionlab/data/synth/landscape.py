@@ -16,22 +16,15 @@ Example:
 
 from __future__ import annotations
 
-import colorsys
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from .canvas import Op
-from .palette import Color, Theme, mix, shade
+from .palette import Color, Theme, hsv, mix, shade
 
-
-def _hsv(hue: float, sat: float, value: float) -> Color:
-    r, g, b = colorsys.hsv_to_rgb(hue, sat, value)
-    return int(255 * r), int(255 * g), int(255 * b)
-
-
-GLOWS: tuple[Color, ...] = tuple(_hsv(hue / 24, sat, 1.0) for hue in range(24) for sat in (0.5, 0.65, 0.8))
+GLOWS: tuple[Color, ...] = tuple(hsv(hue / 24, sat, 1.0) for hue in range(24) for sat in (0.5, 0.65, 0.8))
 """Glow colours: 24 hues at 3 saturations, so that no few colour bins mark the world that glows (5 colours did)."""
 PropBuilder = Callable[[np.random.Generator, float, float, float, Color, Theme], list[Op]]
 

@@ -6,6 +6,7 @@ so colour carries no information about the kind: a classifier has to look at sha
 
 from __future__ import annotations
 
+import colorsys
 from dataclasses import dataclass
 from functools import cache
 
@@ -182,6 +183,12 @@ def clamp(c) -> Color:
 def mix(a: Color, b: Color, t: float) -> Color:
     """Blend colour ``a`` towards ``b`` by fraction ``t`` (0 = a, 1 = b)."""
     return clamp([x + (y - x) * t for x, y in zip(a, b)])
+
+
+def hsv(hue: float, sat: float, value: float) -> Color:
+    """The RGB colour of a hue, saturation and value, each in [0, 1]."""
+    r, g, b = colorsys.hsv_to_rgb(hue, sat, value)
+    return int(255 * r), int(255 * g), int(255 * b)
 
 
 def shade(c: Color, factor: float) -> Color:
