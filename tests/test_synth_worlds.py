@@ -118,6 +118,7 @@ def test_rpg_and_fps_interfaces_show_their_own_parts():
     for s in _scenes(21, "fps_interface", 8, 128):
         m = s.mask == hud
         assert m[62:66, 62:66].any() and m[-10:, -30:].any() and not m[:20, :20].any()  # a crosshair and the counters
+        assert m[-16:-5, 5:16].all()  # a portrait bottom left, as on the RPG screens but at the other corner
         assert 0.05 < m.mean() < 0.4
 
 
