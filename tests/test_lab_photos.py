@@ -85,6 +85,7 @@ def test_a_folder_lab_offline_runs_what_it_can_and_the_report_says_why_not_the_r
     assert main(["lab", str(config), "--data", str(photos), "--out", str(tmp_path / "lab")]) == 0
     out = capsys.readouterr().out
     assert f"skipping segment: needs {DEEPLAB}" in out
+    assert "colour shortcut check: a logistic regression on colour histograms scores" in out  # your own photos get the check too
     manifest = json.loads((tmp_path / "lab" / "lab.json").read_text())
     assert set(manifest["stages"]) == {"data", "classify", "explain"}
     report = (tmp_path / "lab" / "report.md").read_text()
@@ -92,6 +93,7 @@ def test_a_folder_lab_offline_runs_what_it_can_and_the_report_says_why_not_the_r
         assert f"| {stage} |" in report, f"the skipped {stage} stage is listed with its reason"
     assert report.count("Skipped: ") >= 5  # the sections of skipped stages say why, not "not in stages:"
     assert "your images in" in report and "no masks: measures that need none" in report
+    assert "Colour shortcut check:" in report and "(shortcut.json)" in report
     assert "character" not in report.lower().replace("characters", "")  # no game-world class anywhere
 
 

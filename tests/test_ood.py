@@ -120,6 +120,8 @@ def test_training_writes_the_flag_and_predict_rows_carry_it(tiny_run, tmp_path: 
     data, run = tiny_run
     info = read_json(RunFolder(run).ood_path)
     assert info["val_pass_share"] >= 0.95 and info["n_train"] + info["n_val"] == 48 and RunFolder(run).ood_features_path.is_file()
+    check = read_json(RunFolder(run).shortcut_path)  # training also runs the colour shortcut check: red against blue blobs
+    assert check["strong"] and check["histogram"] >= 0.85 and check["n_train"] + check["n_val"] == 48
     rows = predict_paths(run, [data / "red"])
     assert len(rows) == 24
     for r in rows:

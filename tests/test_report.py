@@ -123,6 +123,8 @@ def test_every_section_is_filled_from_the_artefacts(lab):
     # numbers in the report are those of the stage files
     val = read_json(lab / "classify" / "eval" / "val" / "metrics.json")
     assert f"Validation accuracy {val['accuracy']:.4f} on {val['n_images']} images" in html_section(page, "classification")
+    check = read_json(lab / "classify" / "shortcut.json")
+    assert f"scores {check['histogram']:.4f} on {check['n_val']} validation images" in html_section(page, "classification")
     pipe = read_json(lab / "pipeline" / "summary.json")["scores"]
     assert f"region recall {pipe['region_recall']:.3f}" in html_section(page, "conclusions")
     seg = read_json(lab / "segment" / "eval" / "test" / "metrics.json")

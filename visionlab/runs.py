@@ -11,6 +11,7 @@ A *run* is what one training command writes (``visionlab train classify|segment`
     RUN/metrics.json         the latest evaluation
     RUN/ood.json             classifiers: the out-of-distribution flag's method, k, threshold and validation pass share
     RUN/ood.safetensors      classifiers: its reference features (training images, fp16)
+    RUN/shortcut.json        classifiers: how well colour alone tells the classes apart (visionlab.data.shortcut)
     RUN/eval/<split>/        per-split metrics and per-image rows
     RUN/plots/               curves, confusion matrices, ROC, worst examples
     RUN/explain/<method>/    class activation maps
@@ -45,6 +46,7 @@ LAST = "last.safetensors"
 TRAIN_STATE = "train_state.pt"
 OOD = "ood.json"
 OOD_FEATURES = "ood.safetensors"
+SHORTCUT = "shortcut.json"
 PLOTS = "plots"
 EVAL = "eval"
 EXPLAIN = "explain"
@@ -141,6 +143,11 @@ class RunFolder:
     def ood_features_path(self) -> Path:
         """``RUN/ood.safetensors``: the flag's reference features (pooled features of training images, fp16)."""
         return self.path / OOD_FEATURES
+
+    @property
+    def shortcut_path(self) -> Path:
+        """``RUN/shortcut.json``: the colour shortcut check's accuracies on the validation split, chance and sizes."""
+        return self.path / SHORTCUT
 
     @property
     def plots(self) -> Path:

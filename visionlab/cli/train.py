@@ -45,12 +45,17 @@ def classify_config_from_args(args: argparse.Namespace) -> ClassifyConfig:
 
 
 def print_run_summary(run: Path) -> None:
-    """Print a classification run's headline metrics and its folder."""
+    """Print a classification run's headline metrics, its colour shortcut check and its folder."""
+    from visionlab.data.shortcut import format_check
     from visionlab.runs import RunFolder
+    from visionlab.utils.files import read_json
 
-    m = RunFolder(run).metrics()
+    folder = RunFolder(run)
+    m = folder.metrics()
     auc = f"{m['roc_auc']:.4f}" if m["roc_auc"] is not None else "n/a"
     print(f"{m['split']}: accuracy {m['accuracy']:.4f}  F1 (macro) {m['f1_macro']:.4f}  ROC AUC {auc}  ({m['n_images']} images)")
+    if folder.shortcut_path.is_file():
+        print(format_check(read_json(folder.shortcut_path)))
     print(f"run folder: {run}  (config.json, split.json, best/last.safetensors, history.csv, metrics.json, plots/)")
 
 

@@ -53,6 +53,7 @@ def _data(state: LabState, step: int, total: int) -> None:
 
 
 def _classify(state: LabState, step: int, total: int) -> None:
+    from visionlab.data.shortcut import format_check
     from visionlab.evaluate.classify import evaluate_run
     from visionlab.predict import format_table, predict_paths, write_predictions
     from visionlab.train.classify import train_classifier
@@ -70,8 +71,10 @@ def _classify(state: LabState, step: int, total: int) -> None:
     write_predictions(rows, run / "predictions_sample.csv")
     state.record("classify", {"run": run}, t)
     auc = "n/a" if m["roc_auc"] is None else f"{m['roc_auc']:.4f}"
+    shortcut = RunFolder(run).shortcut_path
+    check = "\n" + format_check(read_json(shortcut)) if shortcut.is_file() else ""
     state.say(step, total, f"classifier {c.backbone} ({c.mode}) in {run}: validation accuracy {m['accuracy']:.4f}, F1 macro "
-                           f"{m['f1_macro']:.4f}, ROC AUC {auc} on {m['n_images']} images\n" + format_table(rows))
+                           f"{m['f1_macro']:.4f}, ROC AUC {auc} on {m['n_images']} images{check}\n" + format_table(rows))
 
 
 def _hand_over_classifier(state: LabState, run: Path) -> None:

@@ -11,6 +11,7 @@ import torch
 from visionlab.data.check import warn_quick_check
 from visionlab.data.dataset import ImageListDataset
 from visionlab.data.folders import ImageList, load_classification_splits, load_split, save_split
+from visionlab.data.shortcut import check_split
 from visionlab.data.transforms import eval_transform
 from visionlab.evaluate.report import write_evaluation
 from visionlab.models import Classifier, get_classifier
@@ -28,6 +29,7 @@ from visionlab.train.start import RunStart, start_run
 from visionlab.train.trainers import FrozenTrainer, LoopTrainer, Setup, Trainer
 from visionlab.utils.clock import take_start
 from visionlab.utils.device import resolve_amp, resolve_device
+from visionlab.utils.files import write_json
 
 TRAINERS: dict[str, Callable[[Setup], Trainer]] = {"frozen": FrozenTrainer, "partial": PartialTrainer}  # finetune and full: LoopTrainer
 
@@ -151,6 +153,13 @@ def _fit_ood(trainer: Trainer, s: Setup) -> None:
     save_ood(detector, RunFolder(s.run))
 
 
+def _check_shortcut(s: Setup) -> None:
+    """Write ``shortcut.json``: how well colour alone tells the split's classes apart (:mod:`visionlab.data.shortcut`)."""
+    result = check_split(s.splits["train"], s.splits["val"], seed=s.cfg.seed)
+    if result is not None:
+        write_json(RunFolder(s.run).shortcut_path, result)
+
+
 def train_classifier(cfg: ClassifyConfig, *, resume: bool = False, on_epoch_end: EpochHook | None = None) -> Path:
     """Train, checkpoint and evaluate a classifier; returns the run folder.
 
@@ -162,7 +171,8 @@ def train_classifier(cfg: ClassifyConfig, *, resume: bool = False, on_epoch_end:
     Returns:
         The run folder: ``config.json``, ``split.json``, ``best.safetensors``/``last.safetensors``,
         ``history.csv``, ``metrics.json`` (the validation split's), ``plots/`` and the out-of-distribution
-        flag's ``ood.json`` and ``ood.safetensors`` (see :mod:`visionlab.models.ood`).
+        flag's ``ood.json`` and ``ood.safetensors`` (see :mod:`visionlab.models.ood`), and the colour shortcut check's
+        ``shortcut.json`` (see :mod:`visionlab.data.shortcut`).
 
     Raises:
         DatasetError, RunFolderError, WeightsUnavailableError: With the fix in the message.
@@ -179,6 +189,7 @@ def train_classifier(cfg: ClassifyConfig, *, resume: bool = False, on_epoch_end:
     if s.ctx.is_main:
         _final_evaluation(trainer, s)
         _fit_ood(trainer, s)
+        _check_shortcut(s)
     barrier(s.ctx)
     trainer.close()
     return s.run

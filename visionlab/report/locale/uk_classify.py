@@ -142,6 +142,16 @@ CATALOGUE: dict[str, str] = {
         "Позначка «поза розподілом»: зображення позначається як несхоже на навчальні, коли косинусна відстань його усереднених ознак "
         "базової мережі до {k} найближчого з {reference} перевищує {threshold}; поріг вибрано так, щоб його проходили {rate} "
         "валідаційних зображень; проходять {share} з {n_val} (ood.json).",
+    "Colour shortcut check: a logistic regression on each image's colour histogram, fitted on {n_train} training images, "
+    "scores {histogram} on {n_val} validation images (on brightness and channel statistics {stats}; chance {chance}) "
+    "(shortcut.json).":
+        "Перевірка кольорового «короткого шляху»: логістична регресія на гістограмі кольорів кожного зображення, навчена на "
+        "{n_train} навчальних зображеннях, дає {histogram} на {n_val} валідаційних (на яскравості й статистиках каналів {stats}; "
+        "випадкове вгадування {chance}) (shortcut.json).",
+    "From {strong} colour alone tells these classes apart: unless colour is what defines them, the classifier's "
+    "accuracy may rest on it. Check where Grad-CAM looks, and add images whose colours cross the classes.":
+        "Від {strong} самі лише кольори розрізняють ці класи: якщо класи визначає не колір, точність класифікатора може "
+        "триматися на ньому. Перевірте, куди дивиться Grad-CAM, і додайте зображення, кольори яких перетинають класи.",
     "{image}: predicted {label} ({confidence}), true {truth}": "{image}: передбачено {label} ({confidence}), насправді {truth}",
     "; top: {top}": "; найімовірніші: {top}",
     "; flagged: unlike the training images": "; позначено: несхоже на навчальні зображення",

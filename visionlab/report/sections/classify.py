@@ -186,7 +186,7 @@ def classification_section(lab: Lab) -> list[Block]:
     blocks: list[Block] = []
     for m in metrics:
         blocks += split_blocks(lab, run, m)
-    return blocks + ood_blocks(lab.t, run) + prediction_blocks(lab, run)
+    return blocks + ood_blocks(lab.t, run) + shortcut_blocks(lab.t, run) + prediction_blocks(lab, run)
 
 
 def ordinal(t: Translator, n: int) -> str:
@@ -207,6 +207,22 @@ def ood_blocks(t: Translator, run: RunFolder) -> list[Block]:
                    "validation images pass; {share} of {n_val} pass (ood.json).", k=ordinal(t, int(o["k"])),
                    reference=plural(o["n_reference"], "training image", t), threshold=num(o["threshold"]), rate=f"{o['pass_rate']:.0%}",
                    share=f"{o['val_pass_share']:.1%}", n_val=o["n_val"]))]
+
+
+def shortcut_blocks(t: Translator, run: RunFolder) -> list[Block]:
+    """The colour shortcut check (``shortcut.json``), when the run has one: what colour alone scores, and a warning when it is high."""
+    if not run.shortcut_path.is_file():
+        return []
+    c = read_json(run.shortcut_path)
+    text = t("Colour shortcut check: a logistic regression on each image's colour histogram, fitted on {n_train} training images, "
+             "scores {histogram} on {n_val} validation images (on brightness and channel statistics {stats}; chance {chance}) "
+             "(shortcut.json).", n_train=c["n_train"], n_val=c["n_val"], histogram=num(c["histogram"]), stats=num(c["image_stats"]),
+             chance=num(c["chance"]))
+    if c["strong"]:
+        text += " " + t("From {strong} colour alone tells these classes apart: unless colour is what defines them, the classifier's "
+                        "accuracy may rest on it. Check where Grad-CAM looks, and add images whose colours cross the classes.",
+                        strong=num(c["strong_from"]))
+    return [Para(text)]
 
 
 def relocate(path: Path, old_root: Path, new_root: Path) -> Path:
