@@ -79,3 +79,21 @@ def test_training_from_the_command_line_prints_the_check(blobs_dir: Path, tmp_pa
     check = read_json(RunFolder(out).shortcut_path)
     printed = capsys.readouterr().out
     assert shortcut.format_check(check) in printed and "colour alone tells these classes apart" in printed
+
+
+def test_an_image_gone_after_training_skips_the_check_and_keeps_the_run(blobs_dir: Path, tmp_path: Path, monkeypatch):
+    import visionlab.train.classify as tc
+    from visionlab.runs import RunFolder
+    from visionlab.train.config import ClassifyConfig
+
+    real = tc.check_split
+
+    def after_a_file_went(train, val, seed=0):
+        (blobs_dir / "red" / "000.png").write_bytes(b"not an image any more")
+        return real(train, val, seed)
+
+    monkeypatch.setattr(tc, "check_split", after_a_file_went)
+    with pytest.warns(UserWarning, match="colour shortcut check skipped.*000.png"):
+        run = tc.train_classifier(ClassifyConfig(data=str(blobs_dir), out=str(tmp_path / "run"), backbone="tiny_cnn", weights="none",
+                                                 img_size=32, epochs=1, quiet=True))
+    assert RunFolder(run).checkpoint().is_file() and not RunFolder(run).shortcut_path.exists()

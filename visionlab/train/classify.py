@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -154,8 +155,16 @@ def _fit_ood(trainer: Trainer, s: Setup) -> None:
 
 
 def _check_shortcut(s: Setup) -> None:
-    """Write ``shortcut.json``: how well colour alone tells the split's classes apart (:mod:`visionlab.data.shortcut`)."""
-    result = check_split(s.splits["train"], s.splits["val"], seed=s.cfg.seed)
+    """Write ``shortcut.json``: how well colour alone tells the split's classes apart (:mod:`visionlab.data.shortcut`).
+
+    An image that can no longer be read (changed or removed since training read it) skips the check with a warning:
+    the trained run stays as it is.
+    """
+    try:
+        result = check_split(s.splits["train"], s.splits["val"], seed=s.cfg.seed)
+    except OSError as exc:
+        warnings.warn(f"colour shortcut check skipped, no shortcut.json: {exc}", stacklevel=2)
+        return
     if result is not None:
         write_json(RunFolder(s.run).shortcut_path, result)
 
