@@ -25,7 +25,7 @@ import json
 from pathlib import Path
 
 from visionlab.data.folders import load_split
-from visionlab.data.shortcut import colour_shortcut
+from visionlab.data.shortcut import check_split
 
 
 def _json(path: Path) -> dict:
@@ -39,11 +39,10 @@ def lab_row(lab: Path) -> dict:
     config = manifest.get("config", {})
     run = lab / stages["classify"]["run"] if "classify" in stages else lab / "classify"
     val = _json(run / "metrics.json")
-    shortcut: dict = {}
-    if (run / "split.json").is_file():  # a segment-only lab (--stages segment) has no classifier split
+    shortcut: dict = _json(run / "shortcut.json")  # written by training since the check moved into every run
+    if not shortcut and (run / "split.json").is_file():  # older runs; a segment-only lab has no classifier split
         splits = load_split(run / "split.json")
-        train, held = splits["train"], splits["val"]
-        shortcut = colour_shortcut(train.abs_paths(), train.labels, held.abs_paths(), held.labels)
+        shortcut = check_split(splits["train"], splits["val"]) or {}
     cam = _json(run / "explain" / "gradcam" / "cam_metrics.json").get("overall", {})
     seg = _json(lab / stages["segment"]["run"] / "metrics.json") if "segment" in stages else {}
     full = "distill" in stages

@@ -38,3 +38,16 @@ def test_the_note_names_a_paired_variant_and_the_bar_columns_it_misses() -> None
     notes = {r["variant"]: r["note"] for r in vq.all_variants([dict(row, variant=14), dict(row, variant=16)])}
     assert notes[14] == "paired; misses segment_test_miou" and notes[16] == "misses segment_test_miou"
     assert notes[2] == "rendered; no lab measured this round"
+
+
+def test_a_lab_row_takes_the_shortcut_numbers_its_run_wrote(tmp_path: Path) -> None:
+    """Runs write shortcut.json at training: the benchmark reads it instead of computing the check again."""
+    import json
+
+    lab = tmp_path / "lab"
+    (lab / "classify").mkdir(parents=True)
+    (lab / "lab.json").write_text(json.dumps({"config": {"variant_number": 21}, "classes": ["a", "b"], "stages": {"classify": {"run": "classify"}}}))
+    (lab / "classify" / "metrics.json").write_text(json.dumps({"accuracy": 0.9}))
+    (lab / "classify" / "shortcut.json").write_text(json.dumps({"histogram": 0.61, "image_stats": 0.52}))
+    row = _module().lab_row(lab)
+    assert (row["variant"], row["val_accuracy"], row["shortcut_histogram"], row["shortcut_stats"]) == (21, 0.9, 0.61, 0.52)
